@@ -1,0 +1,134 @@
+package org.jdna.engine.autograd;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jdna.engine.tensor.Tensor;
+
+/**
+ * The eager tape. There is no graph object: each output tensor points at the {@link Node} that
+ * made it, and {@link #backward} walks those links in reverse topological order. The graph is
+ * rebuilt every step, which is what routing needs (a token's path changes the graph).
+ */
+public final class Autograd {
+    private Autograd() {
+    }
+
+    /** True when an op with these inputs must record itself. */
+    public static boolean needsGrad(Tensor... inputs) {
+        if (!GradMode.isEnabled()) {
+            return false;
+        }
+        for (Tensor t : inputs) {
+            if (t != null && t.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Records {@code out = op(inputs)} with its gradient rule when any input requires a gradient
+     * and recording is on; returns {@code out} for chaining.
+     */
+    public static Tensor record(String op, Tensor out, Backward backward, Tensor... inputs) {
+        if (needsGrad(inputs)) {
+            out.attachGradFn(new Node(op, inputs, backward));
+        }
+        return out;
+    }
+
+    /** Adds {@code g} into the pending gradient of {@code input}; ignored when input needs no gradient. */
+    public static void accumulate(Tensor input, Tensor g) {
+        if (input == null || !input.requiresGrad()) {
+            return;
+        }
+        Map<Tensor, Tensor> pending = PENDING.get();
+        if (pending == null) {
+            throw new IllegalStateException("Autograd.accumulate called outside backward()");
+        }
+        if (!java.util.Arrays.equals(input.shape(), g.shape())) {
+            throw new IllegalStateException("gradient shape " + java.util.Arrays.toString(g.shape())
+                    + " does not match input shape " + java.util.Arrays.toString(input.shape()));
+        }
+        Tensor existing = pending.get(input);
+        if (existing == null) {
+            pending.put(input, g.storage() == input.storage() ? g.copy() : g);
+        } else {
+            existing.addInPlace(g, 1f);
+        }
+    }
+
+    private static final ThreadLocal<Map<Tensor, Tensor>> PENDING = new ThreadLocal<>();
+
+    /**
+     * Back-propagates from {@code root} with seed gradient {@code seed} (same shape as root). Leaf
+     * tensors that require gradients get them added to {@link Tensor#grad()} (gradients
+     * accumulate across calls until zeroed); intermediate gradients are dropped when used.
+     */
+    public static void backward(Tensor root, Tensor seed) {
+        if (!root.requiresGrad()) {
+            throw new IllegalStateException("backward() on a tensor that does not require grad (shape "
+                    + java.util.Arrays.toString(root.shape()) + "): no input of the graph has requiresGrad(true)");
+        }
+        if (PENDING.get() != null) {
+            throw new IllegalStateException("backward() called re-entrantly from a gradient rule");
+        }
+        List<Tensor> order = topologicalOrder(root);
+        Map<Tensor, Tensor> pending = new IdentityHashMap<>();
+        PENDING.set(pending);
+        try (var ignored = GradMode.disabled()) {
+            pending.put(root, seed);
+            for (Tensor t : order) {
+                Tensor g = pending.remove(t);
+                if (g == null) {
+                    continue;
+                }
+                Node node = t.gradFn();
+                if (node == null) {
+                    t.accumulateGrad(g);
+                } else {
+                    node.backward().apply(g);
+                    if (t.retainsGrad()) {
+                        t.accumulateGrad(g);
+                    }
+                }
+            }
+        } finally {
+            PENDING.remove();
+        }
+    }
+
+    /** Tensors reachable from root, root first, each before all of its inputs. */
+    private static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> post = new ArrayList<>();
+        Map<Tensor, Boolean> seen = new IdentityHashMap<>();
+        // Iterative DFS: deep graphs (long routed stacks) must not overflow the stack.
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[]{root, 0});
+        seen.put(root, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.peek();
+            Tensor t = (Tensor) frame[0];
+            int next = (Integer) frame[1];
+            Node node = t.gradFn();
+            Tensor[] inputs = node == null ? new Tensor[0] : node.inputs();
+            if (next < inputs.length) {
+                frame[1] = next + 1;
+                Tensor in = inputs[next];
+                if (in != null && in.requiresGrad() && seen.put(in, Boolean.TRUE) == null) {
+                    stack.push(new Object[]{in, 0});
+                }
+            } else {
+                stack.pop();
+                post.add(t);
+            }
+        }
+        Collections.reverse(post);
+        return post;
+    }
+}
