@@ -1,7 +1,5 @@
 package org.jdna.engine.nn;
 
-import java.util.Arrays;
-
 import org.jdna.engine.ops.Attention;
 import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;
@@ -41,7 +39,6 @@ public final class MultiHeadAttention extends Module {
             throw new IllegalArgumentException("MultiHeadAttention(D=" + dim + "): expected x (rows, " + dim
                     + "), got " + x.shapeString());
         }
-        checkSegments(segments, x.dim(0));
         Tensor qkvOut = qkv.forward(x); // (rows, 3D)
         Tensor q = qkvOut.slice(1, 0, dim);
         Tensor k = qkvOut.slice(1, dim, 2 * dim);
@@ -68,19 +65,6 @@ public final class MultiHeadAttention extends Module {
             s[i] = i * seqLen;
         }
         return s;
-    }
-
-    static void checkSegments(int[] segments, int rows) {
-        if (segments == null || segments.length < 2 || segments[0] != 0 || segments[segments.length - 1] != rows) {
-            throw new IllegalArgumentException("attention: segments " + Arrays.toString(segments)
-                    + " must run from 0 to rows=" + rows);
-        }
-        for (int i = 1; i < segments.length; i++) {
-            if (segments[i] < segments[i - 1]) {
-                throw new IllegalArgumentException("attention: segments " + Arrays.toString(segments)
-                        + " decrease at index " + i);
-            }
-        }
     }
 
     public Linear qkv() { return qkv; }
