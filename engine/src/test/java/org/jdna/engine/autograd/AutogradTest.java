@@ -95,6 +95,7 @@ class AutogradTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the scope is only closed, never read
     void noGradScopeRecordsNothing() {
         Tensor x = leaf(1, 2);
         Tensor y;

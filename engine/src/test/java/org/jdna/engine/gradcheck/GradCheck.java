@@ -55,6 +55,7 @@ public final class GradCheck {
     }
 
     /** Checks every input's gradient; inputs become leaves with requiresGrad and their grads are cleared. */
+    @SuppressWarnings("try") // the scope is only closed, never read
     public static void check(String op, Tolerance tol, double eps, Function<Tensor[], Tensor> f, Tensor... inputs) {
         for (Tensor t : inputs) {
             t.zeroGrad();
