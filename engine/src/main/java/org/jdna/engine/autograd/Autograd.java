@@ -88,6 +88,7 @@ public final class Autograd {
      * tensors that require gradients get them added to {@link Tensor#grad()} (gradients
      * accumulate across calls until zeroed); intermediate gradients are dropped when used.
      */
+    @SuppressWarnings("try") // the scope is only closed, never read
     public static void backward(Tensor root, Tensor seed) {
         if (!root.requiresGrad()) {
             throw new IllegalStateException("backward() on a tensor that does not require grad (shape "
