@@ -117,6 +117,7 @@ abstract class AbstractOptimizer implements Optimizer {
             for (int j = 0; j < slotNames.length; j++) {
                 out.put(names.get(i) + "." + slotNames[j], slots[i][j].copy());
             }
+            // A float holds update counts exactly up to 2^24 (16.7M steps), far beyond our runs.
             out.put(names.get(i) + "." + STEP_SLOT, Tensor.of(params.get(i).backend(), new float[]{updates[i]}));
         }
         return new OptimizerState(step, out);
