@@ -1,0 +1,79 @@
+package org.jdna.engine.nn;
+
+import org.jdna.engine.ops.Attention;
+import org.jdna.engine.tensor.Rng;
+import org.jdna.engine.tensor.Tensor;
+
+/**
+ * Multi-head self-attention with a fused qkv projection (D -> 3D, columns [q | k | v], each
+ * head-major as in GPT-2's c_attn) and an output projection (D -> D, a residual projection).
+ *
+ * <p>The main forward works on rows and segments (flash-attention's varlen layout): rows
+ * [segments[s], segments[s+1]) attend only to each other. A dense batch (B, T, D) is the special
+ * case segments {0, T, 2T, ...}; DNA's routed attention passes the rows gathered for one module,
+ * sorted by sequence and position, with one segment per sequence, so causality over the gathered
+ * order is causality over the tokens' original positions.
+ */
+public final class MultiHeadAttention extends Module {
+    private final int dim;
+    private final int heads;
+    private final Linear qkv;
+    private final Linear proj;
+
+    public MultiHeadAttention(int dim, int heads, boolean bias, Rng rng) {
+        if (heads <= 0 || dim % heads != 0) {
+            throw new IllegalArgumentException("MultiHeadAttention: dim " + dim + " is not divisible by heads " + heads);
+        }
+        this.dim = dim;
+        this.heads = heads;
+        this.qkv = registerModule("qkv", new Linear(dim, 3 * dim, bias, rng));
+        this.proj = registerModule("proj", new Linear(dim, dim, bias, rng).markResidualProjection());
+    }
+
+    /**
+     * x (rows, D) -> (rows, D). {@code segments} are row offsets from 0 to rows; {@code mask}
+     * (numSegments or 1, L, L) with all segments of length L, or null.
+     */
+    public Tensor forward(Tensor x, int[] segments, boolean causal, Tensor mask) {
+        if (x.rank() != 2 || x.dim(1) != dim) {
+            throw new IllegalArgumentException("MultiHeadAttention(D=" + dim + "): expected x (rows, " + dim
+                    + "), got " + x.shapeString());
+        }
+        Tensor qkvOut = qkv.forward(x); // (rows, 3D)
+        Tensor q = qkvOut.slice(1, 0, dim);
+        Tensor k = qkvOut.slice(1, dim, 2 * dim);
+        Tensor v = qkvOut.slice(1, 2 * dim, 3 * dim);
+        Tensor y = Attention.attention(q, k, v, segments, heads, causal, mask); // (rows, D)
+        return proj.forward(y);
+    }
+
+    /** x (B, T, D) -> (B, T, D), each sequence one segment; mask (B or 1, T, T) or null. */
+    public Tensor forward(Tensor x, boolean causal, Tensor mask) {
+        if (x.rank() != 3 || x.dim(2) != dim) {
+            throw new IllegalArgumentException("MultiHeadAttention(D=" + dim + "): expected x (B, T, " + dim
+                    + "), got " + x.shapeString());
+        }
+        int b = x.dim(0);
+        int t = x.dim(1);
+        return forward(x.reshape(b * t, dim), denseSegments(b, t), causal, mask).reshape(b, t, dim);
+    }
+
+    /** {0, T, 2T, ..., B*T}: one segment per sequence of a dense batch. */
+    public static int[] denseSegments(int batch, int seqLen) {
+        int[] s = new int[batch + 1];
+        for (int i = 0; i <= batch; i++) {
+            s[i] = i * seqLen;
+        }
+        return s;
+    }
+
+    public Linear qkv() { return qkv; }
+
+    public Linear proj() { return proj; }
+
+    public int dim() { return dim; }
+
+    public int heads() { return heads; }
+
+    public int headDim() { return dim / heads; }
+}
