@@ -1,0 +1,46 @@
+package org.jdna.dna.cli;
+
+import org.jdna.dna.config.ConfigException;
+import org.jdna.dna.data.DataUnavailableException;
+import org.jdna.dna.io.ArchitectureMismatchException;
+import org.jdna.dna.io.CorruptCheckpointException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The jdna command line: {@code jdna train | eval | sample | info | analyze}. */
+@Command(name = "jdna", mixinStandardHelpOptions = true, version = "jdna 0.1.0-SNAPSHOT",
+        description = "Train and study Distributed Neural Architectures on the JVM.",
+        subcommands = {PendingCommands.Train.class, PendingCommands.Eval.class, PendingCommands.Sample.class,
+                InfoCommand.class, PendingCommands.Analyze.class})
+public final class Main implements Runnable {
+    /** Exit status of a bad configuration, a refused checkpoint or unusable data. */
+    public static final int USER_ERROR = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A command line wired with the error handler (for tests: set out/err on it and call execute). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException || e instanceof CorruptCheckpointException
+                    || e instanceof ArchitectureMismatchException || e instanceof DataUnavailableException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                cmd.getErr().flush();
+                return USER_ERROR;
+            }
+            throw e;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

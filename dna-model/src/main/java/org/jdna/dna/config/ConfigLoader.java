@@ -1,0 +1,202 @@
+package org.jdna.dna.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+/**
+ * Builds a {@link RunConfig} in three layers, then validates it: a preset (default
+ * {@value Presets#DEFAULT}), then a JSON file that sets any subset of fields (it may name its own
+ * base with {@code "preset": "dense"}), then command-line overrides {@code model.width=128}. An
+ * override key may be shortened to a unique suffix ({@code width=128}).
+ */
+public final class ConfigLoader {
+    /** Object-valued fields that are replaced whole rather than merged field by field. */
+    private static final Set<String> LEAF_OBJECTS = Set.of("model.pool");
+
+    private ConfigLoader() {}
+
+    /**
+     * @param preset    preset name, or null for the file's "preset" field or the default
+     * @param jsonFile  a config file, or null
+     * @param overrides "key=value" settings applied last
+     */
+    public static RunConfig load(String preset, Path jsonFile, List<String> overrides) {
+        ObjectNode file = jsonFile == null ? null : readFile(jsonFile);
+        String base = preset;
+        if (base == null && file != null && file.has("preset")) {
+            base = file.get("preset").asText();
+        }
+        if (file != null) {
+            file.remove("preset");
+        }
+        ObjectNode tree = (ObjectNode) ConfigJson.toTree(Presets.get(base == null ? Presets.DEFAULT : base));
+        // The preset's own tree gives each field's type for parsing overrides (a file may have written 0 for 0.5).
+        ObjectNode types = tree.deepCopy();
+        if (file != null) {
+            merge(tree, file, "", jsonFile.toString());
+        }
+        for (String o : overrides) {
+            applyOverride(tree, types, o);
+        }
+        RunConfig config = ConfigJson.bind(tree, RunConfig.class, jsonFile == null ? "config" : jsonFile.toString());
+        return ConfigValidator.validate(config);
+    }
+
+    /** A complete config saved by {@link ConfigJson#toJson} (e.g. from a checkpoint), bound strictly and validated. */
+    public static RunConfig fromJson(String json, String source) {
+        try {
+            return ConfigValidator.validate(ConfigJson.bind(ConfigJson.MAPPER.readTree(json), RunConfig.class, source));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source + ": not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** Applies one "key=value" override to a config tree. */
+    static void applyOverride(ObjectNode tree, ObjectNode types, String setting) {
+        int eq = setting.indexOf('=');
+        if (eq <= 0) {
+            throw new ConfigException("override '" + setting + "' must look like key=value, e.g. model.width=128");
+        }
+        String key = resolveKey(types, setting.substring(0, eq).trim());
+        String value = setting.substring(eq + 1).trim();
+        int dot = key.lastIndexOf('.');
+        ObjectNode parent = (ObjectNode) tree.at("/" + key.substring(0, dot).replace('.', '/'));
+        String field = key.substring(dot + 1);
+        parent.set(field, convert(key, types.at("/" + key.replace('.', '/')), value));
+    }
+
+    private static JsonNode convert(String key, JsonNode current, String value) {
+        try {
+            if (LEAF_OBJECTS.contains(key)) {
+                return ConfigJson.toTree(ModulePool.parse(value));
+            }
+            if (current.isBoolean()) {
+                if (!value.equals("true") && !value.equals("false")) {
+                    throw new ConfigException(key + " = '" + value + "' must be true or false");
+                }
+                return BooleanNode.valueOf(Boolean.parseBoolean(value));
+            }
+            if (current.isInt()) {
+                return IntNode.valueOf(Integer.parseInt(value.replace("_", "")));
+            }
+            if (current.isIntegralNumber()) {
+                return LongNode.valueOf(Long.parseLong(value.replace("_", "")));
+            }
+            if (current.isNumber()) {
+                return DoubleNode.valueOf(Double.parseDouble(value));
+            }
+            return TextNode.valueOf(value);
+        } catch (NumberFormatException e) {
+            String kind = current.isIntegralNumber() ? "an integer" : "a number";
+            throw new ConfigException(key + " = '" + value + "' is not " + kind);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + " = '" + value + "': " + e.getMessage());
+        }
+    }
+
+    /** The full dotted key for a key or a unique suffix of one. */
+    static String resolveKey(ObjectNode tree, String key) {
+        List<String> leaves = new ArrayList<>();
+        collectLeaves(tree, "", leaves);
+        if (leaves.contains(key)) {
+            return key;
+        }
+        List<String> matches = leaves.stream().filter(l -> l.endsWith("." + key)).toList();
+        if (matches.size() == 1) {
+            return matches.getFirst();
+        }
+        if (matches.size() > 1) {
+            throw new ConfigException("override key '" + key + "' is ambiguous: " + matches);
+        }
+        String suggestion = leaves.stream().min((a, b) -> Integer.compare(distance(a, key), distance(b, key))).orElse("");
+        throw new ConfigException("unknown field '" + key + "' (did you mean " + suggestion + "?)");
+    }
+
+    private static void collectLeaves(JsonNode node, String prefix, List<String> out) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            if (e.getValue().isObject() && !LEAF_OBJECTS.contains(path)) {
+                collectLeaves(e.getValue(), path, out);
+            } else {
+                out.add(path);
+            }
+        }
+    }
+
+    private static void merge(ObjectNode base, JsonNode over, String prefix, String source) {
+        if (!over.isObject()) {
+            throw new ConfigException(source + ": " + (prefix.isEmpty() ? "the file" : prefix)
+                    + " must be a JSON object, got " + over.getNodeType());
+        }
+        for (Map.Entry<String, JsonNode> e : over.properties()) {
+            String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            JsonNode current = base.get(e.getKey());
+            if (current == null) {
+                List<String> known = new ArrayList<>();
+                base.fieldNames().forEachRemaining(known::add);
+                throw new ConfigException(source + ": unknown field '" + path + "' (known fields here: " + known + ")");
+            }
+            if (current.isObject() && !LEAF_OBJECTS.contains(path)) {
+                merge((ObjectNode) current, e.getValue(), path, source);
+            } else {
+                base.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static ObjectNode readFile(Path file) {
+        try {
+            JsonNode node = ConfigJson.MAPPER.readTree(Files.readString(file));
+            if (node == null || !node.isObject()) {
+                throw new ConfigException(file + ": a config file must hold one JSON object");
+            }
+            return (ObjectNode) node;
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file " + file + " does not exist");
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file + ": not valid JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read config file " + file, e);
+        }
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

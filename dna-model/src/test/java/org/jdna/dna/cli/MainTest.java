@@ -1,0 +1,70 @@
+package org.jdna.dna.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import picocli.CommandLine;
+
+class MainTest {
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void infoPrintsTheResolvedConfig() {
+        Result r = run("info", "--preset", "dense", "--set", "model.width=64", "--set", "heads=2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"width\" : 64"), r.out());
+        assertTrue(r.out().contains("\"forcedRouting\" : true"), r.out());
+        assertTrue(r.out().contains("D=64, 2 heads"), r.out());
+    }
+
+    @Test
+    void taskPicksTheVisionPreset() {
+        Result r = run("info", "--task", "vision");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"dataset\" : \"fashion-mnist\""), r.out());
+        Result bad = run("info", "--task", "vision", "--preset", "dense");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("conflicts with --preset dense"), bad.err());
+    }
+
+    @Test
+    void badConfigIsAUserErrorNamingTheField() {
+        Result r = run("info", "--set", "model.topK=3");
+        assertEquals(Main.USER_ERROR, r.code());
+        assertTrue(r.err().startsWith("error: model.topK = 3 must be in [1, 2]"), r.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"train", "eval", "sample", "analyze"})
+    void pendingCommandsSaySoAndExit2(String command) {
+        Result r = command.equals("train") ? run(command) : run(command, "runs/x");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("not yet available"), r.err());
+    }
+
+    @Test
+    void helpListsTheSubcommands() {
+        Result r = run("--help");
+        assertEquals(0, r.code());
+        for (String c : new String[]{"train", "eval", "sample", "info", "analyze"}) {
+            assertTrue(r.out().contains(c), r.out());
+        }
+    }
+}
