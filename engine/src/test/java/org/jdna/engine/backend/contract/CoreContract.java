@@ -1,0 +1,341 @@
+package org.jdna.engine.backend.contract;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import org.jdna.engine.backend.BinaryOp;
+import org.jdna.engine.backend.ReduceOp;
+import org.jdna.engine.backend.Storage;
+import org.jdna.engine.backend.UnaryOp;
+import org.jdna.engine.tensor.Rng;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Contract of the memory, layout, elementwise, reduction, GEMM and AdamW primitives.
+ *
+ * <p>Legend: n element count, (outer, len, inner) reduction view, (m, k) x (k, n) GEMM sizes.
+ */
+public abstract class CoreContract extends ContractSupport {
+
+    // ---------------------------------------------------------------- memory
+
+    @Test
+    void allocateIsZeroFilled() {
+        for (int n : new int[]{0, 1, 7, 257}) {
+            check("allocate n=" + n, Tolerance.EXACT, d -> d.results(d.zeros(n)));
+        }
+    }
+
+    @Test
+    void copyInCopyOutWithOffsets() {
+        float[] host = normal(rng("copyInOut"), 40, 1);
+        Storage s = backend().allocate(50);
+        try {
+            backend().copyIn(s, 5, host, 3, 33);
+            float[] back = new float[60];
+            backend().copyOut(s, 2, back, 1, 45);
+            float[] expected = new float[60];
+            System.arraycopy(host, 3, expected, 1 + 3, 33); // s[5 + i] = host[3 + i]; back[1 + j] = s[2 + j]
+            assertArrayEquals(expected, back, "copyIn/copyOut with offsets on " + backend().name());
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void copyAndFillWithOffsets() {
+        Rng rng = rng("copyFill");
+        float[] src = normal(rng, 64, 1);
+        float[] dst = normal(rng, 64, 1);
+        check("copy", Tolerance.EXACT, d -> {
+            Storage t = d.upload(dst);
+            d.backend().copy(t, 3, d.upload(src), 5, 33);
+            return d.results(t);
+        });
+        check("fill", Tolerance.EXACT, d -> {
+            Storage t = d.upload(dst);
+            d.backend().fill(t, 7, 40, -2.5f);
+            return d.results(t);
+        });
+    }
+
+    // ---------------------------------------------------------------- layout
+
+    @Test
+    void copyStridedPermuteBroadcastSliceAndScalar() {
+        float[] x = normal(rng("copyStrided"), 3 * 7 * 33 + 11, 1);
+        // permute (3, 7, 33) -> (33, 3, 7)
+        check("copyStrided permute", Tolerance.EXACT, d -> {
+            Storage out = d.garbage(33 * 3 * 7);
+            d.backend().copyStrided(out, d.upload(x), 0, new int[]{33, 3, 7}, new int[]{1, 231, 33});
+            return d.results(out);
+        });
+        // broadcast a (7) row to (5, 7) and a (5, 1) column to (5, 9) from offset 4
+        check("copyStrided broadcast", Tolerance.EXACT, d -> {
+            Storage row = d.garbage(35);
+            Storage col = d.garbage(45);
+            Storage xs = d.upload(x);
+            d.backend().copyStrided(row, xs, 0, new int[]{5, 7}, new int[]{0, 1});
+            d.backend().copyStrided(col, xs, 4, new int[]{5, 9}, new int[]{1, 0});
+            return d.results(row, col);
+        });
+        // slice rows 1..3, columns 2..19 of (7, 33) starting at element 11; rank 0 and size 0
+        check("copyStrided slice, scalar, empty", Tolerance.EXACT, d -> {
+            Storage slice = d.garbage(2 * 17);
+            Storage scalar = d.garbage(1);
+            Storage empty = d.garbage(2);
+            Storage xs = d.upload(x);
+            d.backend().copyStrided(slice, xs, 11 + 33 + 2, new int[]{2, 17}, new int[]{33, 1});
+            d.backend().copyStrided(scalar, xs, 9, new int[]{}, new int[]{});
+            d.backend().copyStrided(empty, xs, 0, new int[]{0, 3}, new int[]{3, 1});
+            return d.results(slice, scalar, empty);
+        });
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** Inputs inside the op's domain; 0 included where the derivative has a kink there. */
+    private static float[] unaryInput(UnaryOp op, Rng rng, int n) {
+        return switch (op) {
+            case LOG, SQRT, POW_SCALAR, RECIPROCAL -> uniform(rng, n, 0.1, 4);
+            default -> {
+                float[] x = normal(rng, n, 2.5);
+                x[0] = 0f;
+                yield x;
+            }
+        };
+    }
+
+    private static float unaryAlpha(UnaryOp op) {
+        return op == UnaryOp.POW_SCALAR ? 2.5f : 1.7f;
+    }
+
+    @Test
+    void unaryEveryOp() {
+        for (UnaryOp op : UnaryOp.values()) {
+            for (int n : SIZES) {
+                float[] x = unaryInput(op, rng("unary" + op + n), n);
+                check("unary " + op + " n=" + n, Tolerance.ELEMENTWISE, d -> {
+                    Storage out = d.garbage(n + 3);
+                    d.backend().unary(op, out, d.upload(x), n, unaryAlpha(op));
+                    return d.results(out);
+                });
+            }
+        }
+    }
+
+    @Test
+    void unaryInPlace() {
+        float[] x = normal(rng("unaryInPlace"), 33, 1);
+        check("unary GELU in place", Tolerance.ELEMENTWISE, d -> {
+            Storage xs = d.upload(x);
+            d.backend().unary(UnaryOp.GELU, xs, xs, 33, 0f);
+            return d.results(xs);
+        });
+    }
+
+    @Test
+    void unaryBackwardEveryOp() {
+        for (UnaryOp op : UnaryOp.values()) {
+            for (int n : SIZES) {
+                Rng rng = rng("unaryBackward" + op + n);
+                float[] x = unaryInput(op, rng, n);
+                float[] dout = normal(rng, n, 1);
+                check("unaryBackward " + op + " n=" + n, Tolerance.ELEMENTWISE, d -> {
+                    Storage dx = d.garbage(n + 3);
+                    d.backend().unaryBackward(op, dx, d.upload(dout), d.upload(x), n, unaryAlpha(op));
+                    return d.results(dx);
+                });
+            }
+        }
+    }
+
+    @Test
+    void binaryEveryOpWithBroadcasting() {
+        Rng rng = rng("binary");
+        float[] a = normal(rng, 3 * 7 * 33, 1);
+        float[] b = uniform(rng, 3 * 7 * 33, 0.5, 2); // away from 0 for DIV
+        float[] ties = integers(rng, 3 * 7 * 33, 2);
+        for (BinaryOp op : BinaryOp.values()) {
+            // a full, b a (1, 7, 1) column broadcast over the outer and inner axes
+            check("binary " + op + " b broadcast", Tolerance.ELEMENTWISE, d -> {
+                Storage out = d.garbage(3 * 7 * 33);
+                d.backend().binary(op, out, new int[]{3, 7, 33}, d.upload(a), new int[]{231, 33, 1},
+                        d.upload(b), new int[]{0, 1, 0});
+                return d.results(out);
+            });
+            // a a (33) row broadcast, b read transposed from a (33, 7, 3) layout
+            check("binary " + op + " a broadcast, b transposed", Tolerance.ELEMENTWISE, d -> {
+                Storage out = d.garbage(3 * 7 * 33);
+                d.backend().binary(op, out, new int[]{3, 7, 33}, d.upload(a), new int[]{0, 0, 1},
+                        d.upload(b), new int[]{1, 3, 21});
+                return d.results(out);
+            });
+            // ties, contiguous tails and a rank-0 scalar
+            for (int n : SIZES) {
+                check("binary " + op + " ties n=" + n, Tolerance.ELEMENTWISE, d -> {
+                    Storage out = d.garbage(n);
+                    Storage scalar = d.garbage(1);
+                    Storage as = d.upload(ties);
+                    Storage bs = d.upload(java.util.Arrays.copyOfRange(ties, 100, 100 + n));
+                    d.backend().binary(op, out, new int[]{n}, as, new int[]{1}, bs, new int[]{1});
+                    d.backend().binary(op, scalar, new int[]{}, as, new int[]{}, bs, new int[]{});
+                    return d.results(out, scalar);
+                });
+            }
+        }
+    }
+
+    @Test
+    void whereSelectsByNonZeroMask() {
+        Rng rng = rng("where");
+        for (int n : SIZES) {
+            float[] mask = integers(rng, n, 1); // -1, 0, 1: any non-zero selects a
+            float[] a = normal(rng, n, 1);
+            float[] b = normal(rng, n, 1);
+            check("where n=" + n, Tolerance.EXACT, d -> {
+                Storage out = d.garbage(n);
+                d.backend().where(out, d.upload(mask), d.upload(a), d.upload(b), n);
+                return d.results(out);
+            });
+        }
+    }
+
+    @Test
+    void addScaledWithOffsets() {
+        Rng rng = rng("addScaled");
+        for (int n : SIZES) {
+            float[] y = normal(rng, n + 9, 1);
+            float[] x = normal(rng, n + 5, 1);
+            check("addScaled n=" + n, Tolerance.ELEMENTWISE, d -> {
+                Storage ys = d.upload(y);
+                d.backend().addScaled(ys, 4, d.upload(x), 5, n, -0.75f);
+                return d.results(ys);
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    @Test
+    void reduceSumAndMaxOverTheMiddleAxis() {
+        int[][] views = {{1, 257, 1}, {3, 7, 5}, {4, 1, 33}, {2, 33, 16}, {2, 0, 3}};
+        for (ReduceOp op : ReduceOp.values()) {
+            for (int[] v : views) {
+                float[] x = normal(rng("reduce" + op + v[0] + v[1] + v[2]), v[0] * v[1] * v[2], 1);
+                check("reduce " + op + " (outer, len, inner) = (" + v[0] + ", " + v[1] + ", " + v[2] + ")",
+                        Tolerance.REDUCTION, d -> {
+                            Storage out = d.garbage(v[0] * v[2]);
+                            d.backend().reduce(op, out, d.upload(x), v[0], v[1], v[2]);
+                            return d.results(out);
+                        });
+            }
+        }
+    }
+
+    @Test
+    void sumOfSquaresWithOffset() {
+        float[] x = normal(rng("sumOfSquares"), 300, 1);
+        for (int n : SIZES) {
+            double[] expected = {sumOfSquaresOn(REFERENCE, x, n)};
+            double[] actual = {sumOfSquaresOn(backend(), x, n)};
+            Compare.assertClose("sumOfSquares n=" + n, expected, actual, tolerance(Tolerance.REDUCTION));
+        }
+    }
+
+    private static double sumOfSquaresOn(org.jdna.engine.backend.Backend backend, float[] x, int n) {
+        try (Device d = new Device(backend)) {
+            return backend.sumOfSquares(d.upload(x), 13, n);
+        }
+    }
+
+    // ---------------------------------------------------------------- gemm
+
+    private void checkGemm(String what, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                           float beta, int batch, int aOff, int bOff, int cOff, int pad) {
+        Rng rng = rng("gemm" + what);
+        // stored shapes: A (m, k) or (k, m), B (k, n) or (n, k), each with pad extra columns
+        int lda = (transA ? m : k) + pad;
+        int ldb = (transB ? k : n) + pad;
+        int ldc = n + pad;
+        int strideA = (transA ? k : m) * lda + pad;
+        int strideB = (transB ? n : k) * ldb + pad;
+        int strideC = m * ldc + pad;
+        float[] a = normal(rng, aOff + batch * strideA, 1);
+        float[] b = normal(rng, bOff + batch * strideB, 1);
+        float[] c = normal(rng, cOff + batch * strideC, 1);
+        check("gemm " + what + " transA=" + transA + " transB=" + transB + " m=" + m + " n=" + n + " k=" + k
+                + " batch=" + batch, Tolerance.GEMM, d -> {
+                    Storage cs = d.upload(c);
+                    d.backend().gemm(transA, transB, m, n, k, alpha, d.upload(a), aOff, lda, strideA,
+                            d.upload(b), bOff, ldb, strideB, beta, cs, cOff, ldc, strideC, batch);
+                    return d.results(cs);
+                });
+    }
+
+    @Test
+    void gemmAllTransposesModeratelyLarge() {
+        for (boolean ta : new boolean[]{false, true}) {
+            for (boolean tb : new boolean[]{false, true}) {
+                checkGemm("large", ta, tb, 67, 75, 129, 1f, 0f, 1, 0, 0, 0, 0);
+            }
+        }
+    }
+
+    @Test
+    void gemmTailSizes() {
+        int[][] sizes = {{1, 1, 1}, {7, 5, 33}, {1, 17, 3}, {16, 16, 16}, {33, 1, 7}, {5, 9, 0}};
+        for (int[] s : sizes) {
+            for (boolean ta : new boolean[]{false, true}) {
+                for (boolean tb : new boolean[]{false, true}) {
+                    checkGemm("tail", ta, tb, s[0], s[1], s[2], 1f, 0f, 1, 0, 0, 0, 0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void gemmBatchedWithOffsetsLeadingDimensionsAndBeta() {
+        for (boolean ta : new boolean[]{false, true}) {
+            for (boolean tb : new boolean[]{false, true}) {
+                checkGemm("batched", ta, tb, 9, 13, 17, -1.5f, 0.5f, 3, 5, 7, 3, 2);
+            }
+        }
+    }
+
+    @Test
+    void gemmWithBetaZeroDoesNotReadC() {
+        float[] a = normal(rng("gemmNaN"), 7 * 5, 1);
+        float[] b = normal(rng("gemmNaN b"), 5 * 3, 1);
+        float[] c = new float[7 * 3];
+        java.util.Arrays.fill(c, Float.NaN);
+        check("gemm beta=0 over NaN", Tolerance.GEMM, d -> {
+            Storage cs = d.upload(c);
+            d.backend().gemm(false, false, 7, 3, 5, 1f, d.upload(a), 0, 5, 0, d.upload(b), 0, 3, 0,
+                    0f, cs, 0, 3, 0, 1);
+            return d.results(cs);
+        });
+    }
+
+    // ---------------------------------------------------------------- optimizer
+
+    @Test
+    void adamwSeveralSteps() {
+        for (int n : SIZES) {
+            Rng rng = rng("adamw" + n);
+            float[] p = normal(rng, n, 1);
+            float[][] grads = new float[5][];
+            for (int t = 0; t < grads.length; t++) {
+                grads[t] = normal(rng, n, 0.1);
+            }
+            check("adamw n=" + n, Tolerance.OPTIMIZER, d -> {
+                Storage ps = d.upload(p);
+                Storage m = d.zeros(n);
+                Storage v = d.zeros(n);
+                for (int t = 0; t < grads.length; t++) {
+                    d.backend().adamw(ps, m, v, d.upload(grads[t]), n, 1e-2f, 0.9f, 0.95f, 1e-8f, 0.1f, t + 1);
+                }
+                return d.results(ps, m, v);
+            });
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package org.jdna.engine.backend.contract;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.jdna.engine.backend.Backend;
+import org.jdna.engine.backend.Storage;
+import org.jdna.engine.tensor.Rng;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Contract of the routing primitives: row gather/scatter-add, gather along an axis, top-k and the
+ * weighted combine. Chosen indices must match the reference exactly (ties to the lower index).
+ *
+ * <p>Legend: R rows, E experts, K top-k, W row width, T tokens, (O, L, I) gather view, J idxLen.
+ */
+public abstract class RoutingContract extends NormsContract {
+
+    // ---------------------------------------------------------------- rows
+
+    @Test
+    void indexSelectRowsWithDuplicates() {
+        for (int width : new int[]{1, 7, 33, 257}) {
+            Rng rng = rng("indexSelectRows" + width);
+            float[] src = normal(rng, 13 * width, 1);
+            int[] rows = indices(rng, 20, 13);
+            check("indexSelectRows width=" + width, Tolerance.EXACT, d -> {
+                Storage out = d.garbage(20 * width);
+                d.backend().indexSelectRows(out, d.upload(src), rows, 20, width);
+                return d.results(out);
+            });
+        }
+    }
+
+    @Test
+    void indexAddRowsAddsInOrderWithDuplicates() {
+        for (int width : new int[]{1, 7, 33, 257}) {
+            Rng rng = rng("indexAddRows" + width);
+            float[] dst = normal(rng, 13 * width, 1);
+            float[] src = normal(rng, 40 * width, 1);
+            int[] rows = indices(rng, 40, 13);
+            check("indexAddRows width=" + width, Tolerance.ELEMENTWISE, d -> {
+                Storage ds = d.upload(dst);
+                d.backend().indexAddRows(ds, d.upload(src), rows, 40, width);
+                return d.results(ds);
+            });
+        }
+    }
+
+    @Test
+    void rowIndicesOutOfRangeAreRejected() {
+        try (Device d = new Device(backend())) {
+            Storage src = d.zeros(4 * 3);
+            Storage out = d.zeros(2 * 3);
+            assertNamed("indexSelectRows", "4", assertThrows(IndexOutOfBoundsException.class,
+                    () -> d.backend().indexSelectRows(out, src, new int[]{0, 4}, 2, 3)));
+            assertNamed("indexAddRows", "-1", assertThrows(IndexOutOfBoundsException.class,
+                    () -> d.backend().indexAddRows(src, out, new int[]{-1, 0}, 2, 3)));
+            assertNamed("gather", "7", assertThrows(IndexOutOfBoundsException.class,
+                    () -> d.backend().gather(out, src, new int[]{0, 7, 0, 0, 0, 0}, 1, 4, 3, 2)));
+            assertNamed("scatterAdd", "-2", assertThrows(IndexOutOfBoundsException.class,
+                    () -> d.backend().scatterAdd(src, out, new int[]{0, 0, 0, 0, -2, 0}, 1, 4, 3, 2)));
+        }
+    }
+
+    private static void assertNamed(String op, String value, RuntimeException e) {
+        assertTrue(e.getMessage() != null && e.getMessage().contains(op) && e.getMessage().contains(value),
+                "message should name " + op + " and " + value + ": " + e.getMessage());
+    }
+
+    // ---------------------------------------------------------------- gather / scatter
+
+    private static final int[][] GATHER_VIEWS = {{3, 7, 5, 4}, {1, 257, 1, 300}, {2, 5, 33, 9}};
+
+    @Test
+    void gatherAlongTheMiddleAxis() {
+        for (int[] v : GATHER_VIEWS) {
+            Rng rng = rng("gather" + v[1] + v[2]);
+            float[] x = normal(rng, v[0] * v[1] * v[2], 1);
+            int[] idx = indices(rng, v[0] * v[3] * v[2], v[1]);
+            check("gather (O, L, I, J) = (" + v[0] + ", " + v[1] + ", " + v[2] + ", " + v[3] + ")", Tolerance.EXACT, d -> {
+                Storage out = d.garbage(v[0] * v[3] * v[2]);
+                d.backend().gather(out, d.upload(x), idx, v[0], v[1], v[2], v[3]);
+                return d.results(out);
+            });
+        }
+    }
+
+    @Test
+    void scatterAddAddsInOrderWithDuplicates() {
+        for (int[] v : GATHER_VIEWS) {
+            Rng rng = rng("scatterAdd" + v[1] + v[2]);
+            float[] dx = normal(rng, v[0] * v[1] * v[2], 1);
+            float[] dout = normal(rng, v[0] * v[3] * v[2], 1);
+            int[] idx = indices(rng, v[0] * v[3] * v[2], v[1]);
+            check("scatterAdd (O, L, I, J) = (" + v[0] + ", " + v[1] + ", " + v[2] + ", " + v[3] + ")",
+                    Tolerance.ELEMENTWISE, d -> {
+                        Storage dxs = d.upload(dx);
+                        d.backend().scatterAdd(dxs, d.upload(dout), idx, v[0], v[1], v[2], v[3]);
+                        return d.results(dxs);
+                    });
+        }
+    }
+
+    // ---------------------------------------------------------------- top-k
+
+    /** Runs topk on one backend; returns {indices as floats, weights, probs}. */
+    private static float[][] topkOn(Backend backend, float[] logits, float[] bias, int rows, int experts, int k,
+                                    boolean renormalize) {
+        try (Device d = new Device(backend)) {
+            int[] chosen = new int[rows * k];
+            Storage weights = d.garbage(rows * k);
+            Storage probs = d.garbage(rows * experts);
+            backend.topk(chosen, weights, probs, d.upload(logits), bias, rows, experts, k, renormalize);
+            return new float[][]{asFloats(chosen), d.download(weights), d.download(probs)};
+        }
+    }
+
+    private void checkTopk(String what, float[] logits, float[] bias, int rows, int experts, int k, boolean renormalize) {
+        float[][] expected = topkOn(REFERENCE, logits, bias, rows, experts, k, renormalize);
+        float[][] actual = topkOn(backend(), logits, bias, rows, experts, k, renormalize);
+        String name = what + " rows=" + rows + " E=" + experts + " K=" + k + " renormalize=" + renormalize
+                + " bias=" + (bias != null) + " [" + backend().name() + " vs reference]";
+        Compare.assertClose(name + " indices", expected[0], actual[0], Tolerance.EXACT);
+        Compare.assertClose(name + " weights", expected[1], actual[1], tolerance(Tolerance.REDUCTION));
+        Compare.assertClose(name + " probs", expected[2], actual[2], tolerance(Tolerance.REDUCTION));
+    }
+
+    @Test
+    void topkWithAndWithoutBiasAndRenormalization() {
+        int rows = 17;
+        for (int experts : new int[]{1, 4, 7, 33}) {
+            for (int k : new int[]{1, 2, experts}) {
+                if (k > experts) {
+                    continue;
+                }
+                Rng rng = rng("topk" + experts + k);
+                float[] logits = normal(rng, rows * experts, 2);
+                float[] bias = normal(rng, experts, 0.05);
+                for (boolean renormalize : new boolean[]{false, true}) {
+                    checkTopk("topk", logits, null, rows, experts, k, renormalize);
+                    checkTopk("topk", logits, bias, rows, experts, k, renormalize);
+                }
+            }
+        }
+    }
+
+    @Test
+    void topkBreaksTiesTowardTheLowerIndex() {
+        int rows = 20;
+        int experts = 9;
+        float[] logits = integers(rng("topkTies"), rows * experts, 1); // many equal logits per row
+        for (int k : new int[]{1, 3, 9}) {
+            checkTopk("topk ties", logits, null, rows, experts, k, true);
+        }
+    }
+
+    @Test
+    void topkRejectsNaNNamingTheRow() {
+        float[] logits = normal(rng("topkNaN"), 3 * 4, 1);
+        logits[2 * 4 + 1] = Float.NaN;
+        try (Device d = new Device(backend())) {
+            Storage x = d.upload(logits);
+            ArithmeticException e = assertThrows(ArithmeticException.class,
+                    () -> d.backend().topk(new int[3 * 2], d.zeros(6), d.zeros(12), x, null, 3, 4, 2, true));
+            assertTrue(e.getMessage().contains("topk") && e.getMessage().contains("2")
+                    && e.getMessage().contains("NaN"), "message should name topk, row 2 and NaN: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void topkBackwardBothModes() {
+        int rows = 13;
+        for (int experts : new int[]{1, 4, 33}) {
+            for (int k : new int[]{1, 2}) {
+                if (k > experts) {
+                    continue;
+                }
+                for (boolean renormalize : new boolean[]{false, true}) {
+                    Rng rng = rng("topkBackward" + experts + k + renormalize);
+                    float[] logits = normal(rng, rows * experts, 2);
+                    float[] dweights = normal(rng, rows * k, 1);
+                    int[] chosen = new int[rows * k];
+                    float[] probs = new float[rows * experts];
+                    try (Device d = new Device(REFERENCE)) { // the same choice on both sides
+                        Storage p = d.zeros(rows * experts);
+                        REFERENCE.topk(chosen, d.zeros(rows * k), p, d.upload(logits), null, rows, experts, k, renormalize);
+                        probs = d.download(p);
+                    }
+                    float[] savedProbs = probs;
+                    check("topkBackward E=" + experts + " K=" + k + " renormalize=" + renormalize, Tolerance.REDUCTION, d -> {
+                        Storage dlogits = d.garbage(rows * experts);
+                        d.backend().topkBackward(dlogits, d.upload(dweights), d.upload(savedProbs), chosen, rows, experts, k,
+                                renormalize);
+                        return d.results(dlogits);
+                    });
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- combine
+
+    /** Distinct dispatch rows in [0, yRows) per slot, with about one slot in five dropped (-1). */
+    private static int[] slots(Rng rng, int tokens, int k, int yRows) {
+        int[] perm = new int[yRows];
+        for (int i = 0; i < yRows; i++) {
+            perm[i] = i;
+        }
+        for (int i = yRows - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        int[] s = new int[tokens * k];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = rng.nextInt(5) == 0 ? -1 : perm[i];
+        }
+        return s;
+    }
+
+    @Test
+    void combineSkipsDroppedSlots() {
+        int tokens = 11;
+        int k = 3;
+        int yRows = 40;
+        for (int width : new int[]{1, 7, 33, 257}) {
+            Rng rng = rng("combine" + width);
+            float[] y = normal(rng, yRows * width, 1);
+            float[] weights = uniform(rng, tokens * k, 0, 1);
+            int[] slotRows = slots(rng, tokens, k, yRows);
+            check("combine width=" + width, Tolerance.REDUCTION, d -> {
+                Storage out = d.garbage(tokens * width);
+                d.backend().combine(out, d.upload(y), d.upload(weights), slotRows, tokens, k, width);
+                return d.results(out);
+            });
+        }
+    }
+
+    @Test
+    void combineBackwardLeavesUnnamedRows() {
+        int tokens = 11;
+        int k = 3;
+        int yRows = 40;
+        for (int width : new int[]{1, 7, 33, 257}) {
+            Rng rng = rng("combineBackward" + width);
+            float[] y = normal(rng, yRows * width, 1);
+            float[] dyBefore = normal(rng, yRows * width, 1);
+            float[] weights = uniform(rng, tokens * k, 0, 1);
+            float[] dout = normal(rng, tokens * width, 1);
+            int[] slotRows = slots(rng, tokens, k, yRows);
+            check("combineBackward width=" + width, Tolerance.REDUCTION, d -> {
+                Storage dy = d.upload(dyBefore);
+                Storage dweights = d.garbage(tokens * k);
+                d.backend().combineBackward(dy, dweights, d.upload(dout), d.upload(y), d.upload(weights), slotRows,
+                        tokens, k, width);
+                return d.results(dy, dweights);
+            });
+        }
+    }
+
+    @Test
+    void combineRejectsASlotOutOfRange() {
+        try (Device d = new Device(backend())) {
+            Storage y = d.zeros(4 * 3);
+            assertNamed("combine", "9", assertThrows(IndexOutOfBoundsException.class,
+                    () -> d.backend().combine(d.zeros(3), y, d.zeros(2), new int[]{-1, 9}, 1, 2, 3)));
+        }
+    }
+}
