@@ -42,45 +42,64 @@ public final class Autograd {
         return out;
     }
 
-    /** Adds {@code g} into the pending gradient of {@code input}; ignored when input needs no gradient. */
+    /**
+     * Adds {@code g} into the pending gradient of {@code input}; ignored when input needs no gradient.
+     * The tape never writes into a tensor a rule handed it (rules may pass {@code dout} itself to
+     * several inputs): the first contribution is kept as given, a second one sums into a fresh copy.
+     */
     public static void accumulate(Tensor input, Tensor g) {
         if (input == null || !input.requiresGrad()) {
             return;
         }
-        Map<Tensor, Tensor> pending = PENDING.get();
-        if (pending == null) {
+        Tape tape = TAPE.get();
+        if (tape == null) {
             throw new IllegalStateException("Autograd.accumulate called outside backward()");
         }
         if (!java.util.Arrays.equals(input.shape(), g.shape())) {
             throw new IllegalStateException("gradient shape " + java.util.Arrays.toString(g.shape())
-                    + " does not match input shape " + java.util.Arrays.toString(input.shape()));
+                    + " does not match input shape " + java.util.Arrays.toString(input.shape())
+                    + (input.gradFn() != null ? " (input made by op '" + input.gradFn().op() + "')" : ""));
         }
-        Tensor existing = pending.get(input);
+        if (g.backend() != input.backend()) {
+            throw new IllegalStateException("gradient on backend '" + g.backend().name() + "' for an input on '"
+                    + input.backend().name() + "'");
+        }
+        Tensor existing = tape.pending.get(input);
         if (existing == null) {
-            pending.put(input, g.storage() == input.storage() ? g.copy() : g);
-        } else {
-            existing.addInPlace(g, 1f);
+            tape.pending.put(input, g);
+            return;
         }
+        if (!tape.owned.containsKey(existing)) {
+            existing = existing.copy();
+            tape.pending.put(input, existing);
+            tape.owned.put(existing, Boolean.TRUE);
+        }
+        existing.addInPlace(g, 1f);
     }
 
-    private static final ThreadLocal<Map<Tensor, Tensor>> PENDING = new ThreadLocal<>();
+    /** Pending gradients of one backward pass, and which of them the tape allocated (may be written). */
+    private record Tape(Map<Tensor, Tensor> pending, Map<Tensor, Boolean> owned) {
+    }
+
+    private static final ThreadLocal<Tape> TAPE = new ThreadLocal<>();
 
     /**
      * Back-propagates from {@code root} with seed gradient {@code seed} (same shape as root). Leaf
      * tensors that require gradients get them added to {@link Tensor#grad()} (gradients
      * accumulate across calls until zeroed); intermediate gradients are dropped when used.
      */
+    @SuppressWarnings("try") // the scope is only closed, never read
     public static void backward(Tensor root, Tensor seed) {
         if (!root.requiresGrad()) {
             throw new IllegalStateException("backward() on a tensor that does not require grad (shape "
                     + java.util.Arrays.toString(root.shape()) + "): no input of the graph has requiresGrad(true)");
         }
-        if (PENDING.get() != null) {
+        if (TAPE.get() != null) {
             throw new IllegalStateException("backward() called re-entrantly from a gradient rule");
         }
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> pending = new IdentityHashMap<>();
-        PENDING.set(pending);
+        TAPE.set(new Tape(pending, new IdentityHashMap<>()));
         try (var ignored = GradMode.disabled()) {
             pending.put(root, seed);
             for (Tensor t : order) {
@@ -99,7 +118,7 @@ public final class Autograd {
                 }
             }
         } finally {
-            PENDING.remove();
+            TAPE.remove();
         }
     }
 

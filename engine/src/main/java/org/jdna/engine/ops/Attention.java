@@ -1,10 +1,16 @@
 package org.jdna.engine.ops;
 
+import java.util.Arrays;
+
+import org.jdna.engine.autograd.Autograd;
+import org.jdna.engine.backend.Backend;
+import org.jdna.engine.backend.Storage;
 import org.jdna.engine.tensor.Tensor;
 
 /**
  * Fused scaled-dot-product attention (forward/backward pair on the backend).
  * Layout: q, k, v (rows, heads*headDim); segments are row offsets (see Backend#attention).
+ * Legend: R rows, H heads, Dh head dim, S segments, L segment length, B batch, T sequence length.
  */
 public final class Attention {
     private Attention() {
@@ -12,11 +18,109 @@ public final class Attention {
 
     /**
      * Attention within segments: rows [segments[s], segments[s+1]) attend to each other, causally
-     * when asked, and only where mask != 0 when a mask (numSegs or 1, L, L) is given.
-     * Scale is 1/sqrt(headDim).
+     * when asked, and only where mask != 0 when a mask (S or 1, L, L) or (L, L) is given (every
+     * segment must then have length L). Scale is 1/sqrt(headDim). The mask gets no gradient.
      */
-    public static Tensor attention(Tensor q, Tensor k, Tensor v, int[] segments, int heads, boolean causal, Tensor mask) { throw new UnsupportedOperationException("not implemented yet"); }
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, int[] segments, int heads, boolean causal, Tensor mask) {
+        String op = "attention";
+        OpChecks.notNull(op, "q", q);
+        OpChecks.notNull(op, "k", k);
+        OpChecks.notNull(op, "v", v);
+        OpChecks.notNull(op, "segments", segments);
+        Backend be = OpChecks.sameBackend(op, q, k, v, mask);
+        OpChecks.rank(op, "q (rows, heads*headDim)", q, 2);
+        OpChecks.shape(op, "k (like q " + q.shapeString() + ")", k, q.shape());
+        OpChecks.shape(op, "v (like q " + q.shapeString() + ")", v, q.shape());
+        int rows = q.dim(0);
+        int width = q.dim(1);
+        if (heads <= 0 || width % heads != 0) {
+            throw new IllegalArgumentException(op + ": width " + width + " of q " + q.shapeString()
+                    + " is not divisible into " + heads + " heads");
+        }
+        int headDim = width / heads;
+        int[] segs = checkSegments(op, segments, rows);
+        int maskStride = 0;
+        if (mask != null) {
+            maskStride = checkMask(op, mask, segs);
+        }
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        Tensor out = Tensor.zeros(be, rows, width);
+        Tensor lse = Tensor.zeros(be, heads, rows);
+        Storage maskStorage = mask == null ? null : mask.storage();
+        final int ms = maskStride;
+        be.attention(out.storage(), lse.storage(), q.storage(), k.storage(), v.storage(), segs, heads, headDim, causal,
+                maskStorage, ms, scale);
+        return Autograd.record(op, out, dout -> {
+            Tensor dq = Tensor.zeros(be, rows, width);
+            Tensor dk = Tensor.zeros(be, rows, width);
+            Tensor dv = Tensor.zeros(be, rows, width);
+            be.attentionBackward(dq.storage(), dk.storage(), dv.storage(), dout.storage(), q.storage(), k.storage(),
+                    v.storage(), out.storage(), lse.storage(), segs, heads, headDim, causal, maskStorage, ms, scale);
+            Autograd.accumulate(q, dq);
+            Autograd.accumulate(k, dk);
+            Autograd.accumulate(v, dv);
+        }, q, k, v);
+    }
 
-    /** Batched convenience: q, k, v (B, T, heads*headDim), every sequence one segment. */
-    public static Tensor selfAttention(Tensor q, Tensor k, Tensor v, int heads, boolean causal, Tensor mask) { throw new UnsupportedOperationException("not implemented yet"); }
+    /**
+     * Batched convenience: q, k, v (B, T, heads*headDim), every sequence one segment; mask (B or 1,
+     * T, T) or (T, T) may be null.
+     */
+    public static Tensor selfAttention(Tensor q, Tensor k, Tensor v, int heads, boolean causal, Tensor mask) {
+        String op = "selfAttention";
+        OpChecks.notNull(op, "q", q);
+        OpChecks.notNull(op, "k", k);
+        OpChecks.notNull(op, "v", v);
+        OpChecks.rank(op, "q (B, T, heads*headDim)", q, 3);
+        OpChecks.shape(op, "k (like q " + q.shapeString() + ")", k, q.shape());
+        OpChecks.shape(op, "v (like q " + q.shapeString() + ")", v, q.shape());
+        int b = q.dim(0);
+        int t = q.dim(1);
+        int c = q.dim(2);
+        int[] segments = new int[b + 1];
+        for (int i = 0; i <= b; i++) {
+            segments[i] = i * t;
+        }
+        Tensor out = attention(ShapeOps.reshape(q, b * t, c), ShapeOps.reshape(k, b * t, c), ShapeOps.reshape(v, b * t, c),
+                segments, heads, causal, mask);
+        return ShapeOps.reshape(out, b, t, c);
+    }
+
+    /** Segments must start at 0, never decrease and end at rows; returns a private copy. */
+    private static int[] checkSegments(String op, int[] segments, int rows) {
+        if (segments.length < 1 || segments[0] != 0 || segments[segments.length - 1] != rows) {
+            throw new IllegalArgumentException(op + ": segments " + abbreviate(segments) + " must start at 0 and end at rows = "
+                    + rows);
+        }
+        for (int s = 1; s < segments.length; s++) {
+            if (segments[s] < segments[s - 1]) {
+                throw new IllegalArgumentException(op + ": segments decrease at " + s + ": " + abbreviate(segments));
+            }
+        }
+        return segments.clone();
+    }
+
+    /** Checks a (S or 1, L, L) or (L, L) mask against equal-length segments; returns the per-segment stride. */
+    private static int checkMask(String op, Tensor mask, int[] segs) {
+        int numSegs = segs.length - 1;
+        int len = numSegs == 0 ? 0 : segs[1] - segs[0];
+        for (int s = 0; s < numSegs; s++) {
+            if (segs[s + 1] - segs[s] != len) {
+                throw new IllegalArgumentException(op + ": a mask needs segments of equal length, got "
+                        + abbreviate(segs));
+            }
+        }
+        boolean shared = mask.rank() == 2 || (mask.rank() == 3 && mask.dim(0) == 1);
+        boolean perSegment = mask.rank() == 3 && mask.dim(0) == numSegs;
+        boolean square = mask.rank() >= 2 && mask.dim(-1) == len && mask.dim(-2) == len;
+        if (!(square && (shared || perSegment))) {
+            throw new IllegalArgumentException(op + ": mask " + mask.shapeString() + " must be (" + numSegs + " or 1, "
+                    + len + ", " + len + ") or (" + len + ", " + len + ") for " + numSegs + " segments of length " + len);
+        }
+        return shared ? 0 : len * len;
+    }
+
+    private static String abbreviate(int[] a) {
+        return a.length <= 12 ? Arrays.toString(a) : Arrays.toString(Arrays.copyOf(a, 12)) + "... (" + a.length + ")";
+    }
 }

@@ -233,7 +233,7 @@ public final class Tensor implements AutoCloseable {
     /** Called by {@link Autograd#backward}: grad += g. */
     public void accumulateGrad(Tensor g) {
         if (grad == null) {
-            grad = g.storage() == storage ? g.copy() : g.detach();
+            grad = g.copy(); // never alias a tensor the tape or a rule may still hold
         } else {
             grad.addInPlace(g, 1f);
         }
