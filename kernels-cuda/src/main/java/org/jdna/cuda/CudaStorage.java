@@ -1,0 +1,109 @@
+package org.jdna.cuda;
+
+import java.lang.ref.Cleaner;
+
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUresult;
+import jcuda.driver.JCudaDriver;
+import jcuda.CudaException;
+import org.jdna.engine.backend.Backend;
+import org.jdna.engine.backend.Storage;
+
+/**
+ * Device-resident float32 buffer. {@link #close()} frees it at once; a storage that becomes
+ * unreachable without being closed is freed by a {@link Cleaner}.
+ */
+public final class CudaStorage implements Storage {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final CudaBackend backend;
+    private final CUdeviceptr pointer;
+    private final long address;
+    private final int length;
+    private final Cleaner.Cleanable cleanable;
+    private volatile boolean closed;
+
+    /** Frees the device memory; holds no reference to the storage itself. */
+    private record Free(CudaDevice device, CUdeviceptr pointer) implements Runnable {
+        @Override
+        public void run() {
+            device.makeCurrent();
+            JCudaDriver.cuMemFree(pointer);
+        }
+    }
+
+    CudaStorage(CudaBackend backend, CudaDevice device, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("allocate: negative length " + length);
+        }
+        this.backend = backend;
+        this.length = length;
+        this.pointer = new CUdeviceptr();
+        long bytes = 4L * Math.max(1, length);
+        device.makeCurrent();
+        allocate(pointer, bytes);
+        JCudaDriver.cuMemsetD32(pointer, 0, Math.max(1, length));
+        this.address = CudaDevice.addressOf(pointer);
+        this.cleanable = CLEANER.register(this, new Free(device, pointer));
+    }
+
+    /** cuMemAlloc; on out-of-memory, lets the cleaner free leaked storages once and retries. */
+    private static void allocate(CUdeviceptr p, long bytes) {
+        try {
+            JCudaDriver.cuMemAlloc(p, bytes);
+        } catch (CudaException e) {
+            if (!e.getMessage().contains(CUresult.stringFor(CUresult.CUDA_ERROR_OUT_OF_MEMORY))) {
+                throw e;
+            }
+            System.gc();
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                JCudaDriver.cuMemAlloc(p, bytes);
+            } catch (CudaException again) {
+                throw new IllegalStateException("allocate: out of device memory for " + bytes + " bytes", again);
+            }
+        }
+    }
+
+    /** Unwraps a storage that must be a live storage of this backend; {@code op} names the caller. */
+    static CudaStorage of(Storage s, String op) {
+        if (s instanceof CudaStorage c) {
+            if (c.closed) {
+                throw new IllegalStateException(op + ": storage of backend 'cuda' was closed");
+            }
+            return c;
+        }
+        throw new IllegalArgumentException(op + ": expected a cuda storage, got "
+                + (s == null ? "null" : s.getClass().getSimpleName() + " of backend '" + s.backend().name() + "'"));
+    }
+
+    /** Address of element {@code off} of {@code s}, or 0 when {@code s} is null (an optional buffer). */
+    static long addressOrNull(Storage s, String op) {
+        return s == null ? 0L : of(s, op).at(0);
+    }
+
+    /** Device address of element {@code off}. */
+    long at(int off) {
+        return address + 4L * off;
+    }
+
+    CUdeviceptr pointer(int off) {
+        return off == 0 ? pointer : pointer.withByteOffset(4L * off);
+    }
+
+    @Override public Backend backend() { return backend; }
+    @Override public int length() { return length; }
+    @Override public boolean isClosed() { return closed; }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            cleanable.clean();
+        }
+    }
+}

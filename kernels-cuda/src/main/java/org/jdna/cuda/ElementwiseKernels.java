@@ -1,0 +1,80 @@
+package org.jdna.cuda;
+
+import jcuda.driver.JCudaDriver;
+import org.jdna.engine.backend.BinaryOp;
+import org.jdna.engine.backend.Storage;
+import org.jdna.engine.backend.UnaryOp;
+
+/** elementwise.cu and layout.cu: unary ops and derivatives, broadcasting binary ops, where, addScaled, copyStrided. */
+final class ElementwiseKernels extends KernelFamily {
+
+    ElementwiseKernels(KernelRunner runner, DeviceScratch scratch) {
+        super(runner, scratch, "elementwise");
+    }
+
+    void unary(UnaryOp op, Storage out, Storage x, int n, float alpha) {
+        if (n == 0) {
+            return;
+        }
+        launch("unary_f32", Launch.linear(n), KernelArgs.of()
+                .ptr(at(out, 0, "unary")).ptr(at(x, 0, "unary")).i(n).i(OpCodes.of(op)).f(alpha));
+    }
+
+    void unaryBackward(UnaryOp op, Storage dx, Storage dout, Storage x, int n, float alpha) {
+        if (n == 0) {
+            return;
+        }
+        launch("unary_backward_f32", Launch.linear(n), KernelArgs.of()
+                .ptr(at(dx, 0, "unaryBackward")).ptr(at(dout, 0, "unaryBackward")).ptr(at(x, 0, "unaryBackward"))
+                .i(n).i(OpCodes.of(op)).f(alpha));
+    }
+
+    void binary(BinaryOp op, Storage out, int[] shape, Storage a, int[] aStrides, Storage b, int[] bStrides) {
+        int n = StridedLayout.count("binary", shape);
+        if (n == 0) {
+            return;
+        }
+        long o = at(out, 0, "binary"), pa = at(a, 0, "binary"), pb = at(b, 0, "binary");
+        if (StridedLayout.isContiguous(shape, aStrides) && StridedLayout.isContiguous(shape, bStrides)) {
+            launch("binary_contiguous_f32", Launch.linear(n), KernelArgs.of().ptr(o).ptr(pa).ptr(pb).i(n).i(OpCodes.of(op)));
+            return;
+        }
+        int[] meta = StridedLayout.meta(shape, aStrides, bStrides);
+        long m = scratch.ints(DeviceScratch.Slot.INDEX_A, meta, meta.length);
+        launch("binary_strided_f32", Launch.linear(n), KernelArgs.of()
+                .ptr(o).ptr(pa).ptr(pb).ptr(m).i(shape.length).i(n).i(OpCodes.of(op)));
+    }
+
+    void where(Storage out, Storage mask, Storage a, Storage b, int n) {
+        if (n == 0) {
+            return;
+        }
+        launch("where_f32", Launch.linear(n), KernelArgs.of()
+                .ptr(at(out, 0, "where")).ptr(at(mask, 0, "where")).ptr(at(a, 0, "where")).ptr(at(b, 0, "where")).i(n));
+    }
+
+    void addScaled(Storage y, int yOff, Storage x, int xOff, int n, float alpha) {
+        if (n == 0) {
+            return;
+        }
+        launch("add_scaled_f32", Launch.linear(n), KernelArgs.of()
+                .ptr(at(y, yOff, "addScaled")).ptr(at(x, xOff, "addScaled")).i(n).f(alpha));
+    }
+
+    void copyStrided(Storage dst, Storage src, int srcOff, int[] shape, int[] srcStrides) {
+        int n = StridedLayout.count("copyStrided", shape);
+        if (n == 0) {
+            return;
+        }
+        CudaStorage d = CudaStorage.of(dst, "copyStrided");
+        CudaStorage s = CudaStorage.of(src, "copyStrided");
+        if (StridedLayout.isContiguous(shape, srcStrides) && d != s) {
+            JCudaDriver.cuMemcpyDtoD(d.pointer(0), s.pointer(srcOff), 4L * n);
+            return;
+        }
+        int[] meta = StridedLayout.meta(shape, srcStrides);
+        long m = scratch.ints(DeviceScratch.Slot.INDEX_A, meta, meta.length);
+        runner.launch("layout", "copy_strided_f32", Launch.linear(n), KernelArgs.of()
+                .ptr(d.at(0)).ptr(s.at(srcOff)).ptr(m).i(shape.length).i(n));
+    }
+}

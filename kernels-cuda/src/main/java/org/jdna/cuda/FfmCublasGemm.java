@@ -1,0 +1,123 @@
+package org.jdna.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * cuBLAS bound through the FFM API (java.lang.foreign), for machines whose libcublas is not the
+ * libcublas.so.12 that JCublas 12.6 links (CUDA 13's libcublas.so.13, PyTorch's nvidia-cublas
+ * wheel). Binds cublasCreate_v2, cublasSetStream_v2, cublasSgemm_v2 and cublasSgemmStridedBatched;
+ * device pointers are the raw addresses of the JCuda allocations (same primary context).
+ */
+final class FfmCublasGemm implements GemmRoute {
+    private static final int CUBLAS_STATUS_SUCCESS = 0;
+
+    private final String source;
+    private final MemorySegment handle;
+    private final MethodHandle sgemm;
+    private final MethodHandle sgemmStridedBatched;
+    private final MemorySegment alphaCell;
+    private final MemorySegment betaCell;
+
+    private FfmCublasGemm(String source, MemorySegment handle, MethodHandle sgemm, MethodHandle strided, Arena arena) {
+        this.source = source;
+        this.handle = handle;
+        this.sgemm = sgemm;
+        this.sgemmStridedBatched = strided;
+        this.alphaCell = arena.allocate(JAVA_FLOAT);
+        this.betaCell = arena.allocate(JAVA_FLOAT);
+    }
+
+    /**
+     * Opens {@code library}: a soname resolved by the dynamic loader ("libcublas.so.13") or a file.
+     * A file's sibling libcublasLt is loaded first (wheels may lack an RPATH to it).
+     */
+    static FfmCublasGemm open(String library) throws Throwable {
+        Arena arena = Arena.global();
+        SymbolLookup lib;
+        Path file = Path.of(library);
+        if (file.isAbsolute()) {
+            String lt = file.getFileName().toString().replace("libcublas.", "libcublasLt.");
+            Path ltFile = file.resolveSibling(lt);
+            if (Files.isRegularFile(ltFile)) {
+                SymbolLookup.libraryLookup(ltFile, arena);
+            }
+            lib = SymbolLookup.libraryLookup(file, arena);
+        } else {
+            lib = SymbolLookup.libraryLookup(library, arena);
+        }
+        Linker linker = Linker.nativeLinker();
+        MethodHandle create = linker.downcallHandle(symbol(lib, "cublasCreate_v2"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        MethodHandle setStream = linker.downcallHandle(symbol(lib, "cublasSetStream_v2"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        MethodHandle sgemm = linker.downcallHandle(symbol(lib, "cublasSgemm_v2"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                        ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        MethodHandle strided = linker.downcallHandle(symbol(lib, "cublasSgemmStridedBatched"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                        ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG,
+                        ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
+        MemorySegment cell = arena.allocate(ADDRESS);
+        int status = (int) create.invokeExact(cell);
+        if (status != CUBLAS_STATUS_SUCCESS) {
+            throw new IllegalStateException("cublasCreate_v2 returned status " + status);
+        }
+        MemorySegment handle = cell.get(ADDRESS, 0);
+        // The legacy default stream (NULL): ordered with the driver-API kernels and copies.
+        status = (int) setStream.invokeExact(handle, MemorySegment.NULL);
+        if (status != CUBLAS_STATUS_SUCCESS) {
+            throw new IllegalStateException("cublasSetStream_v2 returned status " + status);
+        }
+        return new FfmCublasGemm(library, handle, sgemm, strided, arena);
+    }
+
+    private static MemorySegment symbol(SymbolLookup lib, String name) {
+        return lib.find(name).orElseThrow(() -> new IllegalStateException("symbol " + name + " not found"));
+    }
+
+    @Override
+    public String description() {
+        return "cuBLAS via FFM (" + source + ")";
+    }
+
+    @Override
+    public synchronized void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                  CudaStorage a, int aOff, int lda, int strideA,
+                                  CudaStorage b, int bOff, int ldb, int strideB,
+                                  float beta, CudaStorage c, int cOff, int ldc, int strideC, int batch) {
+        CublasArgs<MemorySegment> x = CublasArgs.fromRowMajor(transA, transB, m, n, k,
+                MemorySegment.ofAddress(a.at(aOff)), lda, strideA, MemorySegment.ofAddress(b.at(bOff)), ldb, strideB,
+                MemorySegment.ofAddress(c.at(cOff)), ldc, strideC);
+        alphaCell.set(JAVA_FLOAT, 0, alpha);
+        betaCell.set(JAVA_FLOAT, 0, beta);
+        int status;
+        try {
+            if (batch == 1) {
+                status = (int) sgemm.invokeExact(handle, x.transa(), x.transb(), x.m(), x.n(), x.k(), alphaCell,
+                        x.a(), x.lda(), x.b(), x.ldb(), betaCell, x.c(), x.ldc());
+            } else {
+                status = (int) sgemmStridedBatched.invokeExact(handle, x.transa(), x.transb(), x.m(), x.n(), x.k(),
+                        alphaCell, x.a(), x.lda(), x.strideA(), x.b(), x.ldb(), x.strideB(), betaCell, x.c(), x.ldc(),
+                        x.strideC(), batch);
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException("gemm: cuBLAS call failed", t);
+        }
+        if (status != CUBLAS_STATUS_SUCCESS) {
+            throw new IllegalStateException("gemm: cuBLAS returned status " + status + " for m=" + m + " n=" + n
+                    + " k=" + k + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc + " batch=" + batch);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package org.jdna.cuda;
+
+/**
+ * One way of running the SPI's batched row-major SGEMM on the device: cuBLAS through JCublas,
+ * cuBLAS bound through the FFM API, or the built-in tiled kernel. Arguments as in
+ * {@link org.jdna.engine.backend.Backend#gemm}, with the storages already unwrapped.
+ */
+interface GemmRoute {
+
+    /** For logs and the backend's description: which library, from where. */
+    String description();
+
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+              CudaStorage a, int aOff, int lda, int strideA,
+              CudaStorage b, int bOff, int ldb, int strideB,
+              float beta, CudaStorage c, int cOff, int ldc, int strideC, int batch);
+}

@@ -1,0 +1,45 @@
+package org.jdna.cuda;
+
+import jcuda.Pointer;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+
+/** cuBLAS through JCublas 12.6 (its natives link libcublas.so.12). */
+final class JCublasGemm implements GemmRoute {
+    private final cublasHandle handle;
+
+    private JCublasGemm(cublasHandle handle) {
+        this.handle = handle;
+    }
+
+    /** Loads JCublas2's natives and creates a handle; throws LinkageError when libcublas.so.12 is missing. */
+    static JCublasGemm create() {
+        JCublas2.setExceptionsEnabled(true);
+        cublasHandle h = new cublasHandle();
+        JCublas2.cublasCreate(h);
+        return new JCublasGemm(h);
+    }
+
+    @Override
+    public String description() {
+        return "cuBLAS via JCublas " + JCublas2.class.getPackage().getImplementationVersion() + " (libcublas.so.12)";
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     CudaStorage a, int aOff, int lda, int strideA,
+                     CudaStorage b, int bOff, int ldb, int strideB,
+                     float beta, CudaStorage c, int cOff, int ldc, int strideC, int batch) {
+        CublasArgs<Pointer> x = CublasArgs.fromRowMajor(transA, transB, m, n, k,
+                a.pointer(aOff), lda, strideA, b.pointer(bOff), ldb, strideB, c.pointer(cOff), ldc, strideC);
+        Pointer pa = Pointer.to(new float[] {alpha});
+        Pointer pb = Pointer.to(new float[] {beta});
+        if (batch == 1) {
+            JCublas2.cublasSgemm(handle, x.transa(), x.transb(), x.m(), x.n(), x.k(), pa, x.a(), x.lda(),
+                    x.b(), x.ldb(), pb, x.c(), x.ldc());
+        } else {
+            JCublas2.cublasSgemmStridedBatched(handle, x.transa(), x.transb(), x.m(), x.n(), x.k(), pa,
+                    x.a(), x.lda(), x.strideA(), x.b(), x.ldb(), x.strideB(), pb, x.c(), x.ldc(), x.strideC(), batch);
+        }
+    }
+}
