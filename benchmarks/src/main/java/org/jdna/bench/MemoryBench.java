@@ -1,10 +1,13 @@
 package org.jdna.bench;
 
+import org.jdna.engine.backend.Backend;
+import org.jdna.engine.backend.Storage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The memory ceiling: a plain copy of as many bytes as the dispatch buffer of a routing shape holds
@@ -23,6 +26,9 @@ public class MemoryBench extends JdnaBenchmark {
     private float[] src;
     private float[] dst;
     private double gbytesPerCopy;
+    private Backend backend;
+    private Storage from;
+    private Storage to;
 
     @Setup
     public void setUp() {
@@ -31,6 +37,14 @@ public class MemoryBench extends JdnaBenchmark {
         src = HostData.gaussian(len, 1, 1f);
         dst = new float[len];
         gbytesPerCopy = 2.0 * len * Float.BYTES / 1e9;
+        backend = BenchBackends.create(threads);
+        from = HostData.gaussian(backend, len, 1, 1f);
+        to = backend.allocate(len);
+    }
+
+    @TearDown
+    public void tearDown() throws Exception {
+        BenchBackends.close(backend);
     }
 
     /** Single-threaded whatever {@code threads} says: the JDK's own copy, the floor of the ceiling. */
@@ -39,5 +53,14 @@ public class MemoryBench extends JdnaBenchmark {
         System.arraycopy(src, 0, dst, 0, src.length);
         work.gbyte += gbytesPerCopy;
         return dst;
+    }
+
+    /** The backend's own copy within its storage, at {@code threads} threads. */
+    @Benchmark
+    public Storage backendCopy(Work.Bytes work) {
+        backend.copy(to, 0, from, 0, to.length());
+        backend.synchronize();
+        work.gbyte += gbytesPerCopy;
+        return to;
     }
 }
