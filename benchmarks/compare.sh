@@ -5,7 +5,8 @@
 #
 #   benchmarks/compare.sh            # quick: 1 fork, 2+3 iterations of 1 s; < 10 min on 2 cores
 #   benchmarks/compare.sh --full     # the JMH defaults of JdnaBenchmark (2 forks, 5+5 iterations)
-#   options: --threads "1 2"  --bench REGEX (JMH benchmarks to run)  --no-torch  --no-jmh
+#   options: --threads "1 2"  --shapes d256,d512  --bench REGEX (JMH benchmarks to run)
+#            --no-torch  --no-jmh;  JDNA_BENCH_BACKEND=reference measures another jdna backend
 #
 # PyTorch comes from Debian's python3-torch (with OpenBLAS as its BLAS); when /usr/bin/python3
 # cannot import torch this script installs them with apt-get, and says so clearly when it cannot.
@@ -14,16 +15,17 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 results="$here/results"
-mode=quick threads="1 2" bench='(GemmBench|MemoryBench|RoutingBench)' run_torch=1 run_jmh=1
+mode=quick threads="1 2" shapes=d256,d512 bench='(GemmBench|MemoryBench|RoutingBench)' run_torch=1 run_jmh=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) mode=quick ;;
     --full) mode=full ;;
     --threads) threads="$2"; shift ;;
     --bench) bench="$2"; shift ;;
+    --shapes) shapes="$2"; shift ;;
     --no-torch) run_torch=0 ;;
     --no-jmh) run_jmh=0 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -96,7 +98,11 @@ if [[ $run_jmh -eq 1 ]]; then
   jmh_opts=()
   [[ $mode == quick ]] && jmh_opts=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
   say "JMH ($mode, threads $jmh_threads): $bench"
-  "$jdk/bin/java" -jar "$jar" "$bench" -p threads="$jmh_threads" "${jmh_opts[@]}" \
+  # GemmBench's shapes are its own; --shapes restricts the routing and memory ones.
+  shape_opt=()
+  [[ $shapes != d256,d512 ]] && shape_opt=(-p shape="$shapes")
+  "$jdk/bin/java" -Djdna.bench.backend="${JDNA_BENCH_BACKEND:-simd}" -jar "$jar" "$bench" \
+    -p threads="$jmh_threads" "${shape_opt[@]}" "${jmh_opts[@]}" \
     -rf json -rff "$jmh_json" >&2
 fi
 
@@ -109,7 +115,8 @@ if [[ $run_torch -eq 1 && -z "$torch_missing" ]]; then
     out="$results/pytorch-$mode-t$t.json"
     say "PyTorch, $t thread(s)"
     OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t MKL_NUM_THREADS=$t \
-      "$py" "$here/peers/pytorch_routing.py" --threads "$t" --seconds "$seconds" > "$out"
+      "$py" "$here/peers/pytorch_routing.py" --threads "$t" --seconds "$seconds" \
+      --shapes "$shapes" > "$out"
     torch_jsons+=("$out")
   done
 fi

@@ -55,9 +55,14 @@ def load_jmh(path):
         rate = sec.get("gbyte" if kernel in MEMORY_BOUND else "gflop", {}).get("score")
         if run.get("mode") != "thrpt":
             rate = None  # JMH prints aux counters inverted (time per unit) outside throughput mode
-        rows[(kernel, p.get("shape"), int(p.get("threads", 1)))] = {"ms": ms, "rate": rate}
+        rows[(kernel, p.get("shape", p.get("dims")), int(p.get("threads", 1)))] = {"ms": ms, "rate": rate}
     jdk = runs[0].get("jdkVersion") if runs else None
-    return rows, jdk
+    backend = "simd"
+    for arg in (runs[0].get("jvmArgs", []) if runs else []):
+        if arg.startswith("-Djdna.bench.backend="):
+            backend = arg.split("=", 1)[1]
+    return rows, f"JDK {jdk}, backend {backend}"
+
 
 
 def load_torch(paths):
@@ -127,7 +132,7 @@ def main():
     ap.add_argument("--out")
     ap.add_argument("torch", nargs="*")
     a = ap.parse_args()
-    jdna, jdk = load_jmh(a.jmh)
+    jdna, jvm = load_jmh(a.jmh)
     torch, meta = load_torch(a.torch)
 
     keys = sorted(set(jdna) | set(torch), key=lambda k: (ORDER.index(k[0]) if k[0] in ORDER else 99, k[1], k[2]))
@@ -150,7 +155,7 @@ def main():
 
     notes = [
         f"Mode: {a.mode}. Machine: {machine()}. Date: {datetime.date.today()}.",
-        f"jdna: JMH on JDK {jdk or '?'}, SIMD backend unless -Djdna.bench.backend says otherwise."
+        f"jdna: JMH ({jvm})."
         if jdna else "jdna column missing: no JMH results (run without --no-jmh).",
         (f"PyTorch {meta.get('torch')} (Debian python3-torch), BLAS: "
          f"{', '.join(os.path.basename(b) for b in meta.get('blas', [])) or '?'}; "

@@ -18,9 +18,9 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public class GemmBench extends JdnaBenchmark {
 
-    /** "MxK@KxN". */
+    /** "MxK@KxN" (named dims, not shape, so that -p shape=d256 for the routing benchmarks leaves it alone). */
     @Param({"4096x256@256x1024", "4096x1024@1024x256", "1024x1024@1024x1024"})
-    public String shape;
+    public String dims;
 
     @Param({"1", "2"})
     public int threads;
@@ -32,9 +32,9 @@ public class GemmBench extends JdnaBenchmark {
 
     @Setup
     public void setUp() {
-        String[] parts = shape.split("[x@]");
+        String[] parts = dims.split("[x@]");
         if (parts.length != 4 || !parts[1].equals(parts[2])) {
-            throw new IllegalArgumentException("GemmBench: shape must be MxK@KxN, got '" + shape + "'");
+            throw new IllegalArgumentException("GemmBench: shape must be MxK@KxN, got '" + dims + "'");
         }
         m = Integer.parseInt(parts[0]);
         k = Integer.parseInt(parts[1]);
