@@ -6,7 +6,8 @@
 #   benchmarks/compare.sh            # quick: 1 fork, 2+3 iterations of 1 s; < 10 min on 2 cores
 #   benchmarks/compare.sh --full     # the JMH defaults of JdnaBenchmark (2 forks, 5+5 iterations)
 #   options: --threads "1 2"  --shapes d256,d512  --bench REGEX (JMH benchmarks to run)
-#            --no-torch  --no-jmh;  JDNA_BENCH_BACKEND=reference measures another jdna backend
+#            --no-torch  --no-jmh (reuses the last JMH JSON of the mode);
+#            JDNA_BENCH_BACKEND=reference measures another jdna backend
 #
 # PyTorch comes from Debian's python3-torch (with OpenBLAS as its BLAS); when /usr/bin/python3
 # cannot import torch this script installs them with apt-get, and says so clearly when it cannot.
@@ -25,7 +26,7 @@ while [[ $# -gt 0 ]]; do
     --shapes) shapes="$2"; shift ;;
     --no-torch) run_torch=0 ;;
     --no-jmh) run_jmh=0 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
