@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Side by side: jdna (JMH) vs PyTorch CPU at the same shapes and thread counts, plus the ceilings
+# (OpenBLAS SGEMM through PyTorch, memory copy inside the JMH run). Prints one table and writes it
+# to benchmarks/results/latest.md (raw JSON beside it).
+#
+#   benchmarks/compare.sh            # quick: 1 fork, 2+3 iterations of 1 s; < 10 min on 2 cores
+#   benchmarks/compare.sh --full     # the JMH defaults of JdnaBenchmark (2 forks, 5+5 iterations)
+#   options: --threads "1 2"  --shapes d256,d512  --bench REGEX (JMH benchmarks to run)
+#            --no-torch  --no-jmh (reuses the last JMH JSON of the mode);
+#            JDNA_BENCH_BACKEND=reference measures another jdna backend
+#
+# PyTorch comes from Debian's python3-torch (with OpenBLAS as its BLAS); when /usr/bin/python3
+# cannot import torch this script installs them with apt-get, and says so clearly when it cannot.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+results="$here/results"
+mode=quick threads="1 2" shapes=d256,d512 bench='(GemmBench|MemoryBench|RoutingBench)' run_torch=1 run_jmh=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) mode=quick ;;
+    --full) mode=full ;;
+    --threads) threads="$2"; shift ;;
+    --bench) bench="$2"; shift ;;
+    --shapes) shapes="$2"; shift ;;
+    --no-torch) run_torch=0 ;;
+    --no-jmh) run_jmh=0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "compare.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+mkdir -p "$results"
+say() { echo "[compare] $*" >&2; }
+
+# ---------------------------------------------------------------- JDK 25
+find_jdk() {
+  local candidates=("${JAVA_HOME:-}" /usr/lib/jvm/*25*) c
+  for c in "${candidates[@]}"; do
+    if [[ -n "$c" && -x "$c/bin/java" ]] && "$c/bin/java" -version 2>&1 | grep -q 'version "25'; then
+      echo "$c"; return 0
+    fi
+  done
+  return 1
+}
+
+# ---------------------------------------------------------------- PyTorch (Debian) + OpenBLAS
+py=/usr/bin/python3
+torch_missing=""
+ensure_torch() {
+  if "$py" -c 'import torch' 2>/dev/null; then
+    return 0
+  fi
+  say "/usr/bin/python3 cannot import torch: installing Debian's python3-torch (and OpenBLAS)"
+  local sudo=""
+  [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null && sudo="sudo -n"
+  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-torch libopenblas0-pthread; } >&2; then
+    torch_missing="apt-get install python3-torch failed (no root, no network or no package); PyTorch column missing"
+    return 1
+  fi
+  if ! "$py" -c 'import torch' 2>/dev/null; then
+    torch_missing="python3-torch installed but /usr/bin/python3 still cannot import torch; PyTorch column missing"
+    return 1
+  fi
+}
+# Debian's torch calls the system libblas.so.3: without OpenBLAS that is the slow reference BLAS,
+# which would make a meaningless SGEMM ceiling.
+ensure_openblas() {
+  if ! "$py" -c 'import torch,sys; torch.mm(torch.ones(2,2),torch.ones(2,2)); sys.exit(0 if any("openblas" in l for l in open("/proc/self/maps")) else 1)' 2>/dev/null; then
+    say "torch does not load OpenBLAS: installing libopenblas0-pthread"
+    local sudo=""
+    [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null && sudo="sudo -n"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libopenblas0-pthread >&2 \
+      || say "WARNING: could not install OpenBLAS; the SGEMM ceiling is the reference BLAS (slow)"
+  fi
+}
+
+if [[ $run_torch -eq 1 ]]; then
+  if [[ ! -x "$py" ]]; then
+    torch_missing="/usr/bin/python3 not found; PyTorch column missing"
+  elif ensure_torch; then
+    ensure_openblas
+  fi
+  [[ -n "$torch_missing" ]] && say "$torch_missing"
+fi
+
+# ---------------------------------------------------------------- jdna: JMH
+jmh_json="$results/jmh-$mode.json"
+if [[ $run_jmh -eq 1 ]]; then
+  jdk="$(find_jdk)" || { echo "compare.sh: no JDK 25 found (JAVA_HOME or /usr/lib/jvm/*25*)" >&2; exit 1; }
+  export JAVA_HOME="$jdk"
+  jar="$here/target/benchmarks.jar"
+  if [[ ! -f "$jar" ]] || [[ -n "$(find "$root" -path '*/src/main/*' -newer "$jar" -print -quit)" ]]; then
+    say "building $jar"
+    (cd "$root" && { mvn -q -o -pl benchmarks -am package -DskipTests || mvn -q -pl benchmarks -am package -DskipTests; })
+  fi
+  jmh_threads="$(echo $threads | tr ' ' ',')"
+  jmh_opts=()
+  [[ $mode == quick ]] && jmh_opts=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
+  say "JMH ($mode, threads $jmh_threads): $bench"
+  # GemmBench's shapes are its own; --shapes restricts the routing and memory ones.
+  shape_opt=()
+  [[ $shapes != d256,d512 ]] && shape_opt=(-p shape="$shapes")
+  "$jdk/bin/java" -Djdna.bench.backend="${JDNA_BENCH_BACKEND:-simd}" -jar "$jar" "$bench" \
+    -p threads="$jmh_threads" "${shape_opt[@]}" "${jmh_opts[@]}" \
+    -rf json -rff "$jmh_json" >&2
+fi
+
+# ---------------------------------------------------------------- PyTorch peer
+torch_jsons=()
+if [[ $run_torch -eq 1 && -z "$torch_missing" ]]; then
+  seconds=1.0
+  [[ $mode == quick ]] && seconds=0.5
+  for t in $threads; do
+    out="$results/pytorch-$mode-t$t.json"
+    say "PyTorch, $t thread(s)"
+    OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t MKL_NUM_THREADS=$t \
+      "$py" "$here/peers/pytorch_routing.py" --threads "$t" --seconds "$seconds" \
+      --shapes "$shapes" > "$out"
+    torch_jsons+=("$out")
+  done
+fi
+
+# ---------------------------------------------------------------- one table
+table_py="$py"; [[ -x "$table_py" ]] || table_py=python3
+"$table_py" "$here/compare_table.py" --jmh "$jmh_json" --mode "$mode" \
+  --torch-missing "$torch_missing" --out "$results/latest.md" "${torch_jsons[@]}"

@@ -1,0 +1,175 @@
+#!/usr/bin/python3
+"""Joins the JMH JSON (jdna) and the PyTorch peer's JSON into one markdown table (compare.sh).
+
+Columns: kernel, shape, threads, jdna ms, PyTorch ms, speedup = PyTorch ms / jdna ms (> 1: jdna is
+faster), the rate of each side (GB/s for memory-bound kernels, GFLOP/s for GEMM-bound ones), the
+ceiling at the same thread count (OpenBLAS SGEMM GFLOP/s, best of the GEMM shapes, or for sgemm
+the same shape; memory copy GB/s from the same JMH run) and the issue-3 target with its verdict.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+
+JMH_NAMES = {  # JMH benchmark method -> kernel name shared with the peer
+    "RoutingBench.topk": "topk", "RoutingBench.dispatch": "dispatch", "RoutingBench.groupedMlp": "groupedMlp",
+    "RoutingBench.combine": "combine", "RoutingBench.routedAttention": "routedAttention",
+    "RoutingBench.layerFwdBwd": "layerFwdBwd", "GemmBench.sgemm": "sgemm",
+    "MemoryBench.backendCopy": "copy", "MemoryBench.arraycopy": "copy (arraycopy)",
+}
+ORDER = ["sgemm", "copy", "copy (arraycopy)", "topk", "dispatch", "combine", "groupedMlp",
+         "routedAttention", "layerFwdBwd"]
+MEMORY_BOUND = {"topk", "dispatch", "combine", "copy", "copy (arraycopy)"}
+# issue 3's targets: (what is compared, factor)
+TARGETS = {
+    "sgemm": ("ceiling", 0.9), "groupedMlp": ("ceiling", 0.85), "dispatch": ("ceiling", 0.6),
+    "combine": ("ceiling", 0.6), "topk": ("speedup", 10.0), "layerFwdBwd": ("speedup", 2.0),
+}
+
+
+def to_ms(score, unit):
+    """ms per call from a JMH primary score: ops/s, ops/ms (throughput) or s/op, ms/op, us/op."""
+    per, _, base = unit.partition("/")
+    seconds = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9, "min": 60.0}
+    if per == "ops":
+        return 1000.0 * seconds[base] / score if score > 0 else float("nan")
+    return 1000.0 * seconds[per] * score
+
+
+def load_jmh(path):
+    rows = {}
+    if not path or not os.path.exists(path):
+        return rows, None
+    with open(path) as f:
+        runs = json.load(f)
+    for run in runs:
+        name = ".".join(run["benchmark"].split(".")[-2:])
+        kernel = JMH_NAMES.get(name)
+        if kernel is None:
+            continue
+        p = run.get("params", {})
+        ms = to_ms(run["primaryMetric"]["score"], run["primaryMetric"]["scoreUnit"])
+        sec = run.get("secondaryMetrics", {})
+        rate = sec.get("gbyte" if kernel in MEMORY_BOUND else "gflop", {}).get("score")
+        if run.get("mode") != "thrpt":
+            rate = None  # JMH prints aux counters inverted (time per unit) outside throughput mode
+        rows[(kernel, p.get("shape", p.get("dims")), int(p.get("threads", 1)))] = {"ms": ms, "rate": rate}
+    jdk = runs[0].get("jdkVersion") if runs else None
+    backend = "simd"
+    for arg in (runs[0].get("jvmArgs", []) if runs else []):
+        if arg.startswith("-Djdna.bench.backend="):
+            backend = arg.split("=", 1)[1]
+    return rows, f"JDK {jdk}, backend {backend}"
+
+
+
+def load_torch(paths):
+    rows, meta = {}, {}
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        meta = data.get("meta", meta)
+        for r in data["results"]:
+            rows[(r["kernel"], r["shape"], int(r["threads"]))] = {"ms": r["ms"], "rate": r.get("gbps", r.get("gflops"))}
+    return rows, meta
+
+
+def ceiling(kernel, shape, threads, jdna, torch):
+    """(value, label) of the ceiling this kernel is judged against."""
+    if kernel in MEMORY_BOUND:
+        copies = [jdna.get((c, shape, threads), {}).get("rate") for c in ("copy", "copy (arraycopy)")]
+        copies = [c for c in copies if c]
+        return (max(copies), "copy GB/s") if copies else (None, "copy GB/s")
+    if kernel == "sgemm":
+        r = torch.get(("sgemm", shape, threads), {}).get("rate")
+        return r, "OpenBLAS GFLOP/s"
+    rates = [v["rate"] for (k, _, t), v in torch.items() if k == "sgemm" and t == threads and v.get("rate")]
+    return (max(rates), "OpenBLAS GFLOP/s (best shape)") if rates else (None, "OpenBLAS GFLOP/s")
+
+
+def fmt(v, digits=3):
+    if v is None:
+        return "-"
+    if v >= 100:
+        return f"{v:.0f}"
+    if v >= 10:
+        return f"{v:.1f}"
+    return f"{v:.{digits}f}"
+
+
+def verdict(kernel, j, speedup, ceil):
+    target = TARGETS.get(kernel)
+    if target is None or j is None:
+        return ""
+    what, factor = target
+    if what == "speedup":
+        if speedup is None:
+            return f">= {factor:g}x PyTorch: n/a"
+        ok = speedup >= factor
+        return f">= {factor:g}x PyTorch: {'met' if ok else 'missed'} ({speedup:.2f}x)"
+    if ceil is None or j.get("rate") is None:
+        return f">= {factor:g}x ceiling: n/a"
+    frac = j["rate"] / ceil
+    return f">= {factor:g}x ceiling: {'met' if frac >= factor else 'missed'} ({frac:.2f}x)"
+
+
+def machine():
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        model = next((l.split(":", 1)[1].strip() for l in out.splitlines() if l.startswith("Model name")), "")
+    except OSError:
+        model = platform.processor()
+    return f"{model}, {os.cpu_count()} CPUs"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--jmh")
+    ap.add_argument("--mode", default="quick")
+    ap.add_argument("--torch-missing", default="")
+    ap.add_argument("--out")
+    ap.add_argument("torch", nargs="*")
+    a = ap.parse_args()
+    jdna, jvm = load_jmh(a.jmh)
+    torch, meta = load_torch(a.torch)
+
+    keys = sorted(set(jdna) | set(torch), key=lambda k: (ORDER.index(k[0]) if k[0] in ORDER else 99, k[1], k[2]))
+    head = ["kernel", "shape", "threads", "jdna ms", "PyTorch ms", "speedup", "jdna rate", "PyTorch rate",
+            "ceiling", "jdna / ceiling", "target (issue 3)"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for key in keys:
+        kernel, shape, threads = key
+        j, t = jdna.get(key), torch.get(key)
+        speedup = t["ms"] / j["ms"] if j and t else None
+        unit = "GB/s" if kernel in MEMORY_BOUND else "GFLOP/s"
+        ceil, label = ceiling(kernel, shape, threads, jdna, torch)
+        frac = j["rate"] / ceil if j and j.get("rate") and ceil else None
+        lines.append("| " + " | ".join([
+            kernel, shape, str(threads), fmt(j and j["ms"]), fmt(t and t["ms"]),
+            f"{speedup:.2f}x" if speedup else "-",
+            f"{fmt(j and j['rate'])} {unit}" if j else "-", f"{fmt(t and t['rate'])} {unit}" if t else "-",
+            f"{fmt(ceil)} {label}" if ceil else "-", f"{frac:.2f}" if frac else "-",
+            verdict(kernel, j, speedup, ceil)]) + " |")
+
+    notes = [
+        f"Mode: {a.mode}. Machine: {machine()}. Date: {datetime.date.today()}.",
+        f"jdna: JMH ({jvm})."
+        if jdna else "jdna column missing: no JMH results (run without --no-jmh).",
+        (f"PyTorch {meta.get('torch')} (Debian python3-torch), BLAS: "
+         f"{', '.join(os.path.basename(b) for b in meta.get('blas', [])) or '?'}; "
+         f"scaled_dot_product_attention: {'yes' if meta.get('sdpa') else 'no (torch < 2.0: spelled out)'}.")
+        if torch else f"PyTorch column missing: {a.torch_missing or 'no PyTorch results'}.",
+        "speedup = PyTorch ms / jdna ms (> 1: jdna faster). Rates count bytes read + written, or 2 FLOPs "
+        "per multiply-add; the same formulas on both sides. Ceilings are measured at the same thread count.",
+    ]
+    text = "# jdna vs PyTorch CPU: routing kernels\n\n" + "\n".join("- " + n for n in notes) + "\n\n" + "\n".join(lines) + "\n"
+    print(text)
+    if a.out:
+        with open(a.out, "w") as f:
+            f.write(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+package org.jdna.bench;
+
+import java.util.Arrays;
+
+/**
+ * dispatch's bookkeeping: a stable counting sort of the (token, slot) pairs by module. Every array
+ * is allocated once for the largest batch, so {@link #build} allocates nothing in steady state.
+ *
+ * <p>After {@code build(indices, tokens)} with indices (tokens, K) of modules in [0, E):
+ * <ul>
+ *   <li>module e owns dispatch rows [offsets[e], offsets[e+1]) (counts[e] of them; 0 is fine);</li>
+ *   <li>{@code sourceRows[r]} is the token of dispatch row r (the rows to gather), and within one
+ *       module the tokens are increasing, so a sequence's tokens keep their original order;</li>
+ *   <li>{@code slotRows[t*K + j]} is the dispatch row of token t's j-th choice (combine's input).</li>
+ * </ul>
+ * No capacity limit and no dropped token: the buffer has exactly tokens*K rows.
+ */
+public final class DispatchPlan {
+    private final int experts;
+    private final int k;
+    private final int[] counts;
+    private final int[] offsets;
+    private final int[] cursor;
+    private final int[] sourceRows;
+    private final int[] slotRows;
+    private int tokens;
+
+    public DispatchPlan(int maxTokens, int experts, int k) {
+        if (maxTokens < 0 || experts < 1 || k < 1 || k > experts) {
+            throw new IllegalArgumentException("dispatch: need maxTokens >= 0, E >= 1, 1 <= K <= E; got maxTokens="
+                    + maxTokens + ", E=" + experts + ", K=" + k);
+        }
+        this.experts = experts;
+        this.k = k;
+        this.counts = new int[experts];
+        this.offsets = new int[experts + 1];
+        this.cursor = new int[experts];
+        this.sourceRows = new int[maxTokens * k];
+        this.slotRows = new int[maxTokens * k];
+    }
+
+    /** Sorts the pairs of indices (tokens, K) by module. */
+    public void build(int[] indices, int tokens) {
+        if (tokens < 0 || tokens * k > sourceRows.length || indices.length < tokens * k) {
+            throw new IllegalArgumentException("dispatch: " + tokens + " tokens x K=" + k + " do not fit (capacity "
+                    + sourceRows.length + " pairs, indices hold " + indices.length + ")");
+        }
+        this.tokens = tokens;
+        int pairs = tokens * k;
+        Arrays.fill(counts, 0);
+        for (int p = 0; p < pairs; p++) {
+            int e = indices[p];
+            if (e < 0 || e >= experts) {
+                throw new IllegalArgumentException("dispatch: module index " + e + " at token " + p / k + ", slot "
+                        + p % k + " is outside [0, " + experts + ")");
+            }
+            counts[e]++;
+        }
+        offsets[0] = 0;
+        for (int e = 0; e < experts; e++) {
+            offsets[e + 1] = offsets[e] + counts[e];
+        }
+        System.arraycopy(offsets, 0, cursor, 0, experts);
+        for (int t = 0, p = 0; t < tokens; t++) {
+            for (int j = 0; j < k; j++, p++) {
+                int row = cursor[indices[p]]++;
+                sourceRows[row] = t;
+                slotRows[p] = row;
+            }
+        }
+    }
+
+    /**
+     * Fills {@code segments} (length E*B + 1) with the boundaries of the (module, sequence) groups of
+     * the dispatch rows, module-major: segment e*B + b holds the tokens of sequence b routed to
+     * module e, in position order (possibly none). This is routed attention's varlen layout.
+     * Tokens are laid out as B sequences of seqLen.
+     */
+    public void sequenceSegments(int[] segments, int batch, int seqLen) {
+        if (segments.length != experts * batch + 1 || batch * seqLen != tokens) {
+            throw new IllegalArgumentException("dispatch: segments need length E*B+1 = " + (experts * batch + 1)
+                    + " and B*T = tokens " + tokens + "; got length " + segments.length + ", B=" + batch + ", T=" + seqLen);
+        }
+        for (int e = 0; e < experts; e++) {
+            int row = offsets[e];
+            for (int b = 0; b < batch; b++) {
+                segments[e * batch + b] = row;
+                int end = (b + 1) * seqLen;
+                while (row < offsets[e + 1] && sourceRows[row] < end) {
+                    row++;
+                }
+            }
+        }
+        segments[experts * batch] = offsets[experts];
+    }
+
+    public int experts() { return experts; }
+    public int k() { return k; }
+    public int tokens() { return tokens; }
+    /** Rows of the dispatch buffer in use: tokens * K. */
+    public int rows() { return tokens * k; }
+    public int count(int module) { return counts[module]; }
+    public int offset(int module) { return offsets[module]; }
+    /** The token of each dispatch row; valid up to {@link #rows()}. Not a copy. */
+    public int[] sourceRows() { return sourceRows; }
+    /** The dispatch row of each (token, slot); valid up to {@link #rows()}. Not a copy. */
+    public int[] slotRows() { return slotRows; }
+}

@@ -1,0 +1,62 @@
+package org.jdna.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class DispatchPlanTest {
+
+    // 4 tokens (2 sequences of 2), K = 2, E = 3; module 2 gets nobody from sequence 0.
+    private static final int[] INDICES = {1, 0, 0, 1, 2, 1, 1, 0};
+
+    @Test
+    void sortsPairsByModuleKeepingTokenOrder() {
+        DispatchPlan plan = new DispatchPlan(4, 3, 2);
+        plan.build(INDICES, 4);
+        assertEquals(8, plan.rows());
+        assertArrayEquals(new int[]{3, 4, 1}, new int[]{plan.count(0), plan.count(1), plan.count(2)});
+        assertArrayEquals(new int[]{0, 3, 7}, new int[]{plan.offset(0), plan.offset(1), plan.offset(2)});
+        // module 0: tokens 0, 1, 3; module 1: tokens 0, 1, 2, 3; module 2: token 2
+        assertArrayEquals(new int[]{0, 1, 3, 0, 1, 2, 3, 2}, java.util.Arrays.copyOf(plan.sourceRows(), 8));
+        for (int p = 0; p < 8; p++) {
+            int row = plan.slotRows()[p];
+            assertEquals(p / 2, plan.sourceRows()[row], "slot " + p + " points at a row of another token");
+            assertTrue(row >= plan.offset(INDICES[p]) && row < plan.offset(INDICES[p]) + plan.count(INDICES[p]),
+                    "slot " + p + " points outside its module's group");
+        }
+    }
+
+    @Test
+    void segmentsSplitEachModuleBySequenceWithEmptyOnes() {
+        DispatchPlan plan = new DispatchPlan(4, 3, 2);
+        plan.build(INDICES, 4);
+        int[] segments = new int[3 * 2 + 1];
+        plan.sequenceSegments(segments, 2, 2);
+        // module 0: seq0 rows [0,2), seq1 [2,3); module 1: [3,5), [5,7); module 2: [7,7) empty, [7,8)
+        assertArrayEquals(new int[]{0, 2, 3, 5, 7, 7, 8}, segments);
+    }
+
+    @Test
+    void rejectsAnOutOfRangeModuleNamingIt() {
+        DispatchPlan plan = new DispatchPlan(2, 3, 2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> plan.build(new int[]{0, 1, 3, 0}, 2));
+        assertTrue(e.getMessage().contains("dispatch") && e.getMessage().contains("3")
+                && e.getMessage().contains("token 1"), e.getMessage());
+    }
+
+    @Test
+    void reusesItsArraysAcrossBuilds() {
+        DispatchPlan plan = new DispatchPlan(4, 3, 2);
+        plan.build(INDICES, 4);
+        int[] rows = plan.sourceRows();
+        plan.build(new int[]{2, 1, 2, 0}, 2);
+        assertTrue(rows == plan.sourceRows());
+        // token 0 -> modules 2, 1; token 1 -> modules 2, 0
+        assertArrayEquals(new int[]{1, 1, 2}, new int[]{plan.count(0), plan.count(1), plan.count(2)});
+        assertArrayEquals(new int[]{1, 0, 0, 1}, java.util.Arrays.copyOf(plan.sourceRows(), 4));
+    }
+}
