@@ -2,6 +2,7 @@ package org.jdna.dna.train;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.jdna.dna.config.ConfigException;
@@ -80,9 +81,10 @@ public final class Trainer {
         out.printf("  size    %s parameters; per token %s active, %s forward FLOPs (%s)%n",
                 Format.count(a.totalParameters()), Format.count(a.activeParametersPerToken()),
                 Format.si(a.forwardFlopsPerToken()), step == 0 ? "at initialisation" : "at step " + step);
-        out.printf("  budget  %d steps x %s tokens = %s tokens; AdamW lr %s, warmup %d, cosine to %s, seed %d%n",
-                t.steps(), Format.count(tokensPerStep), Format.count((double) t.steps() * tokensPerStep), t.lr(),
-                t.warmupSteps(), t.minLr(), t.seed());
+        out.printf(Locale.ROOT, "  budget  %d steps x %s tokens = %s tokens; AdamW lr %.3g, warmup %d, cosine to %.3g,"
+                        + " clip %.3g, seed %d%n", t.steps(), Format.count(tokensPerStep),
+                Format.count((double) t.steps() * tokensPerStep), t.lr(), Math.min(t.warmupSteps(), t.steps()),
+                t.minLr(), t.gradClip(), t.seed());
         out.flush();
     }
 }
