@@ -269,10 +269,10 @@ public final class DnaModel extends Module {
 
     /** Identity-bias controller: b_i(s) += u * sign(r * N*K - identity routes of step s). No gradient. */
     public void afterOptimizerStep(RoutingTrace trace) {
+        checkTrace("afterOptimizerStep", trace);
         if (routers == null || !controller.active()) {
             return;
         }
-        checkTrace("afterOptimizerStep", trace);
         identityBias.set(controller.update(identityBias.toArray(), trace));
     }
 
