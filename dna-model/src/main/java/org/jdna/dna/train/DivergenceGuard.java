@@ -3,7 +3,8 @@ package org.jdna.dna.train;
 import java.nio.file.Path;
 
 /**
- * Stops a run at the first NaN or infinite loss or gradient norm, before the optimizer step, so the
+ * Stops a run at the first NaN or infinite loss or gradient norm (or a kernel that refuses NaN inputs,
+ * such as top-k over the router logits), before the optimizer step, so the
  * weights and every checkpoint on disk stay those of the last good step. The message names the
  * step, what went wrong and the checkpoint to go back to.
  */
@@ -31,6 +32,11 @@ final class DivergenceGuard {
         if (!Double.isFinite(norm)) {
             throw diverged(step, "the gradient norm is " + norm + " (loss " + loss + ")", lr);
         }
+    }
+
+    /** A kernel refused non-finite values (e.g. top-k over NaN router logits) during step {@code step}. */
+    TrainingDivergedException nonFiniteValues(long step, ArithmeticException e, double lr) {
+        return diverged(step, "a non-finite value reached the model (" + e.getMessage() + ")", lr);
     }
 
     private TrainingDivergedException diverged(long step, String what, double lr) {

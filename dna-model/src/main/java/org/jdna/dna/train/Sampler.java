@@ -9,15 +9,13 @@ import org.jdna.engine.autograd.GradMode;
 import org.jdna.engine.tensor.Rng;
 
 /**
- * Generates bytes from a language model, one at a time: the last T bytes of the text so far go
- * through the model (right-padded to T: attention is causal, so the padding cannot change the
- * logits of the real positions), and the next byte is drawn from the last real position's logits
- * with temperature and top-k. The same seed gives the same text.
+ * Generates bytes from a language model, one at a time: the last (up to T) bytes of the text so far
+ * go through the model and the next byte is drawn from the last position's logits with temperature
+ * and top-k. The same seed gives the same text.
  */
 public final class Sampler {
     /** A prompt of no bytes starts from a newline, as a document of the corpus would. */
     static final byte START = '\n';
-    private static final int PAD = ' ';
 
     /**
      * @param tokens      bytes to generate
@@ -55,11 +53,10 @@ public final class Sampler {
         boolean wasTraining = model.isTraining();
         model.eval();
         try (var noGrad = GradMode.disabled()) {
-            int[] window = new int[context];
             for (int i = 0; i < s.tokens(); i++) {
                 int from = Math.max(0, length - context);
                 int used = length - from;
-                Arrays.fill(window, PAD);
+                int[] window = new int[used];
                 for (int j = 0; j < used; j++) {
                     window[j] = text[from + j] & 0xFF;
                 }

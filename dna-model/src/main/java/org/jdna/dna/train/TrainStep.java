@@ -37,13 +37,20 @@ final class TrainStep {
         long start = System.nanoTime();
         model.train();
         double lr = schedule.apply(optimizer, step - 1);
-        ModelOutput out = batch.forward(model);
-        Tensor ce = Objective.crossEntropy(out, batch);
-        Tensor total = out.auxLoss() == null ? ce : ce.add(out.auxLoss());
-        double loss = ce.item();
-        double aux = out.auxLoss() == null ? 0 : out.auxLoss().item();
-        guard.checkLoss(step, loss + aux, lr);
-        total.backward();
+        ModelOutput out;
+        double loss;
+        double aux;
+        try {
+            out = batch.forward(model);
+            Tensor ce = Objective.crossEntropy(out, batch);
+            Tensor total = out.auxLoss() == null ? ce : ce.add(out.auxLoss());
+            loss = ce.item();
+            aux = out.auxLoss() == null ? 0 : out.auxLoss().item();
+            guard.checkLoss(step, loss + aux, lr);
+            total.backward();
+        } catch (ArithmeticException e) {
+            throw guard.nonFiniteValues(step, e, lr);
+        }
         double norm = gradClip > 0 ? GradClip.clipGlobalNorm(parameters, gradClip) : GradClip.globalNorm(parameters);
         guard.checkGradNorm(step, norm, loss + aux, lr);
         optimizer.step();

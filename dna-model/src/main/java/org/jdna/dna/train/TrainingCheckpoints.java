@@ -21,17 +21,21 @@ import org.jdna.engine.tensor.Tensor;
 /**
  * Everything a bit-identical resume needs, to and from a checkpoint: the state dict (weights and the
  * controller's identity biases), AdamW's moments and per-parameter step counts, the step, the
- * configuration, the training batcher's generator and the generator of every dropout layer.
+ * configuration, the training batcher's generator, the router-noise generator and the generator of
+ * every dropout layer.
  */
 final class TrainingCheckpoints {
     /** rngStates key prefix of a dropout layer's generator, followed by the layer's dotted name. */
     static final String DROPOUT_PREFIX = "dropout:";
+    /** rngStates key of the model's Gumbel router-noise generator. */
+    static final String ROUTER_NOISE = "routerNoise";
 
     private TrainingCheckpoints() {}
 
     static Path save(CheckpointStore store, long step, RunConfig config, DnaModel model, Optimizer optimizer,
                      TaskData data, Map<String, Double> metrics) {
         Map<String, long[]> rng = new LinkedHashMap<>();
+        rng.put(ROUTER_NOISE, model.routerNoiseState());
         dropouts(model).forEach((name, d) -> rng.put(DROPOUT_PREFIX + name, d.rng().state()));
         Map<String, String> extra = Map.of("backend", model.parameters().getFirst().backend().name(),
                 "producer", "jdna 0.1.0-SNAPSHOT");
@@ -56,6 +60,11 @@ final class TrainingCheckpoints {
             throw new CorruptCheckpointException("checkpoint " + loaded.dir() + ": bad data generator state: "
                     + e.getMessage(), e);
         }
+        long[] noise = state.rngStates().get(ROUTER_NOISE);
+        if (noise == null) {
+            throw new CorruptCheckpointException("checkpoint " + loaded.dir() + " has no router-noise generator state");
+        }
+        model.restoreRouterNoiseState(noise);
         for (Map.Entry<String, Dropout> d : dropouts(model).entrySet()) {
             long[] saved = state.rngStates().get(DROPOUT_PREFIX + d.getKey());
             if (saved == null) {

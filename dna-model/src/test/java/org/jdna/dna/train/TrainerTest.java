@@ -16,6 +16,8 @@ import org.jdna.dna.io.CheckpointStore;
 import org.jdna.dna.io.TensorData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TrainerTest {
     @TempDir
@@ -70,17 +72,19 @@ class TrainerTest {
         assertTrue(a.model().containsKey("identity_bias"), "the controller's biases are in the state dict");
     }
 
-    @Test
-    void divergenceStopsAndKeepsTheLastGoodCheckpoint() {
+    /** NaN in the output head reaches the loss; NaN in the embeddings reaches the routers' top-k first. */
+    @ParameterizedTest
+    @CsvSource({"output.head.weight, the loss is NaN", "input.tok.weight, a non-finite value reached the model"})
+    void divergenceStopsAndKeepsTheLastGoodCheckpoint(String parameter, String reason) {
         Path run = tmp.resolve("run");
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> Trainer.run(
                 TinyRuns.config(run, 10, "train.checkpointEvery=2"), TinyRuns.quietOptions().withHooks((step, m) -> {
                     if (step == 5) {
-                        m.parameters().getFirst().fill(Float.NaN);
+                        m.namedParameters().get(parameter).fill(Float.NaN);
                     }
                 })));
         assertEquals(5, e.step());
-        assertTrue(e.getMessage().startsWith("training diverged at step 5: the loss is NaN"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("training diverged at step 5: " + reason), e.getMessage());
         Path good = run.resolve("checkpoints").resolve(CheckpointStore.folderName(4));
         assertTrue(e.getMessage().contains(good.toString()), e.getMessage());
         assertEquals(good, e.lastGoodCheckpoint());
