@@ -75,8 +75,9 @@ final class SimdRouting {
         t.idx = rows;
         t.count = count;
         t.width = width;
-        // each chunk scans all count indices: only worth it when the rows are wide
-        run(t, dstRows, Math.max(rowGrain(width), dstRows / Math.max(1, count / 64 + 1)));
+        // chunks over destination rows, as many as the floats moved justify (each scans all indices)
+        long moved = (long) count * width;
+        run(t, dstRows, (int) Math.max(1, dstRows / Math.max(1, moved / GRAIN)));
     }
 
     /** The part of indexAddRows whose destination rows lie in [rowFrom, rowTo). */
