@@ -45,6 +45,33 @@ class TrainCommandTest {
         assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace expected:\n" + err);
     }
 
+    private static TrainCommand.Plan plan(String... args) {
+        var cl = Main.commandLine();
+        cl.parseArgs(args);
+        return ((TrainCommand) cl.getSubcommands().get("train").getCommand()).plan();
+    }
+
+    @Test
+    void noArgumentsIsTheMainJobDnaTop2ThenDenseOnAShortBudget() {
+        TrainCommand.Plan main = plan("train");
+        assertTrue(main.mainJob() && main.overwrite() && !main.resume());
+        assertEquals(80, main.run().train().steps());
+        assertEquals(8, main.run().train().warmupSteps());
+        assertEquals(2, main.run().model().topK());
+        assertEquals(0.3, main.run().model().identityTarget());
+        assertEquals(Path.of("runs/dense"), main.denseOut());
+
+        TrainCommand.Plan single = plan("train", "--steps", "7");
+        assertFalse(single.mainJob() || single.overwrite());
+        assertEquals(null, single.denseOut());
+        assertEquals(7, single.run().train().steps());
+        TrainCommand.Plan full = plan("train", "--compare-dense");
+        assertEquals(600, full.run().train().steps(), "--compare-dense alone keeps the preset's full budget");
+        assertEquals(Path.of("runs/dense"), full.denseOut());
+        assertEquals(Path.of("runs/vision-dense"), plan("train", "--task", "vision", "--compare-dense").denseOut());
+        assertEquals(Path.of("runs/x-dense"), plan("train", "--out", "runs/x", "--compare-dense").denseOut());
+    }
+
     @Test
     void trainPrintsProgressSummaryAndWritesMetrics() {
         Path run = tmp.resolve("run");
