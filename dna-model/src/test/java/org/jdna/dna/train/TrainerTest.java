@@ -100,6 +100,23 @@ class TrainerTest {
     }
 
     @Test
+    void visionRunsClassifyAndReportAccuracy() {
+        Path run = tmp.resolve("vision");
+        RunSummary s = Trainer.run(org.jdna.dna.config.ConfigLoader.load("vision-dna-top2", null, List.of(
+                "model.width=16", "model.heads=2", "model.mlpHidden=32", "model.routedSteps=2", "vision.patchSize=7",
+                "train.batchSize=8", "train.steps=12", "train.lr=0.01", "train.warmupSteps=2", "train.evalBatches=4",
+                "train.evalEvery=0", "train.checkpointEvery=0", "train.backend=reference", "train.outDir=" + run,
+                "data.dataset=synthetic-images", "data.syntheticSize=400", "data.valFraction=0.1")),
+                TinyRuns.quietOptions());
+        assertEquals(32, s.finalEval().targets(), "4 held-out batches of 8 images");
+        assertTrue(s.finalEval().accuracy() >= 0 && s.finalEval().accuracy() <= 1);
+        List<Double> l = TinyRuns.losses(run);
+        assertEquals(12, l.size());
+        assertTrue(l.stream().allMatch(Double::isFinite));
+        assertEquals(16 * 8, s.tokens() / 12, "tokens per step = B x patches (16 patches of 7x7)");
+    }
+
+    @Test
     void aFreshRunDoesNotOverwriteAnEarlierOneUnlessAsked() {
         Path run = tmp.resolve("run");
         Trainer.run(TinyRuns.config(run, 2), TinyRuns.quietOptions());
