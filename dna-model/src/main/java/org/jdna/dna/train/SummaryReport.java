@@ -9,6 +9,9 @@ import org.jdna.dna.config.Task;
 
 /** The console summary of a run, and the side-by-side comparison of a DNA run with its dense baseline. */
 public final class SummaryReport {
+    /** Identity fractions further than this from r (3 points, the acceptance bound) get an explanation. */
+    static final double UNSETTLED_GAP = 0.03;
+
     private SummaryReport() {}
 
     public static void print(PrintWriter out, RunSummary s, String data) {
@@ -54,6 +57,11 @@ public final class SummaryReport {
         if (dna.identityPerStep().length > 0) {
             out.printf(Locale.ROOT, "  DNA identity fraction per routed step: %s (target r = %.2f, largest gap %.1f points)%n",
                     Format.fractions(dna.identityPerStep()), dna.identityTarget(), 100 * dna.identityDeviation());
+            if (dna.identityDeviation() > UNSETTLED_GAP) {
+                out.printf(Locale.ROOT, "  (not settled at r yet: the controller moves each identity bias by u = %s per"
+                        + " step, model.controllerSpeed; longer runs give it time)%n",
+                        dna.config().model().controllerSpeed());
+            }
         }
         out.println();
         out.println("Next:");

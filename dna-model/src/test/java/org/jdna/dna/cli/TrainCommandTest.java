@@ -59,6 +59,7 @@ class TrainCommandTest {
         assertEquals(8, main.run().train().warmupSteps());
         assertEquals(2, main.run().model().topK());
         assertEquals(0.3, main.run().model().identityTarget());
+        assertEquals(0.01, main.run().model().controllerSpeed(), "a controller fast enough for 80 steps");
         assertEquals(Path.of("runs/dense"), main.denseOut());
 
         TrainCommand.Plan single = plan("train", "--steps", "7");
@@ -67,6 +68,7 @@ class TrainCommandTest {
         assertEquals(7, single.run().train().steps());
         TrainCommand.Plan full = plan("train", "--compare-dense");
         assertEquals(600, full.run().train().steps(), "--compare-dense alone keeps the preset's full budget");
+        assertEquals(1e-3, full.run().model().controllerSpeed());
         assertEquals(Path.of("runs/dense"), full.denseOut());
         assertEquals(Path.of("runs/vision-dense"), plan("train", "--task", "vision", "--compare-dense").denseOut());
         assertEquals(Path.of("runs/x-dense"), plan("train", "--out", "runs/x", "--compare-dense").denseOut());
