@@ -11,9 +11,13 @@ package org.jdna.dna.analysis;
  *       number of distinct paths observed and each token an observation of its path's rank. The likelihood
  *       equation E_s[ln r] = mean(ln r_i) is solved by bisection (E_s[ln r] falls monotonically with s: its
  *       derivative is -Var_s[ln r]); the standard error is the inverse square root of the Fisher information,
- *       1 / sqrt(N Var_s[ln r]). Caveat: ranks are estimated from the same sample; this is accurate when every
- *       path is seen many times and overstates s slightly when the tail is undersampled.</li>
+ *       1 / sqrt(N Var_s[ln r]).</li>
  * </ul>
+ * Both are accurate (within 0.01 on 200k draws, see PowerLawTest) when every path is seen many times. When the
+ * tail is undersampled (many paths seen once or never, as with E^S possible paths and few tokens) both
+ * understate the exponent: on 30k draws of Zipf(1.0) over 100k ranks the MLE gives 0.90 and the least-squares
+ * fit 0.85. The report therefore gives the number of singletons beside the exponents, and trained and
+ * random-init models are compared on the same number of tokens.
  */
 public final class PowerLaw {
     /** Count threshold of the least-squares fit by default (see the class comment). */
