@@ -33,11 +33,11 @@ public interface EvaluationInputs {
     /** HTML fragment showing a token in context (escaped; no scripts). */
     String tokenHtml(int token);
 
-    /** HTML fragment showing a unit with each position shaded by its visits (0..maxPerToken). */
-    String unitHtml(int unit, int[] visitsPerToken, int maxPerToken);
+    /** HTML fragment showing a unit with each position shaded by its visits: lightest at {@code lo}, darkest at {@code hi}. */
+    String unitHtml(int unit, int[] visitsPerToken, int lo, int hi);
 
-    /** HTML fragment giving an overview of compute over the set (text shaded by visits, or images with a visit map). */
-    String overviewHtml(int[] visitsPerToken, int maxPerToken);
+    /** HTML overview of compute over the set (text or images shaded by visits, lightest at lo, darkest at hi). */
+    String overviewHtml(int[] visitsPerToken, int lo, int hi);
 
     /** Runs the model over the whole set in batches of {@code batch} sequences/images: the routes of every token. */
     RouteLog route(DnaModel model, int batch);

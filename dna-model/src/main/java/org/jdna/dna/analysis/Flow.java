@@ -9,25 +9,30 @@ import java.util.List;
  * modules a step never uses, the identity fraction, and the top-1 transitions between consecutive steps.
  *
  * @param usage            (S, E) fraction of each step's N*K routes per module
+ * @param top1             (S, E) tokens whose top-1 choice at step s was module i (the flow diagram's nodes)
  * @param effectiveModules (S) exp of the usage entropy
  * @param identityFraction (S) fraction of routes to identity modules
  * @param unusedPerStep    (S) modules with no route at that step
  * @param neverUsed        modules with no route at any step
  * @param transitions      (S-1, E, E) counts of tokens whose top-1 went from module i at step s to j at s+1
  */
-public record Flow(double[][] usage, double[] effectiveModules, double[] identityFraction,
+public record Flow(double[][] usage, long[][] top1, double[] effectiveModules, double[] identityFraction,
                    List<List<Integer>> unusedPerStep, List<Integer> neverUsed, long[][][] transitions) {
 
     public static Flow measure(RouteLog log) {
         int steps = log.steps();
         int e = log.poolSize();
         double[][] usage = new double[steps][];
+        long[][] top1 = new long[steps][e];
         double[] effective = new double[steps];
         double[] identity = new double[steps];
         List<List<Integer>> unused = new ArrayList<>();
         boolean[] used = new boolean[e];
         for (int s = 0; s < steps; s++) {
             usage[s] = log.usage(s);
+            for (int m : log.top1(s)) {
+                top1[s][m]++;
+            }
             effective[s] = effectiveNumber(usage[s]);
             identity[s] = log.identityFraction(s);
             List<Integer> none = new ArrayList<>();
@@ -54,7 +59,7 @@ public record Flow(double[][] usage, double[] effectiveModules, double[] identit
                 transitions[s][from[n]][to[n]]++;
             }
         }
-        return new Flow(usage, effective, identity, List.copyOf(unused), List.copyOf(never), transitions);
+        return new Flow(usage, top1, effective, identity, List.copyOf(unused), List.copyOf(never), transitions);
     }
 
     /** exp(-sum p ln p): the number of equally used modules with the same entropy. */

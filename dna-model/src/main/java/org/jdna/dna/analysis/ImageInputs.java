@@ -22,6 +22,8 @@ import org.jdna.engine.autograd.GradMode;
  */
 public final class ImageInputs implements EvaluationInputs {
     static final int SCALE = 3;
+    /** Example patches of the path tables are smaller: several sit in one table cell. */
+    static final int EXAMPLE_SCALE = 2;
     static final int OVERVIEW_IMAGES = 12;
     static final String CLS = "cls";
 
@@ -110,22 +112,23 @@ public final class ImageInputs implements EvaluationInputs {
     public String tokenHtml(int token) {
         int image = token / unitSize();
         int patch = patchOf(token);
-        BufferedImage img = Thumbnails.grey(split.pixels(), image, split.height(), split.width(), SCALE);
+        BufferedImage img = Thumbnails.grey(split.pixels(), image, split.height(), split.width(), EXAMPLE_SCALE);
         if (patch >= 0) {
-            Thumbnails.outline(img, patch / side(), patch % side(), vision.patchSize(), SCALE);
+            Thumbnails.outline(img, patch / side(), patch % side(), vision.patchSize(), EXAMPLE_SCALE);
         }
         return "<img class=\"thumb\" src=\"" + Thumbnails.dataUri(img) + "\" title=\""
                 + Html.escape(tokenContext(token)) + "\" alt=\"" + Html.escape(tokenContext(token)) + "\">";
     }
 
     @Override
-    public String unitHtml(int unit, int[] visitsPerToken, int maxPerToken) {
+    public String unitHtml(int unit, int[] visitsPerToken, int lo, int hi) {
         BufferedImage img = Thumbnails.grey(split.pixels(), unit, split.height(), split.width(), SCALE);
         double[] levels = new double[vision.patches()];
         for (int p = 0; p < unitSize(); p++) {
             int patch = hasCls() ? p - 1 : p;
             if (patch >= 0) {
-                levels[patch] = maxPerToken == 0 ? 0 : visitsPerToken[unit * unitSize() + p] / (double) maxPerToken;
+                int v = visitsPerToken[unit * unitSize() + p];
+                levels[patch] = hi <= lo ? 1 : Math.clamp((v - lo) / (double) (hi - lo), 0.0, 1.0);
             }
         }
         Thumbnails.shade(img, levels, side(), vision.patchSize(), SCALE);
@@ -135,11 +138,11 @@ public final class ImageInputs implements EvaluationInputs {
     }
 
     @Override
-    public String overviewHtml(int[] visitsPerToken, int maxPerToken) {
+    public String overviewHtml(int[] visitsPerToken, int lo, int hi) {
         StringBuilder sb = new StringBuilder("<div class=\"thumbs\">");
         int shown = Math.min(OVERVIEW_IMAGES, images);
         for (int i = 0; i < shown; i++) {
-            sb.append(unitHtml((int) ((long) i * images / shown), visitsPerToken, maxPerToken));
+            sb.append(unitHtml((int) ((long) i * images / shown), visitsPerToken, lo, hi));
         }
         return sb.append("</div>\n").toString();
     }

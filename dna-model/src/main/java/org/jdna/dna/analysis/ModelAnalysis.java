@@ -10,12 +10,14 @@ import java.util.List;
  * @param steps          S
  * @param topK           K
  * @param pool           the pool, e.g. "transformer:8,identity:2"
+ * @param kinds          kind of each module, index = module
  * @param paths          paths, rank-frequency and power-law fits
  * @param specialization mutual information with the labels, module profiles
  * @param compute        compute allocation
  * @param flow           usage per step and transitions
  */
-public record ModelAnalysis(String name, int tokens, int steps, int topK, String pool, PathAnalysis paths,
+public record ModelAnalysis(String name, int tokens, int steps, int topK, String pool, List<String> kinds,
+                            PathAnalysis paths,
                             Specialization specialization, ComputeAllocation compute, Flow flow) {
 
     public static ModelAnalysis of(String name, RouteLog log, EvaluationInputs inputs, AnalysisSettings settings) {
@@ -32,7 +34,8 @@ public record ModelAnalysis(String name, int tokens, int steps, int topK, String
                 settings.topPerModule());
         ComputeAllocation compute = ComputeAllocation.measure(log, inputs.unit(), inputs.unitSize(), primary,
                 inputs::unitContext, settings.computeExamples());
-        return new ModelAnalysis(name, log.tokens(), log.steps(), log.topK(), log.pool().toString(), paths, spec,
+        return new ModelAnalysis(name, log.tokens(), log.steps(), log.topK(), log.pool().toString(),
+                log.pool().kinds().stream().map(k -> k.jsonName()).toList(), paths, spec,
                 compute, Flow.measure(log));
     }
 }

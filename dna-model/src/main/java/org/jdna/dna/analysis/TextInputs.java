@@ -14,7 +14,7 @@ import org.jdna.engine.autograd.GradMode;
  * A language evaluation set: non-overlapping windows of T bytes spread evenly over a text split (the same
  * windows every time), each byte labelled with the universal part-of-speech tag of its word.
  *
- * <p>Labelings: {@code tag} (universal tag of every byte; spaces and line breaks are "_"), {@code word tag}
+ * <p>Labelings: {@code tag} (universal tag of every byte; spaces and line breaks are "SPACE"), {@code word tag}
  * (the same, spaces and line breaks left out) and {@code byte} (the byte value itself: the routers see the
  * byte, so this is the reference point for how much of the tag MI the byte identity alone explains).
  */
@@ -23,6 +23,9 @@ public final class TextInputs implements EvaluationInputs {
     static final int AFTER = 16;
     static final int OVERVIEW_WINDOWS = 3;
     static final int OVERVIEW_BYTES = 160;
+    /** {@link TagSet#UNIVERSAL} with readable names for its two symbols: "_" (no word) and "." (punctuation). */
+    static final List<String> TAG_NAMES = TagSet.UNIVERSAL.stream()
+            .map(t -> t.equals(TagSet.NONE_NAME) ? "SPACE" : t.equals(".") ? "PUNCT" : t).toList();
 
     private final TextSplit split;
     private final TagSet tags;
@@ -95,7 +98,7 @@ public final class TextInputs implements EvaluationInputs {
         for (int b = 0; b < 256; b++) {
             byteNames.add(byteName(b));
         }
-        return List.of(new Labeling("tag", tag, TagSet.UNIVERSAL), new Labeling("word tag", word, TagSet.UNIVERSAL),
+        return List.of(new Labeling("tag", tag, TAG_NAMES), new Labeling("word tag", word, TAG_NAMES),
                 new Labeling("byte", bytes, byteNames));
     }
 
@@ -135,34 +138,34 @@ public final class TextInputs implements EvaluationInputs {
     }
 
     @Override
-    public String unitHtml(int unit, int[] visitsPerToken, int maxPerToken) {
+    public String unitHtml(int unit, int[] visitsPerToken, int lo, int hi) {
         int window = unit / context;
         int from = Math.max(window * context, unit - BEFORE);
         int to = Math.min((window + 1) * context, unit + 1 + AFTER);
-        return "<span class=\"ctx\">" + shaded(from, to, unit, visitsPerToken, maxPerToken) + "</span>";
+        return "<span class=\"ctx\">" + shaded(from, to, unit, visitsPerToken, lo, hi) + "</span>";
     }
 
     @Override
-    public String overviewHtml(int[] visitsPerToken, int maxPerToken) {
+    public String overviewHtml(int[] visitsPerToken, int lo, int hi) {
         StringBuilder sb = new StringBuilder();
         int shown = Math.min(OVERVIEW_WINDOWS, starts.length);
         for (int w = 0; w < shown; w++) {
             int window = (int) ((w + 0.5) * starts.length / shown);
             int from = window * context;
             int to = from + Math.min(context, OVERVIEW_BYTES);
-            sb.append("<p class=\"heat\">").append(shaded(from, to, -1, visitsPerToken, maxPerToken)).append("</p>\n");
+            sb.append("<p class=\"heat\">").append(shaded(from, to, -1, visitsPerToken, lo, hi)).append("</p>\n");
         }
         return sb.toString();
     }
 
-    /** Tokens [from, to) of the set, each byte's background as dark as its share of the maximum visits. */
-    private String shaded(int from, int to, int marked, int[] visits, int max) {
+    /** Tokens [from, to) of the set, each byte's background from white (lo visits) to dark red (hi). */
+    private String shaded(int from, int to, int marked, int[] visits, int lo, int hi) {
         StringBuilder sb = new StringBuilder();
         for (int t = from; t < to; t++) {
             int at = offset(t);
-            double level = max == 0 ? 0 : visits[t] / (double) max;
+            double level = hi <= lo ? 1 : Math.clamp((visits[t] - lo) / (double) (hi - lo), 0.0, 1.0);
             String ch = Html.escape(flat(split.text(at, at + 1)));
-            sb.append("<span style=\"background:rgba(214,39,40,").append(Html.num(0.08 + 0.72 * level, 2))
+            sb.append("<span style=\"background:rgba(214,39,40,").append(Html.num(0.75 * level, 2))
                     .append(")\" title=\"").append(visits[t]).append(" visits\"")
                     .append(t == marked ? " class=\"focus\"" : "").append('>').append(ch).append("</span>");
         }
