@@ -276,7 +276,21 @@ public final class DnaModel extends Module {
         identityBias.set(controller.update(identityBias.toArray(), trace));
     }
 
-    /** Size and cost of this model on the batch that produced {@code trace}. See {@link ComputeAccountant}. */
+    /**
+     * Size and cost of this model on the batch that produced {@code trace}, counted from the routes that ran:
+     * <ul>
+     *   <li>total: every trainable parameter (tied weights once);</li>
+     *   <li>active per token: backbone + every step's router + each non-identity module the token visited (once
+     *       per visit) + output norm and head, averaged over the batch's tokens; embedding tables are not counted
+     *       (a lookup reads one row), the unembedding matrix is (tied or not); for vision the patch embedding
+     *       counts and the class token and positions do not;</li>
+     *   <li>forward FLOPs per token: 2 x multiply-adds of the matmuls and attention ({@link FlopCounter}): the
+     *       backbone on all rows, each router on all tokens, each non-identity module on exactly its dispatched
+     *       rows with attention over its actual per-sequence segments (causal pairs for language), the
+     *       unembedding on every token or the classifier once per image, the patch embedding on every patch;
+     *       divided by N = B * L. Norms, GELU, softmax and residual adds are left out.</li>
+     * </ul>
+     */
     public ComputeAccount account(RoutingTrace trace) {
         checkTrace("account", trace);
         return accountant.account(trace);
