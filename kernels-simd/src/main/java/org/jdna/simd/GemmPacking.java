@@ -1,0 +1,112 @@
+package org.jdna.simd;
+
+/**
+ * Packs blocks of op(A) and op(B) into the contiguous, zero-padded layouts the GEMM micro-kernel
+ * streams through (BLIS): all four transpose cases are handled here, so the micro-kernel sees
+ * one layout only.
+ *
+ * <ul>
+ *   <li>A block (mc, kc) -> ceil(mc / MR) row panels; panel ip holds, for each p in [0, kc), the MR
+ *       values op(A)[i0 + r, p] at [ip*kc*MR + p*MR + r].</li>
+ *   <li>B block (kc, nc) -> ceil(nc / NR) column panels; panel jp holds, for each p, the NR values
+ *       op(B)[p, j0 + j] at [jp*kc*NR + p*NR + j].</li>
+ * </ul>
+ * Rows or columns past the edge of the matrix are zero, so edge tiles compute harmless zeros.
+ */
+final class GemmPacking {
+
+    private GemmPacking() {
+    }
+
+    /**
+     * Packs row panels [ipStart, ipEnd) of the block op(A)[ic .. ic+mc, pc .. pc+kc) into dst.
+     * op(A) = A (m, k) with leading dimension lda, or A^T when transA (A stored (k, m)).
+     */
+    static void packA(float[] dst, float[] a, int aOff, int lda, boolean transA,
+                      int ic, int mc, int pc, int kc, int mr, int ipStart, int ipEnd) {
+        for (int ip = ipStart; ip < ipEnd; ip++) {
+            int i0 = ic + ip * mr;
+            int rows = Math.min(mr, ic + mc - i0);
+            int base = ip * kc * mr;
+            if (transA) {
+                // element (i, p) at a[aOff + p*lda + i]: MR contiguous values per p
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + i0;
+                    int d = base + p * mr;
+                    for (int r = 0; r < rows; r++) {
+                        dst[d + r] = a[src + r];
+                    }
+                    for (int r = rows; r < mr; r++) {
+                        dst[d + r] = 0f;
+                    }
+                }
+            } else if (rows == 4 && mr == 4) {
+                // element (i, p) at a[aOff + i*lda + p]: four row streams, sequential writes
+                int s0 = aOff + i0 * lda + pc;
+                int s1 = s0 + lda;
+                int s2 = s1 + lda;
+                int s3 = s2 + lda;
+                for (int p = 0, d = base; p < kc; p++, d += 4) {
+                    dst[d] = a[s0 + p];
+                    dst[d + 1] = a[s1 + p];
+                    dst[d + 2] = a[s2 + p];
+                    dst[d + 3] = a[s3 + p];
+                }
+            } else {
+                // element (i, p) at a[aOff + i*lda + p]: one contiguous row per r
+                for (int r = 0; r < rows; r++) {
+                    int src = aOff + (i0 + r) * lda + pc;
+                    for (int p = 0, d = base + r; p < kc; p++, d += mr) {
+                        dst[d] = a[src + p];
+                    }
+                }
+                for (int r = rows; r < mr; r++) {
+                    for (int p = 0, d = base + r; p < kc; p++, d += mr) {
+                        dst[d] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs column panels [jpStart, jpEnd) of the block op(B)[pc .. pc+kc, jc .. jc+nc) into dst.
+     * op(B) = B (k, n) with leading dimension ldb, or B^T when transB (B stored (n, k)).
+     */
+    static void packB(float[] dst, float[] b, int bOff, int ldb, boolean transB,
+                      int jc, int nc, int pc, int kc, int nr, int jpStart, int jpEnd) {
+        for (int jp = jpStart; jp < jpEnd; jp++) {
+            int j0 = jc + jp * nr;
+            int cols = Math.min(nr, jc + nc - j0);
+            int base = jp * kc * nr;
+            if (transB) {
+                // element (p, j) at b[bOff + j*ldb + p]: one contiguous row of B per column j
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (j0 + j) * ldb + pc;
+                    for (int p = 0, d = base + j; p < kc; p++, d += nr) {
+                        dst[d] = b[src + p];
+                    }
+                }
+                for (int j = cols; j < nr; j++) {
+                    for (int p = 0, d = base + j; p < kc; p++, d += nr) {
+                        dst[d] = 0f;
+                    }
+                }
+            } else {
+                // element (p, j) at b[bOff + p*ldb + j]: NR contiguous values per p
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + j0;
+                    int d = base + p * nr;
+                    if (cols == nr) {
+                        System.arraycopy(b, src, dst, d, nr);
+                    } else {
+                        System.arraycopy(b, src, dst, d, cols);
+                        for (int j = cols; j < nr; j++) {
+                            dst[d + j] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

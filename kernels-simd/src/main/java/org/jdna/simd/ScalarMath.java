@@ -1,0 +1,99 @@
+package org.jdna.simd;
+
+import org.jdna.engine.backend.BinaryOp;
+import org.jdna.engine.backend.UnaryOp;
+
+/**
+ * Scalar definitions of the elementwise functions and their local derivatives, in double: the
+ * same formulas as the reference backend's (package-private there), used by the SIMD kernels'
+ * scalar tails and by the ops that have no vector loop.
+ *
+ * <p>Legend: x the input, alpha the scalar operand of the *_SCALAR ops.
+ */
+final class ScalarMath {
+    /** sqrt(2 / pi), the constant of GPT-2's tanh approximation of GELU. */
+    static final double GELU_C = Math.sqrt(2.0 / Math.PI);
+    static final double GELU_A = 0.044715;
+
+    private ScalarMath() {
+    }
+
+    static double apply(UnaryOp op, double x, double alpha) {
+        return switch (op) {
+            case NEG -> -x;
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case SQRT -> Math.sqrt(x);
+            case TANH -> Math.tanh(x);
+            case SIGMOID -> sigmoid(x);
+            case RELU -> Double.isNaN(x) ? x : (x > 0 ? x : 0.0);
+            case GELU -> 0.5 * x * (1 + Math.tanh(GELU_C * (x + GELU_A * x * x * x)));
+            case SILU -> x * sigmoid(x);
+            case ABS -> Math.abs(x);
+            case SQUARE -> x * x;
+            case RECIPROCAL -> 1.0 / x;
+            case ADD_SCALAR -> x + alpha;
+            case MUL_SCALAR -> x * alpha;
+            case POW_SCALAR -> Math.pow(x, alpha);
+        };
+    }
+
+    /** op'(x; alpha), the local derivative (GELU: of the tanh approximation; RELU and ABS: 0 at 0). */
+    static double derivative(UnaryOp op, double x, double alpha) {
+        return switch (op) {
+            case NEG -> -1.0;
+            case EXP -> Math.exp(x);
+            case LOG -> 1.0 / x;
+            case SQRT -> 0.5 / Math.sqrt(x);
+            case TANH -> {
+                double t = Math.tanh(x);
+                yield 1 - t * t;
+            }
+            case SIGMOID -> {
+                double s = sigmoid(x);
+                yield s * (1 - s);
+            }
+            case RELU -> x > 0 ? 1.0 : 0.0;
+            case GELU -> {
+                // d/dx [0.5 x (1 + tanh(u))], u = c (x + a x^3):
+                // 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) c (1 + 3 a x^2)
+                double u = GELU_C * (x + GELU_A * x * x * x);
+                double t = Math.tanh(u);
+                yield 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_C * (1 + 3 * GELU_A * x * x);
+            }
+            case SILU -> {
+                double s = sigmoid(x);
+                yield s + x * s * (1 - s);
+            }
+            case ABS -> Math.signum(x);
+            case SQUARE -> 2 * x;
+            case RECIPROCAL -> -1.0 / (x * x);
+            case ADD_SCALAR -> 1.0;
+            case MUL_SCALAR -> alpha;
+            case POW_SCALAR -> alpha == 0 ? 0.0 : alpha * Math.pow(x, alpha - 1);
+        };
+    }
+
+    static double apply(BinaryOp op, double a, double b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case MAXIMUM -> Math.max(a, b);
+            case MINIMUM -> Math.min(a, b);
+            case EQ -> a == b ? 1.0 : 0.0;
+            case GT -> a > b ? 1.0 : 0.0;
+            case LT -> a < b ? 1.0 : 0.0;
+        };
+    }
+
+    /** The logistic function, written so that neither branch overflows. */
+    static double sigmoid(double x) {
+        if (x >= 0) {
+            return 1.0 / (1.0 + Math.exp(-x));
+        }
+        double e = Math.exp(x);
+        return e / (1.0 + e);
+    }
+}

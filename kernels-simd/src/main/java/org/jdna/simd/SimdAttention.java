@@ -1,0 +1,189 @@
+package org.jdna.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Varlen multi-head attention, forward and backward, as blocked GEMMs: for each (segment, head)
+ * and each block of QB query rows, the score block S = scale * Q K^T, masked row softmax, then
+ * O = P V (forward), or dV += P^T dO, dP = dO V^T, dS = P (dP - D) scale, dQ = dS K, dK += dS^T Q
+ * (backward, P recomputed from the saved lse). Causal blocks only touch keys up to their last query.
+ *
+ * <p>Work items are (segment, head) pairs split over the pool; each writes only its own rows and
+ * columns of the outputs and sums in a fixed order, so results do not depend on the thread count.
+ * Score buffers are per thread and reused.
+ *
+ * <p>Legend: N rows, H heads, Dh head dim, W = H * Dh the row width of q, k, v, out; a segment of
+ * length len starts at row start; p a query's position in it, u a key's.
+ */
+final class SimdAttention {
+    private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
+    private static final int L = SimdConfig.LANES;
+    /** Query rows per block: the score block (QB, len) stays in L2 for len up to a few thousand. */
+    private static final int QB = 64;
+
+    private final Parallel parallel;
+    private final SimdGemm gemm;
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    SimdAttention(Parallel parallel, SimdGemm gemm) {
+        this.parallel = parallel;
+        this.gemm = gemm;
+    }
+
+    /** Two score-sized buffers, grown on demand. */
+    private static final class Scratch {
+        float[] p = new float[0];
+        float[] dp = new float[0];
+
+        void ensure(int n) {
+            if (p.length < n) {
+                p = new float[n];
+                dp = new float[n];
+            }
+        }
+    }
+
+    /** The call's fixed arguments. */
+    private record Layout(int[] segments, int heads, int headDim, int width, int totalRows, boolean causal,
+                          float[] mask, int maskSegmentStride, float scale) {
+    }
+
+    void forward(float[] out, float[] lse, float[] q, float[] k, float[] v, int[] segments, int heads, int headDim,
+                 boolean causal, float[] mask, int maskSegmentStride, float scale) {
+        Layout lay = new Layout(segments, heads, headDim, heads * headDim, segments[segments.length - 1], causal,
+                mask, maskSegmentStride, scale);
+        int items = (segments.length - 1) * heads;
+        parallel.forRange(items, 1, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                forwardItem(lay, item / heads, item % heads, out, lse, q, k, v);
+            }
+        });
+    }
+
+    private void forwardItem(Layout lay, int seg, int h, float[] out, float[] lse, float[] q, float[] k, float[] v) {
+        int start = lay.segments[seg];
+        int len = lay.segments[seg + 1] - start;
+        int w = lay.width;
+        int dh = lay.headDim;
+        Scratch sc = scratch.get();
+        sc.ensure(QB * len);
+        float[] p = sc.p;
+        int headOff = start * w + h * dh;
+        for (int p0 = 0; p0 < len; p0 += QB) {
+            int rows = Math.min(QB, len - p0);
+            int keys = lay.causal ? p0 + rows : len;
+            // P (rows, keys) = scale * Q_block K^T
+            gemm.gemmSerial(false, true, rows, keys, dh, lay.scale, q, headOff + p0 * w, w, k, headOff, w,
+                    0f, p, 0, keys);
+            for (int r = 0; r < rows; r++) {
+                float rowLse = softmaxRow(lay, seg, p, r * keys, p0 + r, keys, len);
+                lse[h * lay.totalRows + start + p0 + r] = rowLse;
+            }
+            // O_block (rows, Dh) = P V
+            gemm.gemmSerial(false, false, rows, dh, keys, 1f, p, 0, keys, v, headOff, w,
+                    0f, out, headOff + p0 * w, w);
+        }
+    }
+
+    /**
+     * Masks the score row in place (causal: u > pos; mask zero) and turns it into probabilities;
+     * returns the lse, or -infinity with an all-zero row when nothing may be attended.
+     */
+    private static float softmaxRow(Layout lay, int seg, float[] s, int base, int pos, int keys, int len) {
+        applyMask(lay, seg, s, base, pos, keys, len);
+        float max = VectorOps.max(s, base, keys);
+        if (max == Float.NEGATIVE_INFINITY) {
+            java.util.Arrays.fill(s, base, base + keys, 0f);
+            return Float.NEGATIVE_INFINITY;
+        }
+        float sum = VectorOps.expShifted(s, base, s, base, keys, max);
+        VectorOps.scaleShift(s, base, s, base, keys, 1f / sum, 0f);
+        return max + (float) Math.log(sum);
+    }
+
+    private static void applyMask(Layout lay, int seg, float[] s, int base, int pos, int keys, int len) {
+        if (lay.causal) {
+            java.util.Arrays.fill(s, base + Math.min(keys, pos + 1), base + keys, Float.NEGATIVE_INFINITY);
+        }
+        if (lay.mask != null) {
+            int maskBase = seg * lay.maskSegmentStride + pos * len;
+            for (int u = 0; u < keys; u++) {
+                if (lay.mask[maskBase + u] == 0f) {
+                    s[base + u] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+    }
+
+    void backward(float[] dq, float[] dk, float[] dv, float[] dout, float[] q, float[] k, float[] v, float[] out,
+                  float[] lse, int[] segments, int heads, int headDim, boolean causal, float[] mask,
+                  int maskSegmentStride, float scale) {
+        Layout lay = new Layout(segments, heads, headDim, heads * headDim, segments[segments.length - 1], causal,
+                mask, maskSegmentStride, scale);
+        int n = lay.totalRows * lay.width;
+        java.util.Arrays.fill(dq, 0, n, 0f);
+        java.util.Arrays.fill(dk, 0, n, 0f);
+        java.util.Arrays.fill(dv, 0, n, 0f);
+        int items = (segments.length - 1) * heads;
+        parallel.forRange(items, 1, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                backwardItem(lay, item / heads, item % heads, dq, dk, dv, dout, q, k, v, out, lse);
+            }
+        });
+    }
+
+    private void backwardItem(Layout lay, int seg, int h, float[] dq, float[] dk, float[] dv, float[] dout,
+                              float[] q, float[] k, float[] v, float[] out, float[] lse) {
+        int start = lay.segments[seg];
+        int len = lay.segments[seg + 1] - start;
+        int w = lay.width;
+        int dh = lay.headDim;
+        Scratch sc = scratch.get();
+        sc.ensure(QB * len);
+        float[] p = sc.p;
+        float[] ds = sc.dp;
+        int headOff = start * w + h * dh;
+        for (int p0 = 0; p0 < len; p0 += QB) {
+            int rows = Math.min(QB, len - p0);
+            int keys = lay.causal ? p0 + rows : len;
+            int blockOff = headOff + p0 * w;
+            // P = exp(scale * Q K^T - lse), zero where masked or where the row attends to nothing
+            gemm.gemmSerial(false, true, rows, keys, dh, lay.scale, q, blockOff, w, k, headOff, w, 0f, p, 0, keys);
+            for (int r = 0; r < rows; r++) {
+                float rowLse = lse[h * lay.totalRows + start + p0 + r];
+                if (rowLse == Float.NEGATIVE_INFINITY) {
+                    java.util.Arrays.fill(p, r * keys, r * keys + keys, 0f);
+                    continue;
+                }
+                applyMask(lay, seg, p, r * keys, p0 + r, keys, len);
+                VectorOps.expShifted(p, r * keys, p, r * keys, keys, rowLse);
+            }
+            // dV[0:keys] += P^T dO_block
+            gemm.gemmSerial(true, false, keys, dh, rows, 1f, p, 0, keys, dout, blockOff, w, 1f, dv, headOff, w);
+            // dP = dO_block V^T, then dS = P (dP - D) scale with D = dO . O per row
+            gemm.gemmSerial(false, true, rows, keys, dh, 1f, dout, blockOff, w, v, headOff, w, 0f, ds, 0, keys);
+            for (int r = 0; r < rows; r++) {
+                float d = VectorOps.dot(dout, blockOff + r * w, out, blockOff + r * w, dh);
+                scoreGradientRow(ds, p, r * keys, keys, d, lay.scale);
+            }
+            // dQ_block = dS K; dK[0:keys] += dS^T Q_block
+            gemm.gemmSerial(false, false, rows, dh, keys, 1f, ds, 0, keys, k, headOff, w, 0f, dq, blockOff, w);
+            gemm.gemmSerial(true, false, keys, dh, rows, 1f, ds, 0, keys, q, blockOff, w, 1f, dk, headOff, w);
+        }
+    }
+
+    /** ds[i] = p[i] * (ds[i] - d) * scale over one row. */
+    private static void scoreGradientRow(float[] ds, float[] p, int base, int n, float d, float scale) {
+        int i = 0;
+        if (S != null) {
+            for (int up = S.loopBound(n); i < up; i += L) {
+                FloatVector.fromArray(S, ds, base + i).sub(d).mul(FloatVector.fromArray(S, p, base + i)).mul(scale)
+                        .intoArray(ds, base + i);
+            }
+        }
+        for (; i < n; i++) {
+            ds[base + i] = (ds[base + i] - d) * p[base + i] * scale;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package org.jdna.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.jdna.engine.backend.BinaryOp;
+import org.jdna.engine.backend.UnaryOp;
+
+/**
+ * Elementwise primitives (unary and its derivative, broadcasting binary, where, addScaled) and the
+ * strided copy, split over the pool in contiguous ranges when large. Each output element depends
+ * on its own inputs only, so the split never changes a result.
+ *
+ * <p>Broadcasting binary ops walk the output row by row (the last axis); a row whose operands are
+ * contiguous or broadcast along it (stride 1 or 0) runs a vector loop.
+ */
+final class SimdElementwise {
+    private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
+    private static final int L = SimdConfig.LANES;
+    /** Elements per parallel chunk: below 2x this an op runs on the calling thread. */
+    private static final int GRAIN = 1 << 15;
+
+    private final Parallel parallel;
+
+    SimdElementwise(Parallel parallel) {
+        this.parallel = parallel;
+    }
+
+    void unary(UnaryOp op, float[] out, float[] x, int n, float alpha) {
+        parallel.forRange(n, GRAIN, (from, to) -> SimdUnary.forward(op, out, x, from, to, alpha));
+    }
+
+    void unaryBackward(UnaryOp op, float[] dx, float[] dout, float[] x, int n, float alpha) {
+        parallel.forRange(n, GRAIN, (from, to) -> SimdUnary.backward(op, dx, dout, x, from, to, alpha));
+    }
+
+    /** out[i] = mask[i] != 0 ? a[i] : b[i]. */
+    void where(float[] out, float[] mask, float[] a, float[] b, int n) {
+        parallel.forRange(n, GRAIN, (from, to) -> {
+            int i = from;
+            if (S != null) {
+                for (int up = from + S.loopBound(to - from); i < up; i += L) {
+                    FloatVector bv = FloatVector.fromArray(S, b, i);
+                    bv.blend(FloatVector.fromArray(S, a, i), FloatVector.fromArray(S, mask, i).compare(VectorOperators.NE, 0f))
+                            .intoArray(out, i);
+                }
+            }
+            for (; i < to; i++) {
+                out[i] = mask[i] != 0f ? a[i] : b[i];
+            }
+        });
+    }
+
+    /** y[yOff + i] += alpha * x[xOff + i], one fused multiply-add per element. */
+    void addScaled(float[] y, int yOff, float[] x, int xOff, int n, float alpha) {
+        parallel.forRange(n, GRAIN, (from, to) -> VectorOps.axpy(y, yOff + from, x, xOff + from, to - from, alpha));
+    }
+
+    // ---------------------------------------------------------------- broadcasting binary
+
+    /** out (contiguous, shape) = op(a, b), a and b read through their strides (0 = broadcast). */
+    void binary(BinaryOp op, float[] out, int[] shape, float[] a, int[] aStrides, float[] b, int[] bStrides) {
+        int rank = shape.length;
+        if (rank == 0) {
+            out[0] = (float) ScalarMath.apply(op, a[0], b[0]);
+            return;
+        }
+        int last = shape[rank - 1];
+        int total = 1;
+        for (int d : shape) {
+            total *= d;
+        }
+        if (total == 0) {
+            return;
+        }
+        int rows = total / last;
+        int grainRows = Math.max(1, GRAIN / Math.max(1, last));
+        parallel.forRange(rows, grainRows, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int aBase = 0;
+                int bBase = 0;
+                int rest = r;
+                for (int d = rank - 2; d >= 0; d--) {
+                    int idx = rest % shape[d];
+                    rest /= shape[d];
+                    aBase += idx * aStrides[d];
+                    bBase += idx * bStrides[d];
+                }
+                binaryRow(op, out, r * last, a, aBase, aStrides[rank - 1], b, bBase, bStrides[rank - 1], last);
+            }
+        });
+    }
+
+    /** One output row of n elements; a and b advance by aStep and bStep. */
+    private static void binaryRow(BinaryOp op, float[] out, int outOff, float[] a, int aOff, int aStep,
+                                  float[] b, int bOff, int bStep, int n) {
+        int i = 0;
+        if (S != null && (aStep == 1 || aStep == 0) && (bStep == 1 || bStep == 0) && (aStep | bStep) != 0) {
+            FloatVector aScalar = aStep == 0 ? FloatVector.broadcast(S, a[aOff]) : null;
+            FloatVector bScalar = bStep == 0 ? FloatVector.broadcast(S, b[bOff]) : null;
+            for (int up = S.loopBound(n); i < up; i += L) {
+                FloatVector av = aScalar != null ? aScalar : FloatVector.fromArray(S, a, aOff + i);
+                FloatVector bv = bScalar != null ? bScalar : FloatVector.fromArray(S, b, bOff + i);
+                apply(op, av, bv).intoArray(out, outOff + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = (float) ScalarMath.apply(op, a[aOff + i * aStep], b[bOff + i * bStep]);
+        }
+    }
+
+    private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case MAXIMUM -> a.max(b);
+            case MINIMUM -> a.min(b);
+            case EQ -> FloatVector.zero(S).blend(1f, a.compare(VectorOperators.EQ, b));
+            case GT -> FloatVector.zero(S).blend(1f, a.compare(VectorOperators.GT, b));
+            case LT -> FloatVector.zero(S).blend(1f, a.compare(VectorOperators.LT, b));
+        };
+    }
+
+    // ---------------------------------------------------------------- strided copy
+
+    /**
+     * dst[flat(i)] = src[srcOff + sum_j i_j * srcStrides[j]], walked row by row over the last axis:
+     * a row with stride 1 is one arraycopy, stride 0 a fill.
+     */
+    void copyStrided(float[] dst, float[] src, int srcOff, int[] shape, int[] srcStrides) {
+        int rank = shape.length;
+        if (rank == 0) {
+            dst[0] = src[srcOff];
+            return;
+        }
+        int last = shape[rank - 1];
+        int total = 1;
+        for (int d : shape) {
+            total *= d;
+        }
+        if (total == 0) {
+            return;
+        }
+        int rows = total / last;
+        int step = srcStrides[rank - 1];
+        parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, last)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = srcOff;
+                int rest = r;
+                for (int d = rank - 2; d >= 0; d--) {
+                    base += (rest % shape[d]) * srcStrides[d];
+                    rest /= shape[d];
+                }
+                int at = r * last;
+                if (step == 1) {
+                    System.arraycopy(src, base, dst, at, last);
+                } else if (step == 0) {
+                    java.util.Arrays.fill(dst, at, at + last, src[base]);
+                } else {
+                    for (int i = 0; i < last; i++) {
+                        dst[at + i] = src[base + i * step];
+                    }
+                }
+            }
+        });
+    }
+}

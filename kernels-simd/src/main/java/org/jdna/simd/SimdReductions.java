@@ -1,0 +1,82 @@
+package org.jdna.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.jdna.engine.backend.ReduceOp;
+
+/**
+ * Reductions over the middle axis of an (outer, len, inner) view, and the sum of squares used for
+ * gradient-norm clipping. Work is split over outputs (outer rows, or column ranges of inner), so
+ * each output is summed by one thread in a fixed order: the result does not depend on the
+ * thread count.
+ *
+ * <p>Legend: (O, L, I) = (outer, len, inner); out (O, I).
+ */
+final class SimdReductions {
+    private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
+    private static final int L = SimdConfig.LANES;
+    /** Elements read per parallel chunk. */
+    private static final int GRAIN = 1 << 15;
+    /** sumOfSquares sums blocks of this many floats in float, then the block sums in double. */
+    private static final int BLOCK = 1024;
+
+    private final Parallel parallel;
+
+    SimdReductions(Parallel parallel) {
+        this.parallel = parallel;
+    }
+
+    void reduce(ReduceOp op, float[] out, float[] x, int outer, int len, int inner) {
+        if (outer == 0 || inner == 0) {
+            return;
+        }
+        int grain = Math.max(1, GRAIN / Math.max(1, len * inner));
+        if (inner == 1) {
+            // contiguous rows: one vector reduction per row
+            parallel.forRange(outer, grain, (from, to) -> {
+                for (int o = from; o < to; o++) {
+                    out[o] = op == ReduceOp.SUM ? VectorOps.sum(x, o * len, len) : VectorOps.max(x, o * len, len);
+                }
+            });
+            return;
+        }
+        // inner > 1: out[o, :] accumulates the rows x[o, l, :] over l, vectors across the inner axis
+        parallel.forRange(outer, grain, (from, to) -> {
+            for (int o = from; o < to; o++) {
+                int outBase = o * inner;
+                java.util.Arrays.fill(out, outBase, outBase + inner, op == ReduceOp.SUM ? 0f : Float.NEGATIVE_INFINITY);
+                for (int l = 0; l < len; l++) {
+                    int xBase = (o * len + l) * inner;
+                    if (op == ReduceOp.SUM) {
+                        VectorOps.add(out, outBase, x, xBase, inner);
+                    } else {
+                        maxInto(out, outBase, x, xBase, inner);
+                    }
+                }
+            }
+        });
+    }
+
+    /** y[i] = max(y[i], x[i]), NaN-propagating like Math.max. */
+    private static void maxInto(float[] y, int yOff, float[] x, int xOff, int n) {
+        int i = 0;
+        if (S != null) {
+            for (int up = S.loopBound(n); i < up; i += L) {
+                FloatVector.fromArray(S, y, yOff + i).max(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+            }
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
+        }
+    }
+
+    /** sum of x[off + i]^2: float vector sums of 1024-element blocks, added in double in block order. */
+    double sumOfSquares(float[] x, int off, int n) {
+        double sum = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            int len = Math.min(BLOCK, n - start);
+            sum += VectorOps.dot(x, off + start, x, off + start, len);
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,184 @@
+package org.jdna.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.jdna.engine.backend.UnaryOp;
+
+/**
+ * Unary elementwise ops and their local derivatives over a range [from, to). The activations of a
+ * transformer (GELU, ReLU, SiLU, tanh, sigmoid, exp) and the cheap arithmetic ops have vector
+ * loops, one explicit loop per op (a shared loop calling a per-op function would box the vectors
+ * if that call were not inlined). The rest (log, sqrt, pow, ...) and every scalar tail use the
+ * double-precision definitions of {@link ScalarMath}.
+ *
+ * <p>Legend: x the input, g the upstream gradient dout, alpha the scalar operand.
+ */
+final class SimdUnary {
+    private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
+    private static final int L = SimdConfig.LANES;
+    private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
+    private static final float GELU_A = 0.044715f;
+
+    private SimdUnary() {
+    }
+
+    /** out[i] = op(x[i]; alpha) for i in [from, to). */
+    static void forward(UnaryOp op, float[] out, float[] x, int from, int to, float alpha) {
+        int i = from;
+        if (S != null) {
+            int up = from + S.loopBound(to - from);
+            switch (op) {
+                case GELU -> {
+                    for (; i < up; i += L) {
+                        FloatVector v = FloatVector.fromArray(S, x, i);
+                        FloatVector u = v.mul(v).mul(v).fma(FloatVector.broadcast(S, GELU_A), v).mul(GELU_C);
+                        v.mul(0.5f).mul(u.lanewise(VectorOperators.TANH).add(1f)).intoArray(out, i);
+                    }
+                }
+                case RELU -> {
+                    for (; i < up; i += L) {
+                        FloatVector v = FloatVector.fromArray(S, x, i);
+                        v.blend(0f, v.compare(VectorOperators.LE, 0f)).intoArray(out, i);
+                    }
+                }
+                case SILU -> {
+                    for (; i < up; i += L) {
+                        FloatVector v = FloatVector.fromArray(S, x, i);
+                        v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(out, i);
+                    }
+                }
+                case SIGMOID -> {
+                    for (; i < up; i += L) {
+                        FloatVector v = FloatVector.fromArray(S, x, i);
+                        sigmoid(v).intoArray(out, i);
+                    }
+                }
+                case TANH -> {
+                    for (; i < up; i += L) {
+                        FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(out, i);
+                    }
+                }
+                case EXP -> {
+                    for (; i < up; i += L) {
+                        FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(out, i);
+                    }
+                }
+                case NEG -> {
+                    for (; i < up; i += L) {
+                        FloatVector.fromArray(S, x, i).neg().intoArray(out, i);
+                    }
+                }
+                case SQUARE -> {
+                    for (; i < up; i += L) {
+                        FloatVector v = FloatVector.fromArray(S, x, i);
+                        v.mul(v).intoArray(out, i);
+                    }
+                }
+                case ADD_SCALAR -> {
+                    for (; i < up; i += L) {
+                        FloatVector.fromArray(S, x, i).add(alpha).intoArray(out, i);
+                    }
+                }
+                case MUL_SCALAR -> {
+                    for (; i < up; i += L) {
+                        FloatVector.fromArray(S, x, i).mul(alpha).intoArray(out, i);
+                    }
+                }
+                default -> {
+                    // log, sqrt, abs, reciprocal, pow: the scalar definitions below
+                }
+            }
+        }
+        for (; i < to; i++) {
+            out[i] = (float) ScalarMath.apply(op, x[i], alpha);
+        }
+    }
+
+    /** dx[i] = g[i] * op'(x[i]; alpha) for i in [from, to). */
+    static void backward(UnaryOp op, float[] dx, float[] g, float[] x, int from, int to, float alpha) {
+        int i = from;
+        if (S != null) {
+            int up = from + S.loopBound(to - from);
+            switch (op) {
+                case GELU -> {
+                    for (; i < up; i += L) {
+                        FloatVector v = FloatVector.fromArray(S, x, i);
+                        FloatVector v2 = v.mul(v);
+                        FloatVector t = v2.mul(v).fma(FloatVector.broadcast(S, GELU_A), v).mul(GELU_C).lanewise(VectorOperators.TANH);
+                        // 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 a x^2)
+                        FloatVector inner = v2.fma(FloatVector.broadcast(S, 3 * GELU_A), FloatVector.broadcast(S, 1f)).mul(GELU_C);
+                        FloatVector sech2 = t.neg().fma(t, FloatVector.broadcast(S, 1f));
+                        FloatVector d = v.mul(0.5f).mul(sech2).mul(inner).add(t.add(1f).mul(0.5f));
+                        d.mul(FloatVector.fromArray(S, g, i)).intoArray(dx, i);
+                    }
+                }
+                case RELU -> {
+                    for (; i < up; i += L) {
+                        VectorMask<Float> positive = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
+                        FloatVector.zero(S).blend(FloatVector.fromArray(S, g, i), positive).intoArray(dx, i);
+                    }
+                }
+                case SILU -> {
+                    for (; i < up; i += L) {
+                        FloatVector v = FloatVector.fromArray(S, x, i);
+                        FloatVector s = sigmoid(v);
+                        // s + x s (1 - s)
+                        FloatVector d = v.mul(s).mul(s.neg().add(1f)).add(s);
+                        d.mul(FloatVector.fromArray(S, g, i)).intoArray(dx, i);
+                    }
+                }
+                case SIGMOID -> {
+                    for (; i < up; i += L) {
+                        FloatVector s = sigmoid(FloatVector.fromArray(S, x, i));
+                        s.mul(s.neg().add(1f)).mul(FloatVector.fromArray(S, g, i)).intoArray(dx, i);
+                    }
+                }
+                case TANH -> {
+                    for (; i < up; i += L) {
+                        FloatVector t = FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH);
+                        t.neg().fma(t, FloatVector.broadcast(S, 1f)).mul(FloatVector.fromArray(S, g, i)).intoArray(dx, i);
+                    }
+                }
+                case EXP -> {
+                    for (; i < up; i += L) {
+                        FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP)
+                                .mul(FloatVector.fromArray(S, g, i)).intoArray(dx, i);
+                    }
+                }
+                case NEG -> {
+                    for (; i < up; i += L) {
+                        FloatVector.fromArray(S, g, i).neg().intoArray(dx, i);
+                    }
+                }
+                case SQUARE -> {
+                    for (; i < up; i += L) {
+                        FloatVector.fromArray(S, x, i).mul(2f).mul(FloatVector.fromArray(S, g, i)).intoArray(dx, i);
+                    }
+                }
+                case ADD_SCALAR -> {
+                    for (; i < up; i += L) {
+                        FloatVector.fromArray(S, g, i).intoArray(dx, i);
+                    }
+                }
+                case MUL_SCALAR -> {
+                    for (; i < up; i += L) {
+                        FloatVector.fromArray(S, g, i).mul(alpha).intoArray(dx, i);
+                    }
+                }
+                default -> {
+                    // the scalar definitions below
+                }
+            }
+        }
+        for (; i < to; i++) {
+            dx[i] = (float) (g[i] * ScalarMath.derivative(op, x[i], alpha));
+        }
+    }
+
+    /** 1 / (1 + exp(-x)); exp overflows to infinity for very negative x, giving 0 as it should. */
+    private static FloatVector sigmoid(FloatVector v) {
+        return FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+    }
+}

@@ -1,0 +1,110 @@
+package org.jdna.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+
+import org.jdna.engine.backend.Backend;
+import org.jdna.engine.backend.BackendProvider;
+import org.jdna.engine.backend.Backends;
+import org.jdna.engine.backend.Storage;
+import org.jdna.engine.backend.reference.ReferenceBackendProvider;
+import org.jdna.engine.tensor.Rng;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the backend is found and configured (ServiceLoader name and priority, the species property,
+ * the thread count), and that the routing kernels allocate nothing per call once compiled.
+ */
+class SimdBackendSetupTest {
+
+    @Test
+    void providerIsFoundByNameAndOutranksTheReference() {
+        assertInstanceOf(SimdBackend.class, Backends.get("simd"));
+        BackendProvider simd = new SimdBackendProvider();
+        assertEquals("simd", simd.name());
+        assertTrue(simd.priority() > new ReferenceBackendProvider().priority(), "simd must outrank the reference");
+        assertTrue(Backends.survey().get("simd").startsWith("ok"), Backends.survey().toString());
+    }
+
+    @Test
+    void speciesIsTheOneThePropertyNames() {
+        String bits = System.getProperty("jdna.simd.bits");
+        if (bits != null) {
+            assertEquals(Integer.parseInt(bits), SimdConfig.BITS);
+        }
+        assertEquals(SimdConfig.BITS == 0 ? 1 : SimdConfig.BITS / 32, SimdConfig.LANES);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SimdBackend(SimdConfig.BITS == 128 ? 256 : 128, 1));
+        assertTrue(e.getMessage().contains("jdna.simd.bits"), e.getMessage());
+        try (SimdBackend b = new SimdBackend(SimdConfig.BITS, 3)) {
+            assertEquals(3, b.threads());
+            assertTrue(b.description().contains("3 threads"), b.description());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new SimdBackend(0));
+    }
+
+    @Test
+    void topkCombineAndRowGathersAllocateNothingInSteadyState() {
+        for (int threads : new int[]{1, 2}) {
+            try (SimdBackend b = new SimdBackend(threads)) {
+                assertSteadyStateAllocationFree(b);
+            }
+        }
+    }
+
+    /**
+     * Repeats rounds of calls until a whole round allocates 0 bytes on the calling thread (the
+     * interpreter and C1 box vectors; C2 does not), failing if that never happens.
+     */
+    private static void assertSteadyStateAllocationFree(Backend b) {
+        int n = 2048;
+        int e = 16;
+        int k = 2;
+        int d = 64;
+        Rng rng = new Rng(5);
+        Storage logits = upload(b, rng, n * e);
+        Storage probs = b.allocate(n * e);
+        Storage weights = b.allocate(n * k);
+        Storage x = upload(b, rng, n * d);
+        Storage gathered = b.allocate(n * k * d);
+        Storage out = b.allocate(n * d);
+        int[] indices = new int[n * k];
+        int[] tokenOfSlot = new int[n * k];
+        int[] slotOfToken = new int[n * k];
+        for (int i = 0; i < n * k; i++) {
+            tokenOfSlot[i] = i / k;
+            slotOfToken[i] = i;
+        }
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long last = -1;
+        for (int round = 0; round < 400; round++) {
+            long before = mx.getCurrentThreadAllocatedBytes();
+            for (int call = 0; call < 20; call++) {
+                b.topk(indices, weights, probs, logits, null, n, e, k, false);
+                b.indexSelectRows(gathered, x, tokenOfSlot, n * k, d);
+                b.combine(out, gathered, weights, slotOfToken, n, k, d);
+                b.indexAddRows(out, gathered, tokenOfSlot, n * k, d);
+            }
+            last = mx.getCurrentThreadAllocatedBytes() - before;
+            if (last == 0) {
+                return;
+            }
+        }
+        throw new AssertionError(b.description() + ": topk/indexSelectRows/combine/indexAddRows still allocate "
+                + last + " bytes per round of 20 calls each, after 400 rounds");
+    }
+
+    private static Storage upload(Backend b, Rng rng, int n) {
+        float[] host = new float[n];
+        for (int i = 0; i < n; i++) {
+            host[i] = (float) rng.nextGaussian();
+        }
+        Storage s = b.allocate(n);
+        b.copyIn(s, 0, host, 0, n);
+        return s;
+    }
+}

@@ -1,0 +1,206 @@
+package org.jdna.simd;
+
+import java.util.function.Consumer;
+
+import org.jdna.engine.backend.Backend;
+import org.jdna.engine.backend.ReduceOp;
+import org.jdna.engine.backend.Storage;
+import org.jdna.engine.backend.contract.Compare;
+import org.jdna.engine.backend.contract.Tolerance;
+import org.jdna.engine.backend.reference.ReferenceBackend;
+import org.jdna.engine.tensor.Rng;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What the shared contract cannot see: GEMM shapes around the SIMD kernel's block and tile edges
+ * (1x1, odd sizes, K = 0, K across several KC blocks, N across NC, every transpose, batches, sizes
+ * big enough to run on the pool), and bit-identical results for 1 and 2 threads on inputs large
+ * enough to be split (the determinism the Backend SPI demands).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SimdKernelsTest {
+    private final SimdBackend one = new SimdBackend(1);
+    private final SimdBackend two = new SimdBackend(2);
+    private final Backend ref = ReferenceBackend.INSTANCE;
+
+    @AfterAll
+    void closePools() {
+        one.close();
+        two.close();
+    }
+
+    // ---------------------------------------------------------------- GEMM edges
+
+    @Test
+    void gemmEdgeShapesEveryTransposeMatchReference() {
+        int[][] shapes = {
+                {1, 1, 1}, {1, 1, 0}, {3, 5, 0}, {7, 33, 5}, {13, 17, 300}, {2, 3100, 3},
+                {GemmMicroKernel.MR + 1, GemmMicroKernel.NR + 1, 129}, {300, 40, 9}, {97, 131, 257},
+        };
+        for (int[] s : shapes) {
+            for (boolean ta : new boolean[]{false, true}) {
+                for (boolean tb : new boolean[]{false, true}) {
+                    for (SimdBackend b : new SimdBackend[]{one, two}) {
+                        checkGemm(b, ta, tb, s[0], s[1], s[2], 1.5f, 0f, 1);
+                        checkGemm(b, ta, tb, s[0], s[1], s[2], 0.5f, -2f, 1);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void gemmBatchedAlphaZeroAndLargeParallelShapes() {
+        checkGemm(two, false, true, 9, 11, 7, 1f, 0.25f, 5);
+        checkGemm(two, true, false, 64, 48, 40, 1f, 0f, 40);
+        checkGemm(two, false, false, 5, 6, 7, 0f, 3f, 2);
+        checkGemm(two, false, false, 200, 190, 150, 1f, 0f, 1);
+        checkGemm(two, true, true, 190, 200, 150, 1f, 1f, 1);
+    }
+
+    /** Compares a (batched, padded leading dimensions) GEMM on b with the reference. */
+    private void checkGemm(Backend b, boolean ta, boolean tb, int m, int n, int k, float alpha, float beta, int batch) {
+        Rng rng = new Rng(7).fork("gemm " + m + "x" + n + "x" + k);
+        int lda = (ta ? m : k) + 3;
+        int ldb = (tb ? k : n) + 2;
+        int ldc = n + 1;
+        int strideA = (ta ? k : m) * lda + 5;
+        int strideB = (tb ? n : k) * ldb + 1;
+        int strideC = m * ldc + 2;
+        float[] a = normal(rng, 1 + strideA * batch);
+        float[] bm = normal(rng, 2 + strideB * batch);
+        float[] c = normal(rng, 3 + strideC * batch);
+        String what = "gemm " + b.description() + " ta=" + ta + " tb=" + tb + " m=" + m + " n=" + n + " k=" + k
+                + " alpha=" + alpha + " beta=" + beta + " batch=" + batch;
+        float[] expected = run(ref, c, out -> ref.gemm(ta, tb, m, n, k, alpha, upload(ref, a), 1, lda, strideA,
+                upload(ref, bm), 2, ldb, strideB, beta, out, 3, ldc, strideC, batch));
+        float[] actual = run(b, c, out -> b.gemm(ta, tb, m, n, k, alpha, upload(b, a), 1, lda, strideA,
+                upload(b, bm), 2, ldb, strideB, beta, out, 3, ldc, strideC, batch));
+        Compare.assertClose(what, expected, actual, new Tolerance("GEMM_K" + k, 1e-4, 1e-4 * Math.max(1, k / 128.0)));
+    }
+
+    // ---------------------------------------------------------------- determinism: 1 vs 2 threads
+
+    @Test
+    void combineAndIndexAddRowsAreBitIdenticalForAnyThreadCount() {
+        Rng rng = new Rng(11);
+        int tokens = 1000;
+        int k = 2;
+        int width = 96;
+        float[] y = normal(rng, tokens * k * width);
+        float[] w = normal(rng, tokens * k);
+        int[] slots = new int[tokens * k];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = i % 17 == 0 ? -1 : rng.nextInt(tokens * k);
+        }
+        float[] dst = normal(rng, 300 * width);
+        sameBits("combine", new float[tokens * width], b -> out -> b.combine(out, upload(b, y), upload(b, w), slots,
+                tokens, k, width));
+        sameBits("indexAddRows with duplicates", dst, b -> out -> b.indexAddRows(out, upload(b, y),
+                mod(slots, 300), tokens * k, width));
+    }
+
+    @Test
+    void reductionsAndParameterGradientsAreBitIdenticalForAnyThreadCount() {
+        Rng rng = new Rng(12);
+        int rows = 700;
+        int cols = 130;
+        float[] x = normal(rng, rows * cols);
+        float[] dout = normal(rng, rows * cols);
+        float[] mean = new float[rows];
+        float[] rstd = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            mean[r] = (float) rng.nextGaussian();
+            rstd[r] = 1f + (float) rng.nextDouble();
+        }
+        sameBits("reduce SUM over the middle axis", new float[7 * cols], b -> out -> b.reduce(ReduceOp.SUM, out,
+                upload(b, x), 7, rows / 7, cols));
+        sameBits("reduce SUM over rows", new float[rows], b -> out -> b.reduce(ReduceOp.SUM, out, upload(b, x),
+                rows, cols, 1));
+        sameBits("layerNormBackward dw", new float[cols], b -> out -> b.layerNormBackward(b.allocate(rows * cols),
+                out, b.allocate(cols), upload(b, dout), upload(b, x), null, upload(b, mean), upload(b, rstd), rows, cols));
+        sameBits("rmsNormBackward dw", new float[cols], b -> out -> b.rmsNormBackward(b.allocate(rows * cols),
+                out, upload(b, dout), upload(b, x), null, upload(b, rstd), rows, cols));
+        double s1 = one.sumOfSquares(upload(one, x), 3, x.length - 3);
+        double s2 = two.sumOfSquares(upload(two, x), 3, x.length - 3);
+        if (Double.doubleToLongBits(s1) != Double.doubleToLongBits(s2)) {
+            throw new AssertionError("sumOfSquares: 1 thread " + s1 + ", 2 threads " + s2);
+        }
+    }
+
+    @Test
+    void attentionBackwardIsBitIdenticalForAnyThreadCount() {
+        Rng rng = new Rng(13);
+        int heads = 2;
+        int dh = 16;
+        int[] segments = {0, 70, 75, 200};
+        int n = segments[3] * heads * dh;
+        float[] q = normal(rng, n);
+        float[] k = normal(rng, n);
+        float[] v = normal(rng, n);
+        float[] dout = normal(rng, n);
+        for (int which = 0; which < 3; which++) {
+            int output = which;
+            sameBits("attentionBackward output " + which, new float[n], b -> res -> {
+                Storage out = b.allocate(n);
+                Storage lse = b.allocate(heads * segments[3]);
+                Storage sq = upload(b, q);
+                Storage sk = upload(b, k);
+                Storage sv = upload(b, v);
+                b.attention(out, lse, sq, sk, sv, segments, heads, dh, true, null, 0, 0.25f);
+                Storage[] grads = {b.allocate(n), b.allocate(n), b.allocate(n)};
+                b.attentionBackward(grads[0], grads[1], grads[2], upload(b, dout), sq, sk, sv, out, lse, segments,
+                        heads, dh, true, null, 0, 0.25f);
+                b.copy(res, 0, grads[output], 0, n);
+            });
+        }
+    }
+
+    /** Runs body on the 1- and 2-thread backends from the same initial output and demands equal bits. */
+    private void sameBits(String what, float[] initial, java.util.function.Function<Backend, Consumer<Storage>> body) {
+        float[] r1 = run(one, initial, body.apply(one));
+        float[] r2 = run(two, initial, body.apply(two));
+        for (int i = 0; i < r1.length; i++) {
+            if (Float.floatToRawIntBits(r1[i]) != Float.floatToRawIntBits(r2[i])) {
+                throw new AssertionError(what + ": 1 and 2 threads differ first at index " + i + ": " + r1[i]
+                        + " vs " + r2[i]);
+            }
+        }
+        Compare.assertClose(what + " (sanity: not all zero)", new float[]{1f},
+                new float[]{java.util.Arrays.equals(r1, new float[r1.length]) ? 0f : 1f}, Tolerance.EXACT);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static float[] run(Backend b, float[] initial, Consumer<Storage> op) {
+        Storage out = upload(b, initial);
+        op.accept(out);
+        float[] host = new float[initial.length];
+        b.copyOut(out, 0, host, 0, host.length);
+        return host;
+    }
+
+    private static Storage upload(Backend b, float[] host) {
+        Storage s = b.allocate(host.length);
+        b.copyIn(s, 0, host, 0, host.length);
+        return s;
+    }
+
+    private static float[] normal(Rng rng, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        return x;
+    }
+
+    private static int[] mod(int[] idx, int bound) {
+        int[] out = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = Math.floorMod(idx[i], bound);
+        }
+        return out;
+    }
+}
