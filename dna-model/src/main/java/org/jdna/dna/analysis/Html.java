@@ -38,6 +38,14 @@ final class Html {
         return v < 0.001 ? String.format(Locale.ROOT, "%.1e", v) : String.format(Locale.ROOT, "%.3f", v);
     }
 
+    /** A metric: integers (step and token counts) without decimals, anything else with 4. */
+    static String metric(double v) {
+        if (Double.isFinite(v) && v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.format(Locale.ROOT, "%,d", (long) v);
+        }
+        return num(v, 4);
+    }
+
     static String percent(double fraction) {
         return Double.isNaN(fraction) ? "&ndash;" : String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
     }

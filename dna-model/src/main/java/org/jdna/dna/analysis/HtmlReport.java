@@ -343,7 +343,7 @@ final class HtmlReport {
         if (!r.checkpointMetrics().isEmpty()) {
             out.append("<h3>Saved with the checkpoint</h3>\n<table class=\"num\">");
             new java.util.TreeMap<>(r.checkpointMetrics()).forEach((k, v) -> out.append("<tr><th>")
-                    .append(Html.escape(k)).append("</th><td>").append(Html.num(v, 4)).append("</td></tr>\n"));
+                    .append(Html.escape(k)).append("</th><td>").append(Html.metric(v)).append("</td></tr>\n"));
             out.append("</table>\n");
         }
         TrainingMetrics m = r.training();
@@ -396,7 +396,7 @@ final class HtmlReport {
             figcaption{font-size:.85em;color:#555}.note{font-size:.85em;color:#555}
             .path{white-space:nowrap}.chip{display:inline-block;min-width:1.4em;text-align:center;color:#fff;border-radius:3px;margin-right:2px;font-size:.85em;padding:0 2px}
             .ctx{font-family:"DejaVu Sans Mono",monospace;white-space:pre;font-size:.85em;background:#f7f7f7;padding:1px 4px;display:inline-block;margin:1px 0}
-            mark{background:#ffd54f}.focus{outline:2px solid #222}
+            mark{background:#ffd54f}.focus{box-shadow:inset 0 -3px 0 #111}
             .heat{font-family:"DejaVu Sans Mono",monospace;font-size:.85em;white-space:pre-wrap;word-break:break-all;line-height:1.5}
             .examples .ctx{display:block}img.thumb{margin:2px;border:1px solid #ccc}
             .thumbs{display:flex;flex-wrap:wrap;gap:8px}figure.thumb{margin:0;text-align:center;font-size:.75em}
