@@ -16,6 +16,10 @@ import javax.imageio.ImageIO;
 final class Thumbnails {
     static final Color HIGHLIGHT = new Color(214, 39, 40);
 
+    static {
+        System.setProperty("java.awt.headless", "true"); // servers without a display; set before AWT starts
+    }
+
     private Thumbnails() {}
 
     /** Image i of a (count, h, w) grey byte array, each pixel a scale x scale block. */
