@@ -117,6 +117,35 @@ class ReportWriterTest {
                 : java.util.Arrays.stream(trained.compute().perUnit().counts()).sum());
     }
 
+    @Test
+    void aDenseModelWithASinglePathStillGivesAReport() throws IOException {
+        // Forced routing (the dense special case): step s always runs module s, no identity module, one path.
+        TextCorpus corpus = SyntheticText.generate(20_000, 0.25);
+        TextInputs inputs = new TextInputs(corpus.val(), corpus.tags(), 32, 512);
+        org.jdna.dna.config.ModulePool pool = org.jdna.dna.config.ModulePool.of(
+                org.jdna.dna.config.ModuleKind.TRANSFORMER, 3);
+        int[][] modules = new int[3][inputs.tokens()];
+        for (int s = 0; s < 3; s++) {
+            java.util.Arrays.fill(modules[s], s);
+        }
+        RouteLog routes = new RouteLog(pool, 1, modules);
+        AnalysisSettings settings = AnalysisSettings.defaults().withPermutations(10);
+        ModelAnalysis dense = ModelAnalysis.of("trained", routes, inputs, settings);
+        assertEquals(1, dense.paths().distinct());
+        assertTrue(Double.isNaN(dense.paths().maximumLikelihood().exponent()), "one path: no exponent");
+        assertEquals(0, dense.specialization().perStep().getFirst().mi().bits(), 1e-12);
+        assertEquals(1.0, dense.specialization().perStep().getFirst().test().pValue(), 1e-12);
+        assertEquals(3.0, dense.compute().meanPerToken(), 1e-12);
+        AnalysisReport report = new AnalysisReport("language", "dense", 0, inputs.description(), "itself", settings,
+                null, Map.of(), TrainingMetrics.none(), dense, dense);
+        ReportWriter.Output o = ReportWriter.write(report, inputs, routes, out("dense"));
+        String html = Files.readString(o.html(), StandardCharsets.UTF_8);
+        assertTrue(html.contains("&ndash;"), "undefined exponents shown as a dash");
+        assertChartsValid(o);
+        JsonNode json = new ObjectMapper().readTree(o.json().toFile());
+        assertEquals("NaN", json.path("trained").path("paths").path("maximumLikelihood").path("exponent").asText());
+    }
+
     private static void assertChartsValid(ReportWriter.Output o) throws IOException {
         assertTrue(o.charts().size() >= 16, o.charts().toString());
         for (Path p : o.charts()) {
