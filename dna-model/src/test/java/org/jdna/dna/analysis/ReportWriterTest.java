@@ -136,8 +136,9 @@ class ReportWriterTest {
         assertEquals(0, dense.specialization().perStep().getFirst().mi().bits(), 1e-12);
         assertEquals(1.0, dense.specialization().perStep().getFirst().test().pValue(), 1e-12);
         assertEquals(3.0, dense.compute().meanPerToken(), 1e-12);
+        ModelAnalysis control = ModelAnalysis.of("random init", routes, inputs, settings); // forced: init routes alike
         AnalysisReport report = new AnalysisReport("language", "dense", 0, inputs.description(), "itself", settings,
-                null, Map.of(), TrainingMetrics.none(), dense, dense);
+                null, Map.of(), TrainingMetrics.none(), dense, control);
         ReportWriter.Output o = ReportWriter.write(report, inputs, routes, out("dense"));
         String html = Files.readString(o.html(), StandardCharsets.UTF_8);
         assertTrue(html.contains("&ndash;"), "undefined exponents shown as a dash");
