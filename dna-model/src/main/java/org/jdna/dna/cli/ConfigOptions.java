@@ -31,6 +31,31 @@ public final class ConfigOptions {
 
     /** Preset, then file, then overrides, validated. */
     public RunConfig resolve() {
+        return resolve(List.of());
+    }
+
+    /** Whether a preset or config file was named (a resumed run takes neither: it has its own config.json). */
+    boolean namesABase() {
+        return preset != null || configFile != null;
+    }
+
+    /** The name of the preset the configuration starts from. */
+    String presetName() {
+        if (preset != null) {
+            return preset;
+        }
+        return task != null && Task.parse(task) == Task.VISION ? "vision-dna-top2" : Presets.DEFAULT;
+    }
+
+    /** The --set overrides followed by {@code extra} ones (e.g. from --steps). */
+    List<String> overrides(List<String> extra) {
+        List<String> all = new ArrayList<>(overrides);
+        all.addAll(extra);
+        return all;
+    }
+
+    /** Preset, then file, then the --set overrides, then {@code extra} overrides, validated. */
+    public RunConfig resolve(List<String> extra) {
         String chosen = preset;
         if (task != null) {
             Task t = Task.parse(task);
@@ -42,7 +67,7 @@ public final class ConfigOptions {
                         + Presets.names().stream().filter(n -> n.startsWith("vision")).toList());
             }
         }
-        return ConfigLoader.load(chosen, configFile, overrides);
+        return ConfigLoader.load(chosen, configFile, overrides(extra));
     }
 
     /** For picocli's list of preset names in the help. */

@@ -5,8 +5,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.jdna.dna.config.ConfigJson;
-import org.jdna.dna.config.ModelConfig;
 import org.jdna.dna.config.RunConfig;
+import org.jdna.dna.model.ComputeAccount;
+import org.jdna.dna.train.BackendSetup;
+import org.jdna.dna.train.Format;
+import org.jdna.dna.train.ModelProbe;
 import org.jdna.engine.backend.Backends;
 
 import picocli.CommandLine.Command;
@@ -15,15 +18,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Prints the resolved configuration (and, once the model exists, its parameters and FLOPs). */
+/** Prints the resolved configuration with the model's parameters, active parameters and FLOPs per token. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Print the resolved configuration of a preset / config file / overrides.")
+        description = "Print the resolved configuration of a preset / config file / overrides, with its parameters"
+                + " and forward FLOPs per token.")
 final class InfoCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
     @Option(names = "--backends", description = "also list the compute backends on the class path and whether each can run")
     boolean backends;
+
+    @Option(names = "--no-model", description = "only the configuration: do not build the model to count its parameters")
+    boolean noModel;
 
     @Spec
     CommandSpec spec;
@@ -32,10 +39,15 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         RunConfig c = config.resolve();
         PrintWriter out = spec.commandLine().getOut();
-        ModelConfig m = c.model();
-        out.printf("%s DNA: D=%d, %d heads, H=%d, N_b=%d, S=%d, E=%d (%s), K=%d, T=%d, identity target r=%s%n",
-                m.task().jsonName(), m.width(), m.heads(), m.mlpHidden(), m.backboneBlocks(), m.routedSteps(),
-                m.poolSize(), m.pool(), m.topK(), m.sequenceLength(), m.identityTarget());
+        out.println(Format.model(c.model()));
+        if (!noModel) {
+            BackendSetup.select(c.train());
+            ComputeAccount a = ModelProbe.account(c);
+            out.printf("%s parameters; per token %s active, %s forward FLOPs (at initialisation, on one batch of"
+                    + " random input: routing decides the active share, see a trained run's summary)%n",
+                    Format.count(a.totalParameters()), Format.count(a.activeParametersPerToken()),
+                    Format.si(a.forwardFlopsPerToken()));
+        }
         out.println(ConfigJson.toJson(c));
         if (backends) {
             for (Map.Entry<String, String> e : Backends.survey().entrySet()) {

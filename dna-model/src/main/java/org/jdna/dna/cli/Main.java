@@ -4,6 +4,7 @@ import org.jdna.dna.config.ConfigException;
 import org.jdna.dna.data.DataUnavailableException;
 import org.jdna.dna.io.ArchitectureMismatchException;
 import org.jdna.dna.io.CorruptCheckpointException;
+import org.jdna.dna.train.TrainingDivergedException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,11 +12,13 @@ import picocli.CommandLine.Command;
 /** The jdna command line: {@code jdna train | eval | sample | info | analyze}. */
 @Command(name = "jdna", mixinStandardHelpOptions = true, version = "jdna 0.1.0-SNAPSHOT",
         description = "Train and study Distributed Neural Architectures on the JVM.",
-        subcommands = {PendingCommands.Train.class, PendingCommands.Eval.class, PendingCommands.Sample.class,
-                InfoCommand.class, PendingCommands.Analyze.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, SampleCommand.class, InfoCommand.class,
+                PendingCommands.Analyze.class})
 public final class Main implements Runnable {
     /** Exit status of a bad configuration, a refused checkpoint or unusable data. */
     public static final int USER_ERROR = 2;
+    /** Exit status of a training run stopped by a NaN or infinite loss or gradient norm. */
+    public static final int DIVERGED = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,6 +37,16 @@ public final class Main implements Runnable {
                 cmd.getErr().println("error: " + e.getMessage());
                 cmd.getErr().flush();
                 return USER_ERROR;
+            }
+            if (e instanceof TrainingDivergedException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                cmd.getErr().flush();
+                return DIVERGED;
+            }
+            if (e instanceof java.io.UncheckedIOException io) {
+                cmd.getErr().println("error: " + io.getMessage() + ": " + io.getCause().getMessage());
+                cmd.getErr().flush();
+                return 1;
             }
             throw e;
         });

@@ -7,7 +7,7 @@ package org.jdna.engine.tensor;
  */
 public final class Rng {
     private static final long GAMMA = 0x9E3779B97F4A7C15L;
-    private final long seed;
+    private long seed;
     private long state;
     private double spareGaussian = Double.NaN;
 
@@ -64,14 +64,23 @@ public final class Rng {
 
     /** Restores a generator saved with {@link #state()}. */
     public static Rng restore(long[] saved) {
+        Rng r = new Rng(0);
+        r.load(saved);
+        return r;
+    }
+
+    /**
+     * Puts this generator in a state saved with {@link #state()}, in place: for generators a module
+     * holds (e.g. {@code Dropout}'s), which a resumed run cannot replace.
+     */
+    public void load(long[] saved) {
         if (saved == null || saved.length != 3) {
-            throw new IllegalArgumentException("Rng.restore: expected 3 longs, got "
+            throw new IllegalArgumentException("Rng.load: expected 3 longs, got "
                     + (saved == null ? "null" : saved.length));
         }
-        Rng r = new Rng(saved[0]);
-        r.state = saved[1];
-        r.spareGaussian = Double.longBitsToDouble(saved[2]);
-        return r;
+        this.seed = saved[0];
+        this.state = saved[1];
+        this.spareGaussian = Double.longBitsToDouble(saved[2]);
     }
 
     private static long mix(long z) {

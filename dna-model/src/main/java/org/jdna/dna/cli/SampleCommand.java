@@ -1,0 +1,78 @@
+package org.jdna.dna.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import org.jdna.dna.train.Sampler;
+import org.jdna.dna.train.TrainedModel;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code jdna sample CHECKPOINT --prompt TEXT}: continues a prompt byte by byte and prints it as it goes. */
+@Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate text from a prompt.")
+final class SampleCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "CHECKPOINT", description = "checkpoint folder, or run folder (its newest checkpoint)")
+    Path checkpoint;
+
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "text to continue (default: none, start of a document)")
+    String prompt = "";
+
+    @Option(names = "--tokens", paramLabel = "N", description = "bytes to generate (default: ${DEFAULT-VALUE})")
+    int tokens = 200;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "softmax temperature, 0 = greedy (default: ${DEFAULT-VALUE})")
+    double temperature = 0.8;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "draw among the K most likely bytes, 0 = all (default: ${DEFAULT-VALUE})")
+    int topK = 40;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of the draws (default: ${DEFAULT-VALUE})")
+    long seed = 1;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "auto, reference, simd or cuda (default: auto)")
+    String backend = "auto";
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads, 0 = all cores")
+    int threads;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Sampler.Settings settings;
+        try {
+            settings = new Sampler.Settings(tokens, temperature, topK, seed);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        TrainedModel m = TrainedModel.load(checkpoint, backend, threads);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("sampling %d bytes from %s (step %d), temperature %s, top-k %d, seed %d%n", tokens, m.checkpoint(),
+                m.state().step(), temperature, topK, seed);
+        err.flush();
+        byte[] promptBytes = prompt.getBytes(StandardCharsets.UTF_8);
+        out.print(prompt);
+        out.flush();
+        Sampler.generate(m.model(), promptBytes, settings, b -> {
+            out.print(printable(b));
+            out.flush();
+        });
+        out.println();
+        out.flush();
+        return 0;
+    }
+
+    /** A byte as a character (the corpus is Latin-1 text); control bytes other than newline and tab as U+FFFD. */
+    static char printable(int b) {
+        return (b < 32 && b != '\n' && b != '\t') || b == 127 ? '\uFFFD' : (char) b;
+    }
+}

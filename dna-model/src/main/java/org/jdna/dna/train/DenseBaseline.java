@@ -1,0 +1,46 @@
+package org.jdna.dna.train;
+
+import java.nio.file.Path;
+
+import org.jdna.dna.config.ConfigValidator;
+import org.jdna.dna.config.ModelConfig;
+import org.jdna.dna.config.ModuleKind;
+import org.jdna.dna.config.ModulePool;
+import org.jdna.dna.config.Presets;
+import org.jdna.dna.config.RunConfig;
+import org.jdna.dna.config.Task;
+
+/**
+ * The dense baseline of a DNA run: the same widths, steps S, data, seed and training settings, with
+ * E = S transformer modules and routing forced to module s at step s (K = 1, no identity target): a
+ * plain transformer of N_b + S blocks (dna-notes section 4), trained on the same token budget.
+ */
+public final class DenseBaseline {
+    private DenseBaseline() {}
+
+    public static RunConfig of(RunConfig dna, Path outDir) {
+        ModelConfig m = dna.model();
+        ModelConfig dense = new ModelConfig(m.task(), m.vocabSize(), m.context(), m.width(), m.heads(), m.mlpHidden(),
+                m.backboneBlocks(), m.routedSteps(), ModulePool.of(ModuleKind.TRANSFORMER, m.routedSteps()), 1,
+                m.routerInput(), m.routerInitStd(), m.renormalize(), m.routerNoise(), m.routerNoiseScale(), 0.0,
+                m.controllerSpeed(), 0.0, m.tiedEmbeddings(), true, m.positions(), m.dropout(), m.normEps(), m.vision());
+        return ConfigValidator.validate(dna.withModel(dense).withTrain(dna.train().withOutDir(outDir.toString())));
+    }
+
+    /**
+     * Where the baseline of {@code dna} goes: the dense preset's folder (runs/dense, runs/vision-dense)
+     * when the DNA run uses its preset's default folder, else the DNA folder's name + "-dense" beside it.
+     *
+     * @param presetOutDir the default train.outDir of the preset the DNA run started from
+     */
+    public static Path folderFor(RunConfig dna, String presetOutDir) {
+        Path out = Path.of(dna.train().outDir());
+        if (out.normalize().equals(Path.of(presetOutDir).normalize())) {
+            String preset = dna.model().task() == Task.VISION ? "vision-dense" : "dense";
+            return Path.of(Presets.get(preset).train().outDir());
+        }
+        Path name = out.getFileName();
+        String dense = (name == null ? "run" : name.toString()) + "-dense";
+        return out.getParent() == null ? Path.of(dense) : out.getParent().resolve(dense);
+    }
+}

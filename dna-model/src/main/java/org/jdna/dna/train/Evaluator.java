@@ -1,0 +1,41 @@
+package org.jdna.dna.train;
+
+import java.util.List;
+
+import org.jdna.dna.model.DnaModel;
+import org.jdna.dna.model.ModelOutput;
+import org.jdna.engine.autograd.GradMode;
+
+/**
+ * Held-out loss and accuracy: the model in eval mode (no dropout, no router noise), no gradient
+ * recorded, over a fixed list of batches. The loss is the mean over all targets (every batch has
+ * the same size in language runs, so this is also the mean of the batch means). The model's mode
+ * is restored afterwards.
+ */
+public final class Evaluator {
+    private Evaluator() {}
+
+    public static EvalResult evaluate(DnaModel model, List<TrainBatch> batches) {
+        if (batches.isEmpty()) {
+            throw new IllegalArgumentException("Evaluator: no evaluation batches (train.evalBatches must be >= 1"
+                    + " and the validation split non-empty)");
+        }
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        double lossSum = 0;
+        long targets = 0;
+        long correct = 0;
+        try (var noGrad = GradMode.disabled()) {
+            for (TrainBatch b : batches) {
+                ModelOutput out = b.forward(model);
+                int n = b.targets().length;
+                lossSum += Objective.crossEntropy(out, b).item() * (double) n;
+                correct += Objective.correct(out.logits(), b.targets());
+                targets += n;
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        return new EvalResult(lossSum / targets, correct / (double) targets, targets);
+    }
+}

@@ -1,0 +1,76 @@
+package org.jdna.dna.train;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import org.jdna.dna.config.Task;
+
+/** The console summary of a run, and the side-by-side comparison of a DNA run with its dense baseline. */
+public final class SummaryReport {
+    private SummaryReport() {}
+
+    public static void print(PrintWriter out, RunSummary s, String data) {
+        boolean vision = s.config().model().task() == Task.VISION;
+        out.printf(Locale.ROOT, "done: %s, %d steps, %s tokens; this session trained %s at %s tokens/s (%s in all)%n",
+                s.name(), s.steps(), Format.count(s.tokens()), Format.duration(s.trainSeconds()),
+                Format.count(s.tokensPerSecond()), Format.duration(s.wallSeconds()));
+        out.printf(Locale.ROOT, "  validation loss %.4f %s; training loss (last steps) %.4f%n", s.finalEval().loss(),
+                vision ? String.format(Locale.ROOT, "(accuracy %.1f%%)", 100 * s.finalEval().accuracy())
+                        : String.format(Locale.ROOT, "(%.3f bits/byte)", s.finalEval().bitsPerByte()),
+                s.trainLoss());
+        out.printf("  parameters %s; per token %s active, %s forward FLOPs (averaged over the run)%n",
+                Format.count(s.compute().totalParameters()), Format.count(s.compute().activeParametersPerToken()),
+                Format.si(s.compute().forwardFlopsPerToken()));
+        if (s.identityPerStep().length > 0) {
+            out.printf(Locale.ROOT, "  identity fraction per routed step (last steps): %s; target r = %.2f%s%n",
+                    Format.fractions(s.identityPerStep()), s.identityTarget(), Double.isNaN(s.identityDeviation())
+                            ? "" : String.format(Locale.ROOT, " (largest gap %.1f points)", 100 * s.identityDeviation()));
+        }
+        out.println("  data: " + data);
+        out.println("  saved in " + s.runDir() + ": final checkpoint " + relative(s.runDir(), s.checkpoint())
+                + ", " + RunDirectory.METRICS + ", " + RunDirectory.SUMMARY);
+        out.flush();
+    }
+
+    /** The README's main result: each run's numbers in one table, then the ratio of validation losses. */
+    public static void compare(PrintWriter out, RunSummary dna, RunSummary dense) {
+        boolean vision = dna.config().model().task() == Task.VISION;
+        out.println();
+        out.printf("DNA vs dense baseline, same data and token budget (%s tokens each):%n", Format.count(dna.tokens()));
+        out.printf(Locale.ROOT, "  %-14s %9s %8s %9s %14s %15s %10s  %s%n", "run", "val loss", vision ? "accuracy" : "bits/B",
+                "params", "active/token", "fwd FLOP/token", "tokens/s", "folder");
+        for (RunSummary s : List.of(dna, dense)) {
+            out.printf(Locale.ROOT, "  %-14s %9.4f %8s %9s %14s %15s %10s  %s%n", s.name(), s.finalEval().loss(),
+                    vision ? String.format(Locale.ROOT, "%.1f%%", 100 * s.finalEval().accuracy())
+                            : String.format(Locale.ROOT, "%.3f", s.finalEval().bitsPerByte()),
+                    Format.si(s.compute().totalParameters()), Format.si(s.compute().activeParametersPerToken()),
+                    Format.si(s.compute().forwardFlopsPerToken()), Format.count(s.tokensPerSecond()), s.runDir());
+        }
+        double gap = dna.finalEval().loss() / dense.finalEval().loss() - 1;
+        out.printf(Locale.ROOT, "  DNA validation loss is %.1f%% %s the dense baseline's%n", 100 * Math.abs(gap),
+                gap > 0 ? "above" : "below");
+        if (dna.identityPerStep().length > 0) {
+            out.printf(Locale.ROOT, "  DNA identity fraction per routed step: %s (target r = %.2f, largest gap %.1f points)%n",
+                    Format.fractions(dna.identityPerStep()), dna.identityTarget(), 100 * dna.identityDeviation());
+        }
+        out.println();
+        out.println("Next:");
+        if (!vision) {
+            out.printf("  ./jdna sample %s --prompt \"The jury said\" --tokens 200   # generate text%n", dna.runDir());
+        }
+        out.printf("  ./jdna analyze %s                                       # where tokens go%n", dna.runDir());
+        out.printf("  ./jdna eval %s                                          # re-evaluate a checkpoint%n", dense.runDir());
+        out.println("  ./jdna train --preset dna-top1 --steps 400 --seed 2        # another preset or seed");
+        out.flush();
+    }
+
+    private static String relative(Path root, Path p) {
+        try {
+            return root.relativize(p).toString();
+        } catch (IllegalArgumentException e) {
+            return p.toString();
+        }
+    }
+}

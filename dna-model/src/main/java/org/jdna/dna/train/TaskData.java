@@ -1,0 +1,104 @@
+package org.jdna.dna.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jdna.dna.config.RunConfig;
+import org.jdna.dna.config.Task;
+import org.jdna.dna.data.ImageBatcher;
+import org.jdna.dna.data.ImageDataset;
+import org.jdna.dna.data.TextCorpus;
+import org.jdna.dna.data.TokenBatcher;
+import org.jdna.engine.tensor.Rng;
+
+/**
+ * The batches of one run: random training batches from a seeded generator (its state goes into
+ * checkpoints, so a resumed run draws the same batches) and a fixed list of held-out batches that
+ * every evaluation reuses, so evaluations at different steps and {@code jdna eval} are comparable.
+ */
+public final class TaskData {
+    private final String description;
+    private final Train train;
+    private final List<TrainBatch> evalBatches;
+
+    /** The training side: the next random batch and its generator state. */
+    private interface Train {
+        TrainBatch next();
+
+        long[] state();
+
+        void restore(long[] state);
+    }
+
+    private TaskData(String description, Train train, List<TrainBatch> evalBatches) {
+        this.description = description;
+        this.train = train;
+        this.evalBatches = List.copyOf(evalBatches);
+    }
+
+    /** Batches of {@code config} from the data set {@code datasets} provides (loaded once per process). */
+    public static TaskData open(RunConfig config, Datasets datasets) {
+        return config.model().task() == Task.VISION ? images(config, datasets.images(config.data()))
+                : text(config, datasets.text(config.data()));
+    }
+
+    static TaskData text(RunConfig config, TextCorpus corpus) {
+        int b = config.train().batchSize();
+        int t = config.model().context();
+        long seed = config.train().seed();
+        TokenBatcher trainBatcher = new TokenBatcher(corpus.train(), b, t, new Rng(seed).fork("data"));
+        TokenBatcher evalBatcher = TokenBatcher.forEvaluation(corpus.val(), b, t, seed);
+        List<TrainBatch> eval = new ArrayList<>();
+        for (int i = 0; i < config.train().evalBatches(); i++) {
+            eval.add(new TrainBatch.Text(evalBatcher.next()));
+        }
+        String description = String.format("%s (%s): %,d training bytes, %,d held-out bytes (%d documents)",
+                corpus.name(), corpus.source(), corpus.train().length(), corpus.val().length(), corpus.val().docIds().size());
+        return new TaskData(description, new Train() {
+            @Override
+            public TrainBatch next() { return new TrainBatch.Text(trainBatcher.next()); }
+
+            @Override
+            public long[] state() { return trainBatcher.state(); }
+
+            @Override
+            public void restore(long[] state) { trainBatcher.restore(state); }
+        }, eval);
+    }
+
+    static TaskData images(RunConfig config, ImageDataset data) {
+        int b = config.train().batchSize();
+        int patches = config.model().vision().sequenceLength();
+        ImageBatcher trainBatcher = new ImageBatcher(data.train(), b, new Rng(config.train().seed()).fork("data"));
+        List<TrainBatch> eval = new ArrayList<>();
+        int count = data.val().count();
+        for (int i = 0; i < config.train().evalBatches() && i * b < count; i++) {
+            eval.add(new TrainBatch.Images(ImageBatcher.range(data.val(), i * b, Math.min(count, (i + 1) * b)), patches));
+        }
+        String description = String.format("%s (%s): %,d training images, %,d held out", data.name(), data.source(),
+                data.train().count(), count);
+        return new TaskData(description, new Train() {
+            @Override
+            public TrainBatch next() { return new TrainBatch.Images(trainBatcher.next(), patches); }
+
+            @Override
+            public long[] state() { return trainBatcher.state(); }
+
+            @Override
+            public void restore(long[] state) { trainBatcher.restore(state); }
+        }, eval);
+    }
+
+    public TrainBatch nextTrain() { return train.next(); }
+
+    /** The fixed held-out batches (the same list at every evaluation). */
+    public List<TrainBatch> evalBatches() { return evalBatches; }
+
+    /** The training generator's state, for a checkpoint. */
+    public long[] state() { return train.state(); }
+
+    public void restore(long[] state) { train.restore(state); }
+
+    /** One line for the log: which data set, from where, how big. */
+    public String description() { return description; }
+}

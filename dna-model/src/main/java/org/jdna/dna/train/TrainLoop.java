@@ -1,0 +1,143 @@
+package org.jdna.dna.train;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jdna.dna.config.ModuleKind;
+import org.jdna.dna.config.RunConfig;
+import org.jdna.dna.config.Task;
+import org.jdna.dna.config.TrainConfig;
+import org.jdna.dna.model.ComputeAccount;
+import org.jdna.dna.model.DnaModel;
+import org.jdna.engine.optim.LrSchedule;
+import org.jdna.engine.optim.Optimizer;
+
+/**
+ * The steps of one session of a run, from the step after the last checkpoint to train.steps:
+ * each step, then its metrics and progress; an evaluation every evalEvery steps and at the end;
+ * a checkpoint every checkpointEvery steps and at the end. A diverged step is logged and stops the
+ * loop with the checkpoints on disk untouched.
+ */
+final class TrainLoop {
+    private final RunConfig config;
+    private final TrainConfig t;
+    private final RunDirectory dir;
+    private final DnaModel model;
+    private final Optimizer optimizer;
+    private final TaskData data;
+    private final TrainMetrics metrics;
+    private final TrainOptions options;
+    private final TrainStep trainStep;
+    private final DivergenceGuard guard;
+    private final ComputeTally tally = new ComputeTally();
+    private final RecentSteps recent;
+    private final boolean hasIdentity;
+
+    TrainLoop(RunConfig config, RunDirectory dir, DnaModel model, Optimizer optimizer, LrSchedule schedule,
+              TaskData data, TrainMetrics metrics, TrainOptions options, Path resumedCheckpoint) {
+        this.config = config;
+        this.t = config.train();
+        this.dir = dir;
+        this.model = model;
+        this.optimizer = optimizer;
+        this.data = data;
+        this.metrics = metrics;
+        this.options = options;
+        this.guard = new DivergenceGuard(dir.root(), resumedCheckpoint);
+        this.trainStep = new TrainStep(model, optimizer, schedule, t.gradClip(), guard);
+        this.recent = RecentSteps.forRun(t.steps());
+        this.hasIdentity = config.model().pool().count(ModuleKind.IDENTITY) > 0;
+    }
+
+    /** Feeds the step records an earlier session logged (kept up to the resumed checkpoint) into the run's averages. */
+    void replay(List<Map<String, Object>> records) {
+        for (Map<String, Object> r : records) {
+            if ("step".equals(r.get("type")) && r.get("activeParamsPerToken") instanceof Number active
+                    && r.get("forwardFlopsPerToken") instanceof Number flops) {
+                tally.add(0, active.doubleValue(), flops.doubleValue());
+            }
+        }
+    }
+
+    /** Runs steps {@code done + 1 .. train.steps}; returns the run's summary. */
+    RunSummary run(String name, long done, ComputeAccount atStart, long wallStart) {
+        long tokensPerStep = (long) t.batchSize() * config.model().sequenceLength();
+        ProgressBar progress = new ProgressBar(options.err(), options.progress(), t.steps(), t.logEvery(), "tok");
+        progress.start(done + 1);
+        long trainNanos = 0;
+        long sessionTokens = 0;
+        EvalResult lastEval = null;
+        Path lastCheckpoint = dir.checkpoints().latest().orElse(null);
+        long sessionStart = System.nanoTime();
+        try {
+            for (long s = done + 1; s <= t.steps(); s++) {
+                options.hooks().beforeStep(s, model);
+                StepResult r = trainStep.run(s, data.nextTrain());
+                trainNanos += r.nanos();
+                sessionTokens += r.tokens();
+                ComputeAccount account = model.account(r.trace());
+                tally.add(account);
+                recent.add(r.loss(), r.trace());
+                metrics.step(r, account, s * tokensPerStep, (System.nanoTime() - sessionStart) / 1e9);
+                progress.step(r, hasIdentity ? RecentSteps.mean(RecentSteps.identityFractions(r.trace())) : Double.NaN);
+                boolean last = s == t.steps();
+                EvalResult evalNow = null;
+                if (last || (t.evalEvery() > 0 && s % t.evalEvery() == 0)) {
+                    evalNow = evaluate(s, progress);
+                    lastEval = evalNow;
+                }
+                if (last || (t.checkpointEvery() > 0 && s % t.checkpointEvery() == 0)) {
+                    lastCheckpoint = checkpoint(s, r.loss(), evalNow, progress);
+                }
+            }
+        } catch (TrainingDivergedException e) {
+            progress.finish();
+            metrics.diverged(e);
+            throw e;
+        }
+        progress.finish();
+        if (lastEval == null) {
+            // a resumed run that had already finished: evaluate what the checkpoint holds
+            lastEval = evaluate(t.steps(), progress);
+        }
+        ComputeAccount average = tally.batches() == 0 ? atStart : withTotal(tally.average(), atStart.totalParameters());
+        double wall = (System.nanoTime() - wallStart) / 1e9;
+        return new RunSummary(name, config, dir.root(), lastCheckpoint, t.steps(), t.steps() * tokensPerStep,
+                trainNanos / 1e9, wall, trainNanos == 0 ? 0 : sessionTokens * 1e9 / trainNanos, lastEval,
+                recent.size() == 0 ? Double.NaN : recent.meanLoss(), average, hasIdentity ? recent.meanIdentity()
+                : new double[0]);
+    }
+
+    private EvalResult evaluate(long step, ProgressBar progress) {
+        EvalResult e = Evaluator.evaluate(model, data.evalBatches());
+        metrics.eval(step, e);
+        String extra = config.model().task() == Task.VISION
+                ? String.format(Locale.ROOT, ", accuracy %.1f%%", 100 * e.accuracy())
+                : String.format(Locale.ROOT, " (%.3f bits/byte)", e.bitsPerByte());
+        progress.message(String.format(Locale.ROOT, "eval step %d: val loss %.4f%s", step, e.loss(), extra));
+        return e;
+    }
+
+    private Path checkpoint(long step, double loss, EvalResult eval, ProgressBar progress) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", loss);
+        m.put("tokens", (double) step * t.batchSize() * config.model().sequenceLength());
+        if (eval != null) {
+            m.put("valLoss", eval.loss());
+            m.put("valAccuracy", eval.accuracy());
+        }
+        Path saved = TrainingCheckpoints.save(dir.checkpoints(), step, config, model, optimizer, data, m);
+        guard.checkpointWritten(saved);
+        metrics.checkpoint(step, saved.toString());
+        progress.message("saved " + saved);
+        return saved;
+    }
+
+    /** The replayed averages carry no parameter count; the live model's is the run's. */
+    private static ComputeAccount withTotal(ComputeAccount a, long total) {
+        return new ComputeAccount(total, a.activeParametersPerToken(), a.forwardFlopsPerToken());
+    }
+}

@@ -1,0 +1,91 @@
+package org.jdna.dna.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jdna.dna.config.RunConfig;
+import org.jdna.dna.config.Task;
+import org.jdna.dna.io.MetricsLog;
+import org.jdna.dna.model.ComputeAccount;
+
+/**
+ * The records of metrics.jsonl, one JSON object per line with a "type":
+ * <ul>
+ *   <li>{@code start}: backend, data, parameters, active parameters and forward FLOPs per token at initialisation;</li>
+ *   <li>{@code step} (every step): loss, lr, gradNorm, identityFraction (S), moduleUsage (S, E),
+ *       tokensPerSecond, activeParamsPerToken, forwardFlopsPerToken, tokens seen, elapsed seconds;</li>
+ *   <li>{@code eval}: valLoss, valAccuracy (and valBitsPerByte for text);</li>
+ *   <li>{@code checkpoint}, {@code diverged}, {@code summary}.</li>
+ * </ul>
+ */
+final class TrainMetrics {
+    private final MetricsLog log;
+    private final boolean language;
+
+    TrainMetrics(MetricsLog log, RunConfig config) {
+        this.log = log;
+        this.language = config.model().task() == Task.LANGUAGE;
+    }
+
+    void start(long step, String backend, String data, ComputeAccount atInit, long tokensPerStep) {
+        Map<String, Object> r = record("start", step);
+        r.put("backend", backend);
+        r.put("data", data);
+        r.put("totalParams", atInit.totalParameters());
+        r.put("activeParamsPerToken", atInit.activeParametersPerToken());
+        r.put("forwardFlopsPerToken", atInit.forwardFlopsPerToken());
+        r.put("tokensPerStep", tokensPerStep);
+        log.log(r);
+    }
+
+    void step(StepResult s, ComputeAccount account, long tokensSeen, double elapsedSeconds) {
+        Map<String, Object> r = record("step", s.step());
+        r.put("loss", s.loss());
+        if (s.auxLoss() != 0) {
+            r.put("auxLoss", s.auxLoss());
+        }
+        r.put("lr", s.lr());
+        r.put("gradNorm", s.gradNorm());
+        r.put("identityFraction", RecentSteps.identityFractions(s.trace()));
+        r.put("moduleUsage", RecentSteps.moduleUsage(s.trace()));
+        r.put("tokensPerSecond", s.tokensPerSecond());
+        r.put("activeParamsPerToken", account.activeParametersPerToken());
+        r.put("forwardFlopsPerToken", account.forwardFlopsPerToken());
+        r.put("tokens", tokensSeen);
+        r.put("elapsedSeconds", elapsedSeconds);
+        log.log(r);
+    }
+
+    void eval(long step, EvalResult e) {
+        Map<String, Object> r = record("eval", step);
+        r.put("valLoss", e.loss());
+        r.put("valAccuracy", e.accuracy());
+        if (language) {
+            r.put("valBitsPerByte", e.bitsPerByte());
+        }
+        log.log(r);
+    }
+
+    void checkpoint(long step, String dir) {
+        Map<String, Object> r = record("checkpoint", step);
+        r.put("dir", dir);
+        log.log(r);
+    }
+
+    void diverged(TrainingDivergedException e) {
+        Map<String, Object> r = record("diverged", e.step());
+        r.put("message", e.getMessage());
+        log.log(r);
+    }
+
+    void summary(RunSummary s) {
+        log.log(s.toMap());
+    }
+
+    private static Map<String, Object> record(String type, long step) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("type", type);
+        r.put("step", step);
+        return r;
+    }
+}

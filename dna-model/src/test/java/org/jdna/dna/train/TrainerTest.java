@@ -1,0 +1,129 @@
+package org.jdna.dna.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.jdna.dna.io.Checkpoint;
+import org.jdna.dna.io.CheckpointStore;
+import org.jdna.dna.io.TensorData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TrainerTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sameSeedSameBackendGivesBitIdenticalLosses() {
+        RunSummary a = Trainer.run(TinyRuns.config(tmp.resolve("a"), 5), TinyRuns.quietOptions());
+        RunSummary b = Trainer.run(TinyRuns.config(tmp.resolve("b"), 5), TinyRuns.quietOptions());
+        List<Double> la = TinyRuns.losses(tmp.resolve("a"));
+        assertEquals(5, la.size());
+        assertEquals(la, TinyRuns.losses(tmp.resolve("b")));
+        assertEquals(a.finalEval().loss(), b.finalEval().loss());
+        // can fail: another seed draws other batches and weights
+        Trainer.run(TinyRuns.config(tmp.resolve("c"), 5, "train.seed=2"), TinyRuns.quietOptions());
+        assertNotEquals(la, TinyRuns.losses(tmp.resolve("c")));
+    }
+
+    @Test
+    void lossGoesDown() {
+        RunSummary s = Trainer.run(TinyRuns.config(tmp.resolve("run"), 30, "train.lr=0.01"), TinyRuns.quietOptions());
+        List<Double> l = TinyRuns.losses(tmp.resolve("run"));
+        assertTrue(l.getLast() < l.getFirst() - 0.5, "loss " + l.getFirst() + " -> " + l.getLast());
+        assertTrue(s.finalEval().loss() < Math.log(256) - 0.5, "val loss " + s.finalEval().loss());
+    }
+
+    @Test
+    void resumeContinuesBitIdentically() {
+        Path straight = tmp.resolve("straight");
+        Trainer.run(TinyRuns.config(straight, 6, "train.checkpointEvery=3"), TinyRuns.quietOptions());
+
+        Path split = tmp.resolve("split");
+        RuntimeException crash = assertThrows(RuntimeException.class, () -> Trainer.run(
+                TinyRuns.config(split, 6, "train.checkpointEvery=3"), TinyRuns.quietOptions().withHooks((step, m) -> {
+                    if (step == 4) {
+                        throw new IllegalStateException("simulated crash before step 4");
+                    }
+                })));
+        assertEquals("simulated crash before step 4", crash.getMessage());
+        assertEquals(3, TinyRuns.losses(split).size());
+        Trainer.run(TinyRuns.config(split, 6, "train.checkpointEvery=3"), TinyRuns.quietOptions().withResume(true));
+
+        assertEquals(TinyRuns.losses(straight), TinyRuns.losses(split));
+        Checkpoint.Loaded a = Checkpoint.load(straight.resolve("checkpoints").resolve(CheckpointStore.folderName(6)));
+        Checkpoint.Loaded b = Checkpoint.load(split.resolve("checkpoints").resolve(CheckpointStore.folderName(6)));
+        assertEquals(a.model().keySet(), b.model().keySet());
+        for (Map.Entry<String, TensorData> e : a.model().entrySet()) {
+            assertEquals(e.getValue(), b.model().get(e.getKey()), "weights of " + e.getKey());
+        }
+        assertEquals(a.optimizer(), b.optimizer());
+        assertEquals(a.state().metrics(), b.state().metrics());
+        assertTrue(a.model().containsKey("identity_bias"), "the controller's biases are in the state dict");
+    }
+
+    /** NaN in the output head reaches the loss; NaN in the embeddings reaches the routers' top-k first. */
+    @ParameterizedTest
+    @CsvSource({"output.head.weight, the loss is NaN", "input.tok.weight, a non-finite value reached the model"})
+    void divergenceStopsAndKeepsTheLastGoodCheckpoint(String parameter, String reason) {
+        Path run = tmp.resolve("run");
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> Trainer.run(
+                TinyRuns.config(run, 10, "train.checkpointEvery=2"), TinyRuns.quietOptions().withHooks((step, m) -> {
+                    if (step == 5) {
+                        m.namedParameters().get(parameter).fill(Float.NaN);
+                    }
+                })));
+        assertEquals(5, e.step());
+        assertTrue(e.getMessage().startsWith("training diverged at step 5: " + reason), e.getMessage());
+        Path good = run.resolve("checkpoints").resolve(CheckpointStore.folderName(4));
+        assertTrue(e.getMessage().contains(good.toString()), e.getMessage());
+        assertEquals(good, e.lastGoodCheckpoint());
+        assertEquals(good, new CheckpointStore(run, 3).latest().orElseThrow());
+        assertFalse(Files.exists(run.resolve("checkpoints").resolve(CheckpointStore.folderName(5))));
+        Checkpoint.Loaded kept = Checkpoint.load(good);
+        for (TensorData t : kept.model().values()) {
+            for (float v : t.values()) {
+                assertTrue(Float.isFinite(v), "the kept checkpoint holds finite weights");
+            }
+        }
+        assertEquals(1, TinyRuns.records(run, "diverged").size());
+    }
+
+    @Test
+    void visionRunsClassifyAndReportAccuracy() {
+        Path run = tmp.resolve("vision");
+        RunSummary s = Trainer.run(org.jdna.dna.config.ConfigLoader.load("vision-dna-top2", null, List.of(
+                "model.width=16", "model.heads=2", "model.mlpHidden=32", "model.routedSteps=2", "vision.patchSize=7",
+                "train.batchSize=8", "train.steps=12", "train.lr=0.01", "train.warmupSteps=2", "train.evalBatches=4",
+                "train.evalEvery=0", "train.checkpointEvery=0", "train.backend=reference", "train.outDir=" + run,
+                "data.dataset=synthetic-images", "data.syntheticSize=400", "data.valFraction=0.1")),
+                TinyRuns.quietOptions());
+        assertEquals(32, s.finalEval().targets(), "4 held-out batches of 8 images");
+        assertTrue(s.finalEval().accuracy() >= 0 && s.finalEval().accuracy() <= 1);
+        List<Double> l = TinyRuns.losses(run);
+        assertEquals(12, l.size());
+        assertTrue(l.stream().allMatch(Double::isFinite));
+        assertEquals(16 * 8, s.tokens() / 12, "tokens per step = B x patches (16 patches of 7x7)");
+    }
+
+    @Test
+    void aFreshRunDoesNotOverwriteAnEarlierOneUnlessAsked() {
+        Path run = tmp.resolve("run");
+        Trainer.run(TinyRuns.config(run, 2), TinyRuns.quietOptions());
+        var e = assertThrows(org.jdna.dna.config.ConfigException.class,
+                () -> Trainer.run(TinyRuns.config(run, 2), TinyRuns.quietOptions()));
+        assertTrue(e.getMessage().contains("already holds a run"), e.getMessage());
+        Trainer.run(TinyRuns.config(run, 3), TinyRuns.quietOptions().withOverwrite(true));
+        assertEquals(3, TinyRuns.losses(run).size());
+    }
+}
