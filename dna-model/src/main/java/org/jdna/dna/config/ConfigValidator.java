@@ -28,6 +28,7 @@ public final class ConfigValidator {
             v.model(config.model());
             v.train(config.train());
             v.data(config.data(), config.model().task());
+            v.distil(config.distil(), config.model());
         }
         if (!v.problems.isEmpty()) {
             throw new ConfigException(v.problems);
@@ -207,6 +208,18 @@ public final class ConfigValidator {
         }
         inRange("data.valFraction", d.valFraction(), 0.01, 0.5, "fraction held out for validation");
         inRange("data.syntheticSize", d.syntheticSize(), 1, Integer.MAX_VALUE, "size of the synthetic fallback");
+    }
+
+    private void distil(DistilConfig d, ModelConfig m) {
+        if (!d.active()) {
+            return;
+        }
+        atLeast("distil.klWeight", d.klWeight(), 0, "weight of KL(teacher || student)");
+        inRange("distil.temperature", d.temperature(), 0.05, 100, "softmax temperature of the KL term");
+        atLeast("distil.pathBias", d.pathBias(), 0, "selection bias toward the teacher's next layer");
+        if (m.task() != Task.LANGUAGE) {
+            problems.add("distil.teacher = '" + d.teacher() + "': distillation is for language models");
+        }
     }
 
     // ------------------------------------------------------------------ checks

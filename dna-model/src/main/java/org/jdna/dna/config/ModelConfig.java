@@ -103,6 +103,16 @@ public record ModelConfig(
     /** True when step s has one allowed module: it runs on every token with weight 1 and has no router. */
     public boolean isForcedStep(int step) { return allowedModules(step).length == 1; }
 
+    /** True when every routed step is forced (forced routing, or one module per step in stepModules). */
+    public boolean allStepsForced() {
+        for (int s = 0; s < routedSteps; s++) {
+            if (!isForcedStep(s)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Hidden width of the pool modules' MLPs. */
     public int poolHidden() { return poolMlpHidden > 0 ? poolMlpHidden : mlpHidden; }
 

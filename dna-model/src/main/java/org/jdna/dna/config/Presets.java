@@ -62,6 +62,7 @@ public final class Presets {
         PRESETS.put("mod", Presets::mod);
         PRESETS.put("early-exit", Presets::earlyExit);
         PRESETS.put("radial", Presets::radial);
+        PRESETS.put("radial-distil", Presets::radialDistil);
         PRESETS.put("vision-dna-top2", () -> vision(dnaTop2().model().withPool(ModulePool.of(TRANSFORMER, 8, IDENTITY, 2)), 0.25, "vision-dna-top2"));
         PRESETS.put("vision-dna-top1", () -> vision(dnaTop1().model(), 0.0, "vision-dna-top1"));
         PRESETS.put("vision-dense", () -> vision(dense().model(), 0.0, "vision-dense"));
@@ -163,5 +164,15 @@ public final class Presets {
     private static RunConfig radial() {
         return special("radial", b -> b.pool(ModulePool.of(TRANSFORMER, 6, IDENTITY, 1)).topK(1).routedSteps(8)
                 .routerHidden(32).exitSticky(true).straightThrough(true).identityTarget(0.3).controllerSpeed(1e-3));
+    }
+
+    // Starts from runs/dense (train the dense preset first); half the steps at a quarter of the rate.
+    private static RunConfig radialDistil() {
+        RunConfig r = radial();
+        TrainConfig t = r.train();
+        TrainConfig fine = new TrainConfig(300, t.batchSize(), 5e-4, 5e-5, 20, t.weightDecay(), t.beta1(), t.beta2(),
+                t.adamEps(), t.gradClip(), t.evalEvery(), t.evalBatches(), t.seed(), t.checkpointEvery(), t.logEvery(),
+                "runs/radial-distil", t.backend(), t.device(), t.threads());
+        return r.withTrain(fine).withDistil(DistilConfig.NONE.withTeacher("runs/dense"));
     }
 }
