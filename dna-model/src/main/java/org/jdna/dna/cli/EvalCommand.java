@@ -12,8 +12,8 @@ import org.jdna.dna.train.Datasets;
 import org.jdna.dna.train.EvalResult;
 import org.jdna.dna.train.Evaluator;
 import org.jdna.dna.train.Format;
-import org.jdna.dna.train.TaskData;
 import org.jdna.dna.train.ModelProbe;
+import org.jdna.dna.train.TaskData;
 import org.jdna.dna.train.TrainedModel;
 
 import picocli.CommandLine.Command;

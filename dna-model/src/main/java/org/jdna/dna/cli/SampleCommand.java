@@ -55,6 +55,10 @@ final class SampleCommand implements Callable<Integer> {
         }
         TrainedModel m = TrainedModel.load(checkpoint, backend, threads);
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("sampling %d bytes from %s (step %d), temperature %s, top-k %d, seed %d%n", tokens, m.checkpoint(),
+                m.state().step(), temperature, topK, seed);
+        err.flush();
         byte[] promptBytes = prompt.getBytes(StandardCharsets.UTF_8);
         out.print(prompt);
         out.flush();

@@ -102,7 +102,8 @@ public final class RunDirectory {
 
     /**
      * Keeps the metrics records of steps up to {@code step} (a crash after the last checkpoint leaves
-     * later steps that the resumed run will redo) and returns the records kept.
+     * later steps that the resumed run will redo) and returns the records kept. An earlier summary is
+     * dropped too: the resumed session writes the run's summary again.
      */
     public List<Map<String, Object>> trimMetricsAfter(long step) {
         if (!Files.exists(metricsFile())) {
@@ -111,6 +112,9 @@ public final class RunDirectory {
         List<Map<String, Object>> kept = new ArrayList<>();
         for (Map<String, Object> r : MetricsLog.read(metricsFile())) {
             Object s = r.get("step");
+            if ("summary".equals(r.get("type"))) {
+                continue;
+            }
             if (!(s instanceof Number n) || n.longValue() <= step) {
                 kept.add(r);
             }

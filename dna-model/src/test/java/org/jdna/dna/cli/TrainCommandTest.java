@@ -179,6 +179,7 @@ class TrainCommandTest {
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("resuming after step 2"), resumed.out());
         assertEquals(2, TinyRuns.records(run, "step").size());
+        assertEquals(1, TinyRuns.records(run, "summary").size(), "the summary is written again, not twice");
 
         MainTest.Result longer = MainTest.run("train", "--resume", run.toString(), "--steps", "3");
         assertEquals(0, longer.code(), longer.err());
