@@ -16,7 +16,7 @@ import org.jdna.engine.backend.Storage;
 public final class RoutingProblem {
     final RoutingShape shape;
     final Backend backend;
-    final DispatchPlan plan;
+    final ReusableDispatchPlan plan;
     final int[] indices;
     /** Routed attention's (module, sequence) segments: length E*B + 1. */
     final int[] segments;
@@ -32,7 +32,7 @@ public final class RoutingProblem {
         this.backend = backend;
         int n = shape.tokens(), d = shape.d(), e = shape.experts(), kk = shape.k(), h = shape.hidden();
         int rows = shape.dispatchRows();
-        plan = new DispatchPlan(n, e, kk);
+        plan = new ReusableDispatchPlan(n, e, kk);
         indices = new int[n * kk];
         segments = new int[e * shape.batch() + 1];
 

@@ -9,7 +9,7 @@ final class CudaAssumptions {
     private CudaAssumptions() {
     }
 
-    /** Skips the calling test (class, from @BeforeAll) unless CUDA is available, naming the reason. */
+    /** Skips the calling test (from @BeforeEach, so every skipped test is counted and carries the reason) unless CUDA is available, naming the reason. */
     static void assumeCuda() {
         String reason = CudaBackendProvider.unavailableReason().orElse(null);
         Assumptions.assumeTrue(reason == null, () -> "CUDA backend unavailable: " + reason);

@@ -2,12 +2,12 @@ package org.jdna.cuda;
 
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.gradcheck.OpGradientChecks;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 
 /** The finite-difference gradient checks of every op, run on the CUDA backend (skipped without CUDA). */
 class CudaOpGradientChecksTest extends OpGradientChecks {
-    @BeforeAll
-    static void requireCuda() {
+    @BeforeEach
+    void requireCuda() {
         CudaAssumptions.assumeCuda();
     }
 

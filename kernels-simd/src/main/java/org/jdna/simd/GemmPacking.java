@@ -40,6 +40,18 @@ final class GemmPacking {
                         dst[d + r] = 0f;
                     }
                 }
+            } else if (rows == 4 && mr == 4) {
+                // element (i, p) at a[aOff + i*lda + p]: four row streams, sequential writes
+                int s0 = aOff + i0 * lda + pc;
+                int s1 = s0 + lda;
+                int s2 = s1 + lda;
+                int s3 = s2 + lda;
+                for (int p = 0, d = base; p < kc; p++, d += 4) {
+                    dst[d] = a[s0 + p];
+                    dst[d + 1] = a[s1 + p];
+                    dst[d + 2] = a[s2 + p];
+                    dst[d + 3] = a[s3 + p];
+                }
             } else {
                 // element (i, p) at a[aOff + i*lda + p]: one contiguous row per r
                 for (int r = 0; r < rows; r++) {

@@ -9,11 +9,11 @@ import org.jdna.dna.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The jdna command line: {@code jdna train | eval | sample | info | analyze}. */
+/** The jdna command line: {@code jdna train | eval | sample | info | profile | compare | analyze}. */
 @Command(name = "jdna", mixinStandardHelpOptions = true, version = "jdna 0.1.0-SNAPSHOT",
         description = "Train and study Distributed Neural Architectures on the JVM.",
         subcommands = {TrainCommand.class, EvalCommand.class, SampleCommand.class, InfoCommand.class,
-                PendingCommands.Analyze.class})
+                AnalyzeCommand.class, ProfileCommand.class, CompareCommand.class})
 public final class Main implements Runnable {
     /** Exit status of a bad configuration, a refused checkpoint or unusable data. */
     public static final int USER_ERROR = 2;

@@ -59,10 +59,21 @@ public final class ConfigLoader {
         return ConfigValidator.validate(config);
     }
 
-    /** A complete config saved by {@link ConfigJson#toJson} (e.g. from a checkpoint), bound strictly and validated. */
+    /**
+     * A complete config saved by {@link ConfigJson#toJson} (e.g. from a checkpoint), bound strictly and validated.
+     * Model fields added after a config was saved ({@link ModelConfig#LATER_FIELD_DEFAULTS}) take their defaults.
+     */
     public static RunConfig fromJson(String json, String source) {
         try {
-            return ConfigValidator.validate(ConfigJson.bind(ConfigJson.MAPPER.readTree(json), RunConfig.class, source));
+            JsonNode tree = ConfigJson.MAPPER.readTree(json);
+            if (tree != null && tree.get("model") instanceof ObjectNode model) {
+                ModelConfig.LATER_FIELD_DEFAULTS.forEach((field, value) -> {
+                    if (!model.has(field)) {
+                        model.set(field, ConfigJson.MAPPER.valueToTree(value));
+                    }
+                });
+            }
+            return ConfigValidator.validate(ConfigJson.bind(tree, RunConfig.class, source));
         } catch (JsonProcessingException e) {
             throw new ConfigException(source + ": not valid JSON: " + e.getOriginalMessage());
         }

@@ -28,6 +28,7 @@ public final class ConfigValidator {
             v.model(config.model());
             v.train(config.train());
             v.data(config.data(), config.model().task());
+            v.distil(config.distil(), config.model());
         }
         if (!v.problems.isEmpty()) {
             throw new ConfigException(v.problems);
@@ -93,11 +94,64 @@ public final class ConfigValidator {
                 problems.add("model.forcedRouting = true needs model.identityTarget = 0, got " + m.identityTarget());
             }
         }
+        steps(m);
         if (m.task() == Task.VISION) {
             vision(m.vision());
             if (m.tiedEmbeddings()) {
                 problems.add("model.tiedEmbeddings = true is only for language (a vision head has no token embedding"
                         + " to share)");
+            }
+        }
+    }
+
+    // The fields of the special cases and Radial Networks: per-step module sets, step attention, MLP routers, exits.
+    private void steps(ModelConfig m) {
+        int e = m.poolSize();
+        inRange("model.poolMlpHidden", m.poolMlpHidden(), 0, 1 << 20, "MLP hidden width of pool modules; 0 = mlpHidden");
+        inRange("model.routerHidden", m.routerHidden(), 0, 1 << 16, "hidden width of an MLP router; 0 = linear router");
+        atLeast("model.identityBiasRamp", m.identityBiasRamp(), 0, "initial identity bias at the last step; 0 = none");
+        StepModules sm = m.stepModules();
+        if (!sm.isAll()) {
+            if (m.forcedRouting()) {
+                problems.add("model.stepModules = '" + sm + "' and model.forcedRouting = true both fix the routes;"
+                        + " set one (forcedRouting is stepModules = '0;1;...;S-1')");
+            }
+            if (sm.size() != m.routedSteps()) {
+                problems.add("model.stepModules = '" + sm + "' lists " + sm.size() + " steps; model.routedSteps = "
+                        + m.routedSteps() + " needs one entry per step");
+                return;
+            }
+            for (int s = 0; s < sm.size(); s++) {
+                int[] allowed = sm.allowed(s, e);
+                java.util.Set<Integer> seen = new java.util.HashSet<>();
+                for (int i : allowed) {
+                    if (i < 0 || i >= e) {
+                        problems.add("model.stepModules step " + s + " names module " + i + ", outside [0, E = " + e
+                                + ") of model.pool = " + m.pool());
+                    } else if (!seen.add(i)) {
+                        problems.add("model.stepModules step " + s + " names module " + i + " twice");
+                    }
+                }
+                if (allowed.length > 1 && m.topK() > allowed.length) {
+                    problems.add("model.topK = " + m.topK() + " is more than the " + allowed.length
+                            + " modules step " + s + " may choose (model.stepModules = '" + sm + "')");
+                }
+            }
+        }
+        boolean identityReachable = false;
+        for (int s = 0; s < m.routedSteps() && e >= 1 && problems.isEmpty(); s++) {
+            for (int i : m.allowedModules(s)) {
+                identityReachable |= m.allowedModules(s).length > 1 && m.pool().kind(i).isIdentity();
+            }
+        }
+        if (e >= 1 && problems.isEmpty()) {
+            if (m.exitSticky() && !identityReachable) {
+                problems.add("model.exitSticky = true needs an identity module (the exit) that a routed step may choose;"
+                        + " model.pool = " + m.pool());
+            }
+            if (m.identityBiasRamp() > 0 && !identityReachable) {
+                problems.add("model.identityBiasRamp = " + m.identityBiasRamp() + " needs an identity module that a"
+                        + " routed step may choose; model.pool = " + m.pool());
             }
         }
     }
@@ -154,6 +208,18 @@ public final class ConfigValidator {
         }
         inRange("data.valFraction", d.valFraction(), 0.01, 0.5, "fraction held out for validation");
         inRange("data.syntheticSize", d.syntheticSize(), 1, Integer.MAX_VALUE, "size of the synthetic fallback");
+    }
+
+    private void distil(DistilConfig d, ModelConfig m) {
+        if (!d.active()) {
+            return;
+        }
+        atLeast("distil.klWeight", d.klWeight(), 0, "weight of KL(teacher || student)");
+        inRange("distil.temperature", d.temperature(), 0.05, 100, "softmax temperature of the KL term");
+        atLeast("distil.pathBias", d.pathBias(), 0, "selection bias toward the teacher's next layer");
+        if (m.task() != Task.LANGUAGE) {
+            problems.add("distil.teacher = '" + d.teacher() + "': distillation is for language models");
+        }
     }
 
     // ------------------------------------------------------------------ checks

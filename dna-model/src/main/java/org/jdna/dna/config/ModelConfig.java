@@ -28,6 +28,18 @@ package org.jdna.dna.config;
  * @param dropout           dropout probability in the blocks
  * @param normEps           epsilon of every LayerNorm
  * @param vision            image and patch settings (used when task = vision)
+ * @param stepModules       modules each routed step may choose (default: all); a step with one allowed module is
+ *                          forced (no router, weight 1). See {@link StepModules}
+ * @param stepAttention     each routed step starts with its own fixed (not routed) attention half, as in a
+ *                          Mixture-of-Experts layer (default false)
+ * @param poolMlpHidden     hidden width of the pool modules' MLPs (0 = mlpHidden), e.g. fine-grained experts
+ * @param routerHidden      0: a router is a linear map; R > 0: a small MLP D -> R -> GELU -> E (Radial Networks)
+ * @param exitSticky        a token whose every choice at a step is an identity module has exited: it takes an
+ *                          identity at every later step (true exit: early exit, Radial Networks)
+ * @param straightThrough   combine with weight 1 in the forward pass and the gradient of rho in the backward pass
+ *                          (h = M(h) exactly for one chosen module), instead of rho (Eq. 1)
+ * @param identityBiasRamp  initial selection bias of the identity modules at step s: ramp * s / (S - 1), so later
+ *                          steps lean toward skipping (early exit); 0 = none
  */
 public record ModelConfig(
         Task task,
@@ -53,7 +65,59 @@ public record ModelConfig(
         Positions positions,
         double dropout,
         double normEps,
-        VisionConfig vision) {
+        VisionConfig vision,
+        StepModules stepModules,
+        boolean stepAttention,
+        int poolMlpHidden,
+        int routerHidden,
+        boolean exitSticky,
+        boolean straightThrough,
+        double identityBiasRamp) {
+
+    public ModelConfig {
+        stepModules = stepModules == null ? StepModules.ALL : stepModules;
+    }
+
+    /** The fields added after the first release and their defaults, so older saved configs still load. */
+    public static final java.util.Map<String, Object> LATER_FIELD_DEFAULTS = java.util.Map.of(
+            "stepModules", "", "stepAttention", false, "poolMlpHidden", 0, "routerHidden", 0,
+            "exitSticky", false, "straightThrough", false, "identityBiasRamp", 0.0);
+
+    /** The original 24 fields; the later ones take their defaults (all modules at every step, no extras). */
+    public ModelConfig(Task task, int vocabSize, int context, int width, int heads, int mlpHidden, int backboneBlocks,
+                       int routedSteps, ModulePool pool, int topK, RouterInput routerInput, double routerInitStd,
+                       boolean renormalize, RouterNoise routerNoise, double routerNoiseScale, double identityTarget,
+                       double controllerSpeed, double switchLossAlpha, boolean tiedEmbeddings, boolean forcedRouting,
+                       Positions positions, double dropout, double normEps, VisionConfig vision) {
+        this(task, vocabSize, context, width, heads, mlpHidden, backboneBlocks, routedSteps, pool, topK, routerInput,
+                routerInitStd, renormalize, routerNoise, routerNoiseScale, identityTarget, controllerSpeed,
+                switchLossAlpha, tiedEmbeddings, forcedRouting, positions, dropout, normEps, vision, StepModules.ALL,
+                false, 0, 0, false, false, 0.0);
+    }
+
+    /** The modules step s may choose, in router order: {s} with forced routing, else from {@link #stepModules}. */
+    public int[] allowedModules(int step) {
+        return forcedRouting ? new int[] {step} : stepModules.allowed(step, pool.size());
+    }
+
+    /** True when step s has one allowed module: it runs on every token with weight 1 and has no router. */
+    public boolean isForcedStep(int step) { return allowedModules(step).length == 1; }
+
+    /** True when every routed step is forced (forced routing, or one module per step in stepModules). */
+    public boolean allStepsForced() {
+        for (int s = 0; s < routedSteps; s++) {
+            if (!isForcedStep(s)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Hidden width of the pool modules' MLPs. */
+    public int poolHidden() { return poolMlpHidden > 0 ? poolMlpHidden : mlpHidden; }
+
+    /** A builder starting from this config. */
+    public ModelConfigBuilder toBuilder() { return new ModelConfigBuilder(this); }
 
     /** E, the pool size. */
     public int poolSize() { return pool.size(); }
@@ -67,8 +131,6 @@ public record ModelConfig(
     }
 
     public ModelConfig withPool(ModulePool p) {
-        return new ModelConfig(task, vocabSize, context, width, heads, mlpHidden, backboneBlocks, routedSteps, p,
-                topK, routerInput, routerInitStd, renormalize, routerNoise, routerNoiseScale, identityTarget,
-                controllerSpeed, switchLossAlpha, tiedEmbeddings, forcedRouting, positions, dropout, normEps, vision);
+        return toBuilder().pool(p).build();
     }
 }

@@ -1,10 +1,23 @@
 package org.jdna.dna.config;
 
-/** Everything a run needs: the model, how it is trained and on what data. Saved beside every checkpoint. */
-public record RunConfig(ModelConfig model, TrainConfig train, DataConfig data) {
-    public RunConfig withModel(ModelConfig m) { return new RunConfig(m, train, data); }
+/**
+ * Everything a run needs: the model, how it is trained and on what data, and optionally a teacher to
+ * distil from. Saved beside every checkpoint; a saved config without {@code distil} loads with none.
+ */
+public record RunConfig(ModelConfig model, TrainConfig train, DataConfig data, DistilConfig distil) {
+    public RunConfig {
+        distil = distil == null ? DistilConfig.NONE : distil;
+    }
 
-    public RunConfig withTrain(TrainConfig t) { return new RunConfig(model, t, data); }
+    public RunConfig(ModelConfig model, TrainConfig train, DataConfig data) {
+        this(model, train, data, DistilConfig.NONE);
+    }
 
-    public RunConfig withData(DataConfig d) { return new RunConfig(model, train, d); }
+    public RunConfig withModel(ModelConfig m) { return new RunConfig(m, train, data, distil); }
+
+    public RunConfig withTrain(TrainConfig t) { return new RunConfig(model, t, data, distil); }
+
+    public RunConfig withData(DataConfig d) { return new RunConfig(model, train, d, distil); }
+
+    public RunConfig withDistil(DistilConfig d) { return new RunConfig(model, train, data, d); }
 }

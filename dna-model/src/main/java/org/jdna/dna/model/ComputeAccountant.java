@@ -31,14 +31,12 @@ final class ComputeAccountant {
     private final Pool pool;
     private final long totalParameters;
     private final long fixedActive;        // backbone + routers + output node (+ patch embedding)
-    private final boolean routed;
 
-    ComputeAccountant(ModelConfig config, Pool pool, long totalParameters, long fixedActive, boolean routed) {
+    ComputeAccountant(ModelConfig config, Pool pool, long totalParameters, long fixedActive) {
         this.config = config;
         this.pool = pool;
         this.totalParameters = totalParameters;
         this.fixedActive = fixedActive;
-        this.routed = routed;
     }
 
     ComputeAccount account(RoutingTrace trace) {
@@ -65,15 +63,29 @@ final class ComputeAccountant {
         flops += config.backboneBlocks() * FlopCounter.module(ModuleKind.TRANSFORMER, n, dense, causal, d, h);
         double routedParameters = 0;
         boolean[] identity = pool.identityMask();
-        for (StepRoutes step : trace.steps()) {
-            if (routed) {
-                flops += FlopCounter.linear(n, d, pool.size());
+        for (int s = 0; s < trace.steps().size(); s++) {
+            StepRoutes step = trace.steps().get(s);
+            int[] allowed = config.allowedModules(s);
+            if (config.stepAttention()) {
+                flops += FlopCounter.module(ModuleKind.ATTENTION, n, dense, causal, d, h);
+            }
+            if (allowed.length > 1) {
+                int r = config.routerHidden();
+                flops += r > 0 ? FlopCounter.linear(n, d, r) + FlopCounter.linear(n, r, allowed.length)
+                        : FlopCounter.linear(n, d, allowed.length);
+            } else {
+                // A forced step runs its module once on every token (its K slots repeat the same module).
+                if (!pool.kind(allowed[0]).isIdentity()) {
+                    flops += FlopCounter.module(pool.kind(allowed[0]), n, dense, causal, d, config.poolHidden());
+                    routedParameters += (double) n * pool.parameterCount(allowed[0]);
+                }
+                continue;
             }
             DispatchPlan plan = DispatchPlan.build(step.modules(), n, trace.topK(), pool.size(), identity);
             for (int e = 0; e < pool.size(); e++) {
                 int rows = plan.count(e);
                 if (rows > 0) {
-                    flops += FlopCounter.module(pool.kind(e), rows, plan.segments(e, l), causal, d, h);
+                    flops += FlopCounter.module(pool.kind(e), rows, plan.segments(e, l), causal, d, config.poolHidden());
                     routedParameters += (double) rows * pool.parameterCount(e);
                 }
             }

@@ -35,9 +35,10 @@ import org.jdna.engine.tensor.Tensor;
  *
  * <p>State-dict names: {@code input.tok.weight}, {@code input.pos.weight} (language) or {@code input.patch.*},
  * {@code input.cls}, {@code input.pos.weight} (vision); {@code backbone.i.*} (TransformerBlock: ln1, attn.qkv,
- * attn.proj, ln2, mlp.fc, mlp.proj); {@code routers.s.norm.*}, {@code routers.s.proj.weight} (absent with forced
- * routing); {@code pool.e.*} (non-identity modules only); {@code output.norm.*}, {@code output.head.*} (absent when
- * tied); {@code identity_bias}.
+ * attn.proj, ln2, mlp.fc, mlp.proj); {@code step_attn.s.*} (attention halves, only with model.stepAttention);
+ * {@code routers.s.norm.*}, {@code routers.s.fc.*} (MLP routers only), {@code routers.s.proj.weight} (absent at
+ * forced steps: forced routing, or one allowed module in model.stepModules); {@code pool.e.*} (non-identity modules
+ * only); {@code output.norm.*}, {@code output.head.*} (absent when tied); {@code identity_bias}.
  *
  * <p>Initialisation: everything is drawn from {@code new Rng(seed)} in creation order, then GPT-2's scheme over
  * the whole tree ({@link Gpt2Init}, residual projections scaled for N_b + S blocks), then the router matrices
@@ -55,7 +56,8 @@ public final class DnaModel extends Module {
     private final TokenInput tokenInput;          // language, else null
     private final PatchInput patchInput;          // vision, else null
     private final ModuleList<TransformerBlock> backbone;
-    private final ModuleList<Router> routers;     // null with forced routing
+    private final ModuleList<TransformerBlock> stepAttention; // null unless model.stepAttention
+    private final StepRouters routers;            // no router at forced steps
     private final Pool pool;
     private final OutputNode output;
     private final Tensor identityBias;            // (S, E)
@@ -82,32 +84,31 @@ public final class DnaModel extends Module {
         for (int i = 0; i < config.backboneBlocks(); i++) {
             backbone.add(new TransformerBlock(block, rng));
         }
-        if (config.forcedRouting()) {
-            routers = null;
-        } else {
-            routers = registerModule("routers", new ModuleList<>());
+        if (config.stepAttention()) {
+            stepAttention = registerModule("step_attn", new ModuleList<>());
             for (int s = 0; s < config.routedSteps(); s++) {
-                routers.add(new Router(d, config.poolSize(), config.routerInput(), eps, rng));
+                stepAttention.add(new TransformerBlock(block.attentionOnly(), rng));
             }
+        } else {
+            stepAttention = null;
         }
-        pool = registerModule("pool", new Pool(config.pool(), block, rng));
+        routers = registerModule("routers", new StepRouters(config, rng));
+        pool = registerModule("pool", new Pool(config.pool(), block.withHidden(config.poolHidden()), rng));
         output = registerModule("output", config.task() == Task.LANGUAGE
                 ? OutputNode.language(d, config.vocabSize(), eps,
                         config.tiedEmbeddings() ? tokenInput.tok().weight() : null, rng)
                 : OutputNode.vision(d, config.vision().classes(), eps, config.vision().pooling(), rng));
         identityBias = registerBuffer("identity_bias", Tensor.zeros(config.routedSteps(), config.poolSize()));
+        identityBias.set(initialIdentityBias(config));
 
         Gpt2Init.apply(this, config.backboneBlocks() + config.routedSteps(), rng);
-        if (routers != null) {
-            for (Router r : routers) {
-                r.initWeights(config.routerInitStd(), rng);
-            }
-        }
+        routers.initWeights(config.routerInitStd(), rng);
         noise = new Rng(seed).fork("router-noise");
-        controller = new IdentityBiasController(config.identityTarget(), config.controllerSpeed());
-        long fixedActive = backbone.numParameters() + (routers == null ? 0 : routers.numParameters())
+        controller = new IdentityBiasController(config.identityTarget(), config.controllerSpeed(), config.exitSticky());
+        long fixedActive = backbone.numParameters() + routers.numParameters()
+                + (stepAttention == null ? 0 : stepAttention.numParameters())
                 + output.activeParameters() + (patchInput == null ? 0 : patchInput.patch().numParameters());
-        accountant = new ComputeAccountant(config, pool, numParameters(), fixedActive, routers != null);
+        accountant = new ComputeAccountant(config, pool, numParameters(), fixedActive);
     }
 
     private static ModelConfig checkSupported(ModelConfig config) {
@@ -125,6 +126,10 @@ public final class DnaModel extends Module {
         if (config.topK() < 1 || config.topK() > config.poolSize()) {
             problems.add("model.topK = " + config.topK() + " must be in [1, E = " + config.poolSize() + "]");
         }
+        if (!config.stepModules().isAll() && config.stepModules().size() != config.routedSteps()) {
+            problems.add("model.stepModules lists " + config.stepModules().size() + " steps, model.routedSteps = "
+                    + config.routedSteps());
+        }
         if (config.routedSteps() < 1 || config.backboneBlocks() < 0) {
             problems.add("model.routedSteps = " + config.routedSteps() + " must be >= 1 and model.backboneBlocks = "
                     + config.backboneBlocks() + " >= 0");
@@ -133,6 +138,23 @@ public final class DnaModel extends Module {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    // Early exit: identity modules of step s start with bias ramp * s / (S - 1); everything else 0.
+    private static float[] initialIdentityBias(ModelConfig config) {
+        int steps = config.routedSteps();
+        int e = config.poolSize();
+        float[] bias = new float[steps * e];
+        if (config.identityBiasRamp() > 0) {
+            for (int s = 0; s < steps; s++) {
+                for (int i = 0; i < e; i++) {
+                    if (config.pool().kind(i).isIdentity()) {
+                        bias[s * e + i] = (float) (config.identityBiasRamp() * s / Math.max(1, steps - 1));
+                    }
+                }
+            }
+        }
+        return bias;
     }
 
     public ModelConfig config() { return config; }
@@ -194,37 +216,48 @@ public final class DnaModel extends Module {
         int e = pool.size();
         int n = h.dim(0);
         float[] bias = identityBias.toArray();
-        boolean balance = routers != null && config.switchLossAlpha() > 0;
-        Rng stepNoise = routers != null && config.routerNoise() == RouterNoise.GUMBEL && isTraining() ? noise : null;
-        RoutedStep step = new RoutedStep(pool, config.topK(), config.renormalize(), seqLen, causal);
+        boolean balance = !routers.allForced() && config.switchLossAlpha() > 0;
+        Rng stepNoise = config.routerNoise() == RouterNoise.GUMBEL && isTraining() ? noise : null;
+        RoutedStep step = new RoutedStep(pool, config.topK(), config.renormalize(), config.straightThrough(), seqLen,
+                causal);
         List<StepRoutes> routes = new ArrayList<>(config.routedSteps());
         Tensor balanceSum = null;
+        int balancedSteps = 0;
+        boolean[] exited = config.exitSticky() ? new boolean[n] : null;
         for (int s = 0; s < config.routedSteps(); s++) {
             float[] stepBias = Arrays.copyOfRange(bias, s * e, (s + 1) * e);
-            if (routers == null) {
-                h = pool.run(s, h, dense, causal);                                   // forced: h = M_s(h)
-                routes.add(forcedRoutes(s, n, stepBias));
+            if (stepAttention != null) {
+                h = stepAttention.get(s).attentionHalf(h, dense, causal, null);       // fixed, not routed
+            }
+            int[] allowed = config.allowedModules(s);
+            if (routers.get(s) == null) {
+                h = pool.run(allowed[0], h, dense, causal);                          // forced: h = M(h)
+                routes.add(forcedRoutes(allowed[0], n, config.topK(), stepBias));
             } else {
-                RoutedStep.Result r = step.run(routers.get(s), h, stepBias, stepNoise, config.routerNoiseScale(),
-                        balance);
+                RoutedStep.Result r = step.run(routers.get(s), allowed, h, stepBias, exited, stepNoise,
+                        config.routerNoiseScale(), balance);
                 h = r.h();
+                exited = r.exited();
                 routes.add(r.routes());
                 if (balance) {
-                    Tensor term = SwitchLoss.stepTerm(r.probs(), r.routes().modules(), e);
+                    Tensor term = SwitchLoss.stepTerm(r.probs(), r.localChoices(), allowed.length);
                     balanceSum = balanceSum == null ? term : balanceSum.add(term);
+                    balancedSteps++;
                 }
             }
             obs.state(StateObserver.Stage.STEP, s, h);
         }
         Tensor aux = balanceSum == null ? null
-                : balanceSum.mul((float) (config.switchLossAlpha() / config.routedSteps()));
+                : balanceSum.mul((float) (config.switchLossAlpha() / balancedSteps));
         return new Body(h, aux, new RoutingTrace(batch, seqLen, config.topK(), config.pool(), routes));
     }
 
-    private static StepRoutes forcedRoutes(int step, int tokens, float[] bias) {
-        int[] modules = new int[tokens];
-        Arrays.fill(modules, step);
-        float[] weights = new float[tokens];
+    // Every one of the N*K slots names the forced module (K = 1 for the dense preset; a forced step of a
+    // top-2 model repeats the module in its K slots and is counted once per token by the accountant).
+    private static StepRoutes forcedRoutes(int module, int tokens, int topK, float[] bias) {
+        int[] modules = new int[tokens * topK];
+        Arrays.fill(modules, module);
+        float[] weights = new float[tokens * topK];
         Arrays.fill(weights, 1f);
         return new StepRoutes(modules, weights, bias);
     }
@@ -270,13 +303,27 @@ public final class DnaModel extends Module {
     /** Identity-bias controller: b_i(s) += u * sign(r * N*K - identity routes of step s). No gradient. */
     public void afterOptimizerStep(RoutingTrace trace) {
         checkTrace("afterOptimizerStep", trace);
-        if (routers == null || !controller.active()) {
+        if (routers.allForced() || !controller.active()) {
             return;
         }
         identityBias.set(controller.update(identityBias.toArray(), trace));
     }
 
-    /** Size and cost of this model on the batch that produced {@code trace}. See {@link ComputeAccountant}. */
+    /**
+     * Size and cost of this model on the batch that produced {@code trace}, counted from the routes that ran:
+     * <ul>
+     *   <li>total: every trainable parameter (tied weights once);</li>
+     *   <li>active per token: backbone + every step's router + each non-identity module the token visited (once
+     *       per visit) + output norm and head, averaged over the batch's tokens; embedding tables are not counted
+     *       (a lookup reads one row), the unembedding matrix is (tied or not); for vision the patch embedding
+     *       counts and the class token and positions do not;</li>
+     *   <li>forward FLOPs per token: 2 x multiply-adds of the matmuls and attention ({@link FlopCounter}): the
+     *       backbone on all rows, each router on all tokens, each non-identity module on exactly its dispatched
+     *       rows with attention over its actual per-sequence segments (causal pairs for language), the
+     *       unembedding on every token or the classifier once per image, the patch embedding on every patch;
+     *       divided by N = B * L. Norms, GELU, softmax and residual adds are left out.</li>
+     * </ul>
+     */
     public ComputeAccount account(RoutingTrace trace) {
         checkTrace("account", trace);
         return accountant.account(trace);
@@ -310,15 +357,25 @@ public final class DnaModel extends Module {
         identityBias.set(values);
     }
 
-    /** True when step s always runs module s (no routers). */
-    public boolean isForcedRouting() { return routers == null; }
+    /** True when every step runs one fixed module (no routers), e.g. the dense preset. */
+    public boolean isForcedRouting() { return routers.allForced(); }
 
-    /** The router of step s; an IllegalStateException with forced routing. */
+    /** The router of step s; an IllegalStateException at a forced step. */
     public Router router(int step) {
-        if (routers == null) {
-            throw new IllegalStateException("DnaModel.router: forced routing has no routers");
+        if (step < 0 || step >= config.routedSteps()) {
+            throw new IndexOutOfBoundsException("DnaModel.router: step " + step + " outside [0, S = "
+                    + config.routedSteps() + ")");
+        }
+        if (routers.get(step) == null) {
+            throw new IllegalStateException("DnaModel.router: step " + step + " is forced (module "
+                    + config.allowedModules(step)[0] + ") and has no router");
         }
         return routers.get(step);
+    }
+
+    /** The fixed attention half of step s (model.stepAttention), or null. */
+    public TransformerBlock stepAttention(int step) {
+        return stepAttention == null ? null : stepAttention.get(step);
     }
 
     public Pool pool() { return pool; }

@@ -13,10 +13,25 @@ import org.jdna.dna.config.ModuleKind;
  * them. No gradient; the biases live in the model's state dict ({@code identity_bias}, (S, E), zero
  * at non-identity modules).
  *
+ * <p>With sticky exits (Radial Networks, early exit) an exited token stays on the identity, so the
+ * identity fraction can only grow from step to step; the target then ramps, r_s = min(0.95,
+ * 2 r (s + 1) / (S + 1)) for s = 0..S-1, whose mean over the steps is r: r is the fraction of routed
+ * module visits saved, as without exits.
+ *
  * @param target r, the wanted fraction of routes to identity modules (0 = no target: the controller is off)
  * @param speed  u, the step per update (0 = off)
+ * @param ramp   ramp the target over the steps (sticky exits)
  */
-record IdentityBiasController(double target, double speed) {
+record IdentityBiasController(double target, double speed, boolean ramp) {
+
+    IdentityBiasController(double target, double speed) {
+        this(target, speed, false);
+    }
+
+    /** The wanted identity fraction of step s of S. */
+    double target(int step, int steps) {
+        return ramp ? Math.min(0.95, 2 * target * (step + 1) / (steps + 1)) : target;
+    }
 
     boolean active() {
         return target > 0 && speed > 0;
@@ -41,7 +56,7 @@ record IdentityBiasController(double target, double speed) {
                     identityRoutes++;
                 }
             }
-            double wanted = target * modules.length;     // r * N * K
+            double wanted = target(s, steps) * modules.length;     // r_s * N * K
             float delta = (float) (speed * Math.signum(wanted - identityRoutes));
             for (int i = 0; i < e; i++) {
                 if (trace.pool().kind(i) == ModuleKind.IDENTITY) {

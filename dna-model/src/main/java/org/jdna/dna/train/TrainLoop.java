@@ -37,7 +37,8 @@ final class TrainLoop {
     private final boolean hasIdentity;
 
     TrainLoop(RunConfig config, RunDirectory dir, DnaModel model, Optimizer optimizer, LrSchedule schedule,
-              TaskData data, TrainMetrics metrics, TrainOptions options, Path resumedCheckpoint) {
+              TaskData data, TrainMetrics metrics, TrainOptions options, Path resumedCheckpoint,
+              TrainExtension extension) {
         this.config = config;
         this.t = config.train();
         this.dir = dir;
@@ -47,7 +48,7 @@ final class TrainLoop {
         this.metrics = metrics;
         this.options = options;
         this.guard = new DivergenceGuard(dir.root(), resumedCheckpoint);
-        this.trainStep = new TrainStep(model, optimizer, schedule, t.gradClip(), guard);
+        this.trainStep = new TrainStep(model, optimizer, schedule, t.gradClip(), guard, extension);
         this.recent = RecentSteps.forRun(t.steps());
         this.hasIdentity = config.model().pool().count(ModuleKind.IDENTITY) > 0;
     }

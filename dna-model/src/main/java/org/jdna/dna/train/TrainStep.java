@@ -10,7 +10,8 @@ import org.jdna.engine.optim.Optimizer;
 import org.jdna.engine.tensor.Tensor;
 
 /**
- * One optimizer step: forward, cross-entropy (+ the aux loss when the model returns one), backward,
+ * One optimizer step: forward, cross-entropy (+ the aux loss when the model returns one, + the extension's
+ * term, e.g. distillation's KL; both reported as aux), backward,
  * global-norm clipping, AdamW at the scheduled rate, then the identity-bias controller's update from
  * the batch's routing. The guard sees the loss before backward and the gradient norm before the
  * update, so a diverged step never touches the weights.
@@ -22,8 +23,11 @@ final class TrainStep {
     private final double gradClip;
     private final DivergenceGuard guard;
     private final List<Tensor> parameters;
+    private final TrainExtension extension;
 
-    TrainStep(DnaModel model, Optimizer optimizer, LrSchedule schedule, double gradClip, DivergenceGuard guard) {
+    TrainStep(DnaModel model, Optimizer optimizer, LrSchedule schedule, double gradClip, DivergenceGuard guard,
+              TrainExtension extension) {
+        this.extension = extension;
         this.model = model;
         this.optimizer = optimizer;
         this.schedule = schedule;
@@ -43,11 +47,14 @@ final class TrainStep {
         try {
             out = batch.forward(model);
             Tensor ce = Objective.crossEntropy(out, batch);
-            Tensor total = out.auxLoss() == null ? ce : ce.add(out.auxLoss());
+            Tensor extra = extension.extraLoss(out, batch);
+            Tensor auxTotal = out.auxLoss() == null ? extra : extra == null ? out.auxLoss() : out.auxLoss().add(extra);
+            Tensor total = auxTotal == null ? ce : ce.add(auxTotal);
             loss = ce.item();
-            aux = out.auxLoss() == null ? 0 : out.auxLoss().item();
+            aux = auxTotal == null ? 0 : auxTotal.item();
             guard.checkLoss(step, loss + aux, lr);
             total.backward();
+            extension.afterBackward(model);
         } catch (ArithmeticException e) {
             throw guard.nonFiniteValues(step, e, lr);
         }

@@ -40,6 +40,11 @@ public final class Trainer {
         Backend backend = BackendSetup.select(t);
         TaskData data = TaskData.open(config, options.datasets());
         DnaModel model = new DnaModel(config.model(), t.seed());
+        TrainExtension extension = config.distil().active()
+                ? org.jdna.dna.radial.Distillation.open(config, options.err()) : TrainExtension.NONE;
+        if (resumeFrom == null) {
+            extension.initialise(model);
+        }
         AdamW optimizer = new AdamW(model, new AdamW.Options(t.lr(), t.beta1(), t.beta2(), t.adamEps(), t.weightDecay()));
         WarmupCosine schedule = new WarmupCosine(t.lr(), t.minLr(), Math.min(t.warmupSteps(), t.steps()), t.steps());
 
@@ -59,7 +64,7 @@ public final class Trainer {
             TrainMetrics metrics = new TrainMetrics(log, config);
             metrics.start(step, backend.description(), data.description(), atStart, tokensPerStep);
             TrainLoop loop = new TrainLoop(config, dir, model, optimizer, schedule, data, metrics, options,
-                    resumeFrom == null ? null : resumeFrom.dir());
+                    resumeFrom == null ? null : resumeFrom.dir(), extension);
             loop.replay(earlier);
             RunSummary summary = loop.run(name, step, atStart, wallStart);
             metrics.summary(summary);

@@ -50,10 +50,10 @@ class MainTest {
     }
 
     @Test
-    void analyzeIsPendingAndSaysSo() {
-        Result r = run("analyze", "runs/x");
-        assertEquals(2, r.code());
-        assertTrue(r.err().contains("not yet available"), r.err());
+    void analyzeOfAMissingCheckpointIsAUserError() {
+        Result r = run("analyze", "runs/no-such-run");
+        assertEquals(Main.USER_ERROR, r.code());
+        assertTrue(r.err().contains("runs/no-such-run does not exist"), r.err());
     }
 
     @Test

@@ -24,14 +24,16 @@ class IdentityBiasControllerTest {
         for (double target : new double[]{0.3, 0.1}) {
             ModelConfigs c = ModelConfigs.language().pool("transformer:4,identity:2");
             c.context = T;
+            c.width = 8;
+            c.hidden = 16;
             c.topK = 2;
             c.steps = 3;
             c.routerInitStd = 0.5;
             c.identityTarget = target;
-            c.controllerSpeed = 5e-3;
+            c.controllerSpeed = 6e-3;
             DnaModel dna = new DnaModel(c.build(), 61);
             Rng data = new Rng(62);
-            int iterations = 300;
+            int iterations = 250;
             int window = 50;
             double[] start = null;
             double[] recent = new double[c.steps];

@@ -12,6 +12,7 @@ import org.jdna.engine.nn.TransformerBlock;
 import org.jdna.engine.routing.DispatchPlan;
 import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -35,8 +36,16 @@ class RoutedLocalityTest {
             0, 3, 1, 0, 2, 3, 0, 1, 3, 2, 0, 2,
             1, 2, 0, 3, 3, 1, 0, 2, 2, 0, 1, 3};
 
-    private final Pool pool = new Pool(KINDS, TransformerBlock.Options.gpt2(D, 2).withHidden(16), new Rng(1));
-    private final DispatchPlan plan = DispatchPlan.build(CHOICES, B * T, K, KINDS.size(), pool.identityMask());
+    private Pool pool;
+    private DispatchPlan plan;
+
+    // built per test, after the extension made the reference backend current (a field initialiser
+    // would run first and put the pool on whatever backend is the default, e.g. simd)
+    @BeforeEach
+    void buildPool() {
+        pool = new Pool(KINDS, TransformerBlock.Options.gpt2(D, 2).withHidden(16), new Rng(1));
+        plan = DispatchPlan.build(CHOICES, B * T, K, KINDS.size(), pool.identityMask());
+    }
 
     @Test
     void aTokenNotRoutedToAModuleDoesNotReachItsOutputs() {

@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class DispatchPlanTest {
+class ReusableDispatchPlanTest {
 
     // 4 tokens (2 sequences of 2), K = 2, E = 3; module 2 gets nobody from sequence 0.
     private static final int[] INDICES = {1, 0, 0, 1, 2, 1, 1, 0};
 
     @Test
     void sortsPairsByModuleKeepingTokenOrder() {
-        DispatchPlan plan = new DispatchPlan(4, 3, 2);
+        ReusableDispatchPlan plan = new ReusableDispatchPlan(4, 3, 2);
         plan.build(INDICES, 4);
         assertEquals(8, plan.rows());
         assertArrayEquals(new int[]{3, 4, 1}, new int[]{plan.count(0), plan.count(1), plan.count(2)});
@@ -31,7 +31,7 @@ class DispatchPlanTest {
 
     @Test
     void segmentsSplitEachModuleBySequenceWithEmptyOnes() {
-        DispatchPlan plan = new DispatchPlan(4, 3, 2);
+        ReusableDispatchPlan plan = new ReusableDispatchPlan(4, 3, 2);
         plan.build(INDICES, 4);
         int[] segments = new int[3 * 2 + 1];
         plan.sequenceSegments(segments, 2, 2);
@@ -41,7 +41,7 @@ class DispatchPlanTest {
 
     @Test
     void rejectsAnOutOfRangeModuleNamingIt() {
-        DispatchPlan plan = new DispatchPlan(2, 3, 2);
+        ReusableDispatchPlan plan = new ReusableDispatchPlan(2, 3, 2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> plan.build(new int[]{0, 1, 3, 0}, 2));
         assertTrue(e.getMessage().contains("dispatch") && e.getMessage().contains("3")
@@ -50,7 +50,7 @@ class DispatchPlanTest {
 
     @Test
     void reusesItsArraysAcrossBuilds() {
-        DispatchPlan plan = new DispatchPlan(4, 3, 2);
+        ReusableDispatchPlan plan = new ReusableDispatchPlan(4, 3, 2);
         plan.build(INDICES, 4);
         int[] rows = plan.sourceRows();
         plan.build(new int[]{2, 1, 2, 0}, 2);

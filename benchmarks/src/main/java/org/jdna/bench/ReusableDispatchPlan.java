@@ -1,10 +1,9 @@
 package org.jdna.bench;
 
-import java.util.Arrays;
-
 /**
- * dispatch's bookkeeping: a stable counting sort of the (token, slot) pairs by module. Every array
- * is allocated once for the largest batch, so {@link #build} allocates nothing in steady state.
+ * dispatch's bookkeeping with buffers kept between calls: the stable counting sort of engine's
+ * {@link org.jdna.engine.routing.DispatchPlan} (the model's immutable plan) run into arrays allocated once
+ * for the largest batch, so {@link #build} allocates nothing in steady state.
  *
  * <p>After {@code build(indices, tokens)} with indices (tokens, K) of modules in [0, E):
  * <ul>
@@ -15,7 +14,7 @@ import java.util.Arrays;
  * </ul>
  * No capacity limit and no dropped token: the buffer has exactly tokens*K rows.
  */
-public final class DispatchPlan {
+public final class ReusableDispatchPlan {
     private final int experts;
     private final int k;
     private final int[] counts;
@@ -25,7 +24,7 @@ public final class DispatchPlan {
     private final int[] slotRows;
     private int tokens;
 
-    public DispatchPlan(int maxTokens, int experts, int k) {
+    public ReusableDispatchPlan(int maxTokens, int experts, int k) {
         if (maxTokens < 0 || experts < 1 || k < 1 || k > experts) {
             throw new IllegalArgumentException("dispatch: need maxTokens >= 0, E >= 1, 1 <= K <= E; got maxTokens="
                     + maxTokens + ", E=" + experts + ", K=" + k);
@@ -47,27 +46,9 @@ public final class DispatchPlan {
         }
         this.tokens = tokens;
         int pairs = tokens * k;
-        Arrays.fill(counts, 0);
-        for (int p = 0; p < pairs; p++) {
-            int e = indices[p];
-            if (e < 0 || e >= experts) {
-                throw new IllegalArgumentException("dispatch: module index " + e + " at token " + p / k + ", slot "
-                        + p % k + " is outside [0, " + experts + ")");
-            }
-            counts[e]++;
-        }
-        offsets[0] = 0;
-        for (int e = 0; e < experts; e++) {
-            offsets[e + 1] = offsets[e] + counts[e];
-        }
-        System.arraycopy(offsets, 0, cursor, 0, experts);
-        for (int t = 0, p = 0; t < tokens; t++) {
-            for (int j = 0; j < k; j++, p++) {
-                int row = cursor[indices[p]]++;
-                sourceRows[row] = t;
-                slotRows[p] = row;
-            }
-        }
+        // the counting sort lives once, in engine's DispatchPlan; this class only keeps the buffers
+        org.jdna.engine.routing.DispatchPlan.countByModule(indices, pairs, k, experts, null, counts, offsets);
+        org.jdna.engine.routing.DispatchPlan.placeRows(indices, pairs, k, null, offsets, cursor, sourceRows, slotRows);
     }
 
     /**

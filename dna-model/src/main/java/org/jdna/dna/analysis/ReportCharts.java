@@ -1,0 +1,353 @@
+package org.jdna.dna.analysis;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.AxesChartStyler;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The figures of the report, trained model against its random-init control wherever both apply. */
+final class ReportCharts {
+    static final Color TRAINED = new Color(0x1f77b4);
+    static final Color CONTROL = new Color(0xff7f0e);
+    static final Color NULL = new Color(0x9a9a9a);
+    static final int W = 720, H = 420;
+    /** Ranks shown one by one on the rank-frequency plot; beyond, about this many log-spaced ranks. */
+    static final int DENSE_RANKS = 100, SPARSE_RANKS = 250;
+
+    private ReportCharts() {}
+
+    static List<Figure> all(AnalysisReport r) {
+        List<Figure> out = new ArrayList<>();
+        out.add(rankFrequency(r.trained(), r.randomInit()));
+        for (Specialization.Measurement m : r.trained().specialization().perPath()) {
+            out.add(mutualInformation(m.label(), r.trained(), r.randomInit()));
+        }
+        out.add(computeHistogram(r.trained(), r.randomInit()));
+        if (r.trained().compute().unitSize() > 1) {
+            out.add(computePerUnit(r.trained(), r.randomInit()));
+        }
+        if (!r.trained().compute().byLabel().isEmpty()) {
+            out.add(computeByLabel(r.trained(), r.randomInit()));
+        }
+        out.add(usageHeatmap("flow-usage-trained", r.trained()));
+        out.add(usageHeatmap("flow-usage-random-init", r.randomInit()));
+        out.add(FlowDiagram.of("flow-diagram-trained", "Top-1 routing of the trained model from step to step.",
+                "Flow of tokens, trained", r.trained().flow(), FlowDiagram.identityMask(r.trained().kinds())));
+        out.add(FlowDiagram.of("flow-diagram-random-init", "Top-1 routing of the random-init control.",
+                "Flow of tokens, random init", r.randomInit().flow(), FlowDiagram.identityMask(r.randomInit().kinds())));
+        out.add(perStep("flow-effective-modules", "Effective number of modules per step, exp(H(usage))",
+                "effective modules", r.trained().flow().effectiveModules(), r.randomInit().flow().effectiveModules(),
+                r.trained().kinds().size()));
+        out.add(perStep("flow-identity-fraction", "Fraction of routes to identity modules per step", "identity fraction",
+                r.trained().flow().identityFraction(), r.randomInit().flow().identityFraction(), 1));
+        if (!r.training().curves().isEmpty()) {
+            out.add(trainingCurves(r.training()));
+        }
+        return out;
+    }
+
+    private static <S extends AxesChartStyler> S style(S s) {
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        if (!(s instanceof org.knowm.xchart.style.HeatMapStyler)) { // heat maps only take an outside legend
+            s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        }
+        s.setAntiAlias(true);
+        return s;
+    }
+
+    static Figure rankFrequency(ModelAnalysis trained, ModelAnalysis control) {
+        XYChart c = new XYChartBuilder().width(W).height(H).title("Path rank vs frequency (log-log)")
+                .xAxisTitle("rank of the path").yAxisTitle("tokens on the path").build();
+        style(c.getStyler());
+        c.getStyler().setXAxisLogarithmic(true);
+        c.getStyler().setYAxisLogarithmic(true);
+        c.getStyler().setMarkerSize(5);
+        addRanks(c, trained, TRAINED);
+        addRanks(c, control, CONTROL);
+        return Figure.of("paths-rank-frequency", "Each dot is one path (sequence of top-1 modules); the dashed line is"
+                + " the least-squares fit whose slope is minus the exponent. Both models see the same tokens.", c);
+    }
+
+    private static void addRanks(XYChart c, ModelAnalysis m, Color color) {
+        long[] counts = m.paths().rankedCounts();
+        List<Integer> ranks = thinnedRanks(counts.length);
+        double[] x = new double[ranks.size()];
+        double[] y = new double[ranks.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = ranks.get(i) + 1;
+            y[i] = counts[ranks.get(i)];
+        }
+        if (x.length == 0) {
+            return;
+        }
+        PowerLaw.LogLogFit fit = m.paths().leastSquares();
+        XYSeries dots = c.addSeries(m.name() + " (alpha = " + Html.num(fit.exponent(), 2) + ")", x, y);
+        dots.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        dots.setMarker(SeriesMarkers.CIRCLE);
+        dots.setMarkerColor(color);
+        if (!Double.isNaN(fit.exponent()) && fit.points() >= 2) {
+            double last = fit.points();
+            double[] fx = {1, last};
+            double[] fy = {Math.exp(fit.intercept()), Math.exp(fit.intercept() - fit.exponent() * Math.log(last))};
+            XYSeries line = c.addSeries(m.name() + " fit", fx, fy);
+            line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineColor(color);
+            line.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                    new float[]{6f, 4f}, 0f));
+            line.setShowInLegend(false);
+        }
+    }
+
+    /** All ranks up to {@link #DENSE_RANKS}, then about {@link #SPARSE_RANKS} log-spaced ones, always the last. */
+    static List<Integer> thinnedRanks(int n) {
+        List<Integer> ranks = new ArrayList<>();
+        for (int r = 0; r < Math.min(n, DENSE_RANKS); r++) {
+            ranks.add(r);
+        }
+        if (n > DENSE_RANKS) {
+            double ratio = Math.pow((double) n / DENSE_RANKS, 1.0 / SPARSE_RANKS);
+            double at = DENSE_RANKS;
+            int previous = DENSE_RANKS - 1;
+            while (at < n) {
+                int r = Math.min(n - 1, (int) Math.round(at));
+                if (r > previous) {
+                    ranks.add(r);
+                    previous = r;
+                }
+                at *= ratio;
+            }
+            if (previous != n - 1) {
+                ranks.add(n - 1);
+            }
+        }
+        return ranks;
+    }
+
+    static Figure mutualInformation(String label, ModelAnalysis trained, ModelAnalysis control) {
+        CategoryChart c = new CategoryChartBuilder().width(W).height(H)
+                .title("MI between module choice and " + label + " per step").xAxisTitle("routed step")
+                .yAxisTitle("bits").build();
+        style(c.getStyler());
+        c.getStyler().setSeriesColors(new Color[]{TRAINED, CONTROL, NULL});
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setYAxisDecimalPattern("0.000");
+        List<String> steps = new ArrayList<>();
+        List<Double> t = new ArrayList<>();
+        List<Double> r = new ArrayList<>();
+        List<Double> n = new ArrayList<>();
+        List<Specialization.Measurement> tm = trained.specialization().perStep(label);
+        List<Specialization.Measurement> rm = control.specialization().perStep(label);
+        for (int s = 0; s < tm.size(); s++) {
+            steps.add(Integer.toString(s + 1));
+            t.add(tm.get(s).mi().bits());
+            r.add(rm.get(s).mi().bits());
+            n.add(tm.get(s).test().null95Bits());
+        }
+        c.addSeries(trained.name(), steps, t);
+        c.addSeries(control.name(), steps, r);
+        c.addSeries("95% of shuffles (trained)", steps, n);
+        return Figure.of("specialization-mi-" + slug(label), "Plug-in mutual information between the top-1 module at"
+                + " each step and the " + label + "; grey: the 95th percentile of the permutation null.", c);
+    }
+
+    static Figure computeHistogram(ModelAnalysis trained, ModelAnalysis control) {
+        CategoryChart c = new CategoryChartBuilder().width(W).height(H).title("Non-identity module visits per token")
+                .xAxisTitle("visits (of " + trained.compute().maxPerToken() + ")").yAxisTitle("fraction of tokens")
+                .build();
+        style(c.getStyler());
+        c.getStyler().setSeriesColors(new Color[]{TRAINED, CONTROL});
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setYAxisDecimalPattern("0.00");
+        int max = trained.compute().maxPerToken();
+        List<String> x = new ArrayList<>();
+        for (int v = 0; v <= max; v++) {
+            x.add(Integer.toString(v));
+        }
+        c.addSeries(trained.name(), x, fractions(trained.compute().perToken(), max));
+        c.addSeries(control.name(), x, fractions(control.compute().perToken(), max));
+        return Figure.of("compute-per-token", "How many of the S*K routes of a token went to a module that computes"
+                + " (not identity).", c);
+    }
+
+    private static List<Double> fractions(ComputeAllocation.Histogram h, int max) {
+        double[] f = new double[max + 1];
+        long total = 0;
+        for (long c : h.counts()) {
+            total += c;
+        }
+        for (int i = 0; i < h.values().length; i++) {
+            if (h.values()[i] <= max && total > 0) {
+                f[h.values()[i]] = h.counts()[i] / (double) total;
+            }
+        }
+        List<Double> out = new ArrayList<>();
+        for (double v : f) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    static Figure computePerUnit(ModelAnalysis trained, ModelAnalysis control) {
+        XYChart c = new XYChartBuilder().width(W).height(H).title("Non-identity visits per " + trained.compute().unit())
+                .xAxisTitle("visits per " + trained.compute().unit()).yAxisTitle("number of " + trained.compute().unit()
+                        + "s").build();
+        style(c.getStyler());
+        c.getStyler().setMarkerSize(4);
+        for (ModelAnalysis m : List.of(trained, control)) {
+            ComputeAllocation.Histogram h = m.compute().perUnit();
+            double[] x = new double[h.values().length];
+            double[] y = new double[h.values().length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = h.values()[i];
+                y[i] = h.counts()[i];
+            }
+            if (x.length == 0) {
+                continue;
+            }
+            if (x.length == 1) { // XChart needs a range: a single bar as two points
+                x = new double[]{x[0] - 0.5, x[0], x[0] + 0.5};
+                y = new double[]{0, y[0], 0};
+            }
+            XYSeries s = c.addSeries(m.name(), x, y);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(m == trained ? TRAINED : CONTROL);
+        }
+        return Figure.of("compute-per-" + trained.compute().unit(), "Histogram of the summed visits of all positions of"
+                + " one " + trained.compute().unit() + ".", c);
+    }
+
+    static Figure computeByLabel(ModelAnalysis trained, ModelAnalysis control) {
+        String label = trained.specialization().perPath().getFirst().label();
+        CategoryChart c = new CategoryChartBuilder().width(W).height(H).title("Mean visits per token by " + label)
+                .xAxisTitle(label).yAxisTitle("mean non-identity visits").build();
+        style(c.getStyler());
+        c.getStyler().setSeriesColors(new Color[]{TRAINED, CONTROL});
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setXAxisLabelRotation(trained.compute().byLabel().size() > 8 ? 45 : 0);
+        c.getStyler().setYAxisDecimalPattern("0.00");
+        List<String> x = new ArrayList<>();
+        List<Double> t = new ArrayList<>();
+        List<Double> r = new ArrayList<>();
+        Map<String, Double> controlMeans = new java.util.HashMap<>();
+        for (ComputeAllocation.LabelMean m : control.compute().byLabel()) {
+            controlMeans.put(m.label(), m.meanVisits());
+        }
+        for (ComputeAllocation.LabelMean m : trained.compute().byLabel()) {
+            x.add(m.label());
+            t.add(m.meanVisits());
+            r.add(controlMeans.getOrDefault(m.label(), 0.0));
+        }
+        c.addSeries(trained.name(), x, t);
+        c.addSeries(control.name(), x, r);
+        return Figure.of("compute-by-" + slug(label), "Average compute a token gets, by its " + label + ".", c);
+    }
+
+    static Figure usageHeatmap(String name, ModelAnalysis m) {
+        HeatMapChart c = new HeatMapChartBuilder().width(W).height(H).title("Module usage per step, " + m.name() + " (%)")
+                .xAxisTitle("routed step").yAxisTitle("module").build();
+        style(c.getStyler());
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        c.getStyler().setShowValue(m.kinds().size() * m.steps() <= 160);
+        c.getStyler().setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        c.getStyler().setHeatMapValueDecimalPattern("0");
+        c.getStyler().setMin(0);
+        double top = 0;
+        for (double[] step : m.flow().usage()) {
+            for (double u : step) {
+                top = Math.max(top, u);
+            }
+        }
+        c.getStyler().setMax(Math.max(1, Math.ceil(100 * top)));
+        c.getStyler().setRangeColors(new Color[]{Color.WHITE, new Color(0x9ecae1), new Color(0x08519c)});
+        List<String> x = new ArrayList<>();
+        for (int s = 0; s < m.steps(); s++) {
+            x.add(Integer.toString(s + 1));
+        }
+        List<String> y = new ArrayList<>();
+        for (int e = 0; e < m.kinds().size(); e++) {
+            y.add(e + (m.kinds().get(e).equals("identity") ? " id" : ""));
+        }
+        List<Number[]> data = new ArrayList<>();
+        for (int s = 0; s < m.steps(); s++) {
+            for (int e = 0; e < m.kinds().size(); e++) {
+                data.add(new Number[]{s, e, 100 * m.flow().usage()[s][e]});
+            }
+        }
+        c.addSeries("usage", x, y, data);
+        return Figure.of(name, "Share of each step's N*K routes per module (" + m.name() + ").", c);
+    }
+
+    static Figure perStep(String name, String title, String yTitle, double[] trained, double[] control, double yMax) {
+        XYChart c = new XYChartBuilder().width(W).height(360).title(title).xAxisTitle("routed step").yAxisTitle(yTitle)
+                .build();
+        style(c.getStyler());
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setYAxisMax(Math.max(yMax, max(trained, control)) * 1.05);
+        c.getStyler().setXAxisDecimalPattern("0");
+        c.getStyler().setMarkerSize(7);
+        double[] x = new double[trained.length];
+        for (int s = 0; s < x.length; s++) {
+            x[s] = s + 1;
+        }
+        if (x.length > 0) {
+            XYSeries t = c.addSeries("trained", x, trained);
+            t.setLineColor(TRAINED);
+            t.setMarkerColor(TRAINED);
+            t.setMarker(SeriesMarkers.CIRCLE);
+            XYSeries r = c.addSeries("random init", x, control);
+            r.setLineColor(CONTROL);
+            r.setMarkerColor(CONTROL);
+            r.setMarker(SeriesMarkers.DIAMOND);
+        }
+        return Figure.of(name, title + ".", c);
+    }
+
+    private static double max(double[] a, double[] b) {
+        double m = 0;
+        for (double v : a) {
+            m = Math.max(m, v);
+        }
+        for (double v : b) {
+            m = Math.max(m, v);
+        }
+        return m;
+    }
+
+    static Figure trainingCurves(TrainingMetrics t) {
+        XYChart c = new XYChartBuilder().width(W).height(360).title("Training metrics (metrics.jsonl)")
+                .xAxisTitle("step").yAxisTitle("value").build();
+        style(c.getStyler());
+        c.getStyler().setMarkerSize(3);
+        t.curves().forEach((k, v) -> {
+            if (v[0].length > 0) {
+                XYSeries s = c.addSeries(k, v[0], v[1]);
+                s.setMarker(v[0].length > 50 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+            }
+        });
+        return Figure.of("training-metrics", "Loss and accuracy curves of the run, from " + t.file() + ".", c);
+    }
+
+    static String slug(String s) {
+        return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    }
+}

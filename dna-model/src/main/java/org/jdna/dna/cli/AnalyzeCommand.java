@@ -1,0 +1,115 @@
+package org.jdna.dna.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import org.jdna.dna.analysis.AnalysisSettings;
+import org.jdna.dna.analysis.Analyzer;
+import org.jdna.dna.analysis.EvaluationInputs;
+import org.jdna.dna.analysis.EvaluationSets;
+import org.jdna.dna.analysis.Provenance;
+import org.jdna.dna.analysis.TrainingMetrics;
+import org.jdna.dna.config.ConfigException;
+import org.jdna.dna.config.ConfigJson;
+import org.jdna.dna.config.RunConfig;
+import org.jdna.dna.model.DnaModel;
+import org.jdna.dna.train.TrainedModel;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jdna analyze CHECKPOINT}: paths, specialization, compute allocation and flow of a trained model
+ * against the same architecture at random initialisation, as report.html + analysis.json + charts.
+ */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = "Paths, specialization, compute allocation and flow of a trained model against a random-init"
+                + " control, as an HTML report (report.html), numbers (analysis.json) and charts (PNG + SVG).")
+final class AnalyzeCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "CHECKPOINT", description = "checkpoint folder, or run folder (its newest checkpoint)")
+    Path checkpoint;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "where to write (default: <run>/analysis/<checkpoint name>, or <checkpoint>-analysis)")
+    Path out;
+
+    @Option(names = "--tokens", paramLabel = "N", description = "language: held-out tokens to analyse (default: ${DEFAULT-VALUE})")
+    int tokens = 16_384;
+
+    @Option(names = "--images", paramLabel = "N", description = "vision: test images to analyse (default: ${DEFAULT-VALUE})")
+    int images = 1_000;
+
+    @Option(names = "--permutations", paramLabel = "N",
+            description = "shuffles per permutation test (default: ${DEFAULT-VALUE})")
+    int permutations = AnalysisSettings.defaults().permutations();
+
+    @Option(names = "--batch", paramLabel = "B", description = "sequences or images per forward pass (default: the run's batch size)")
+    Integer batch;
+
+    @Option(names = "--control-seed", paramLabel = "SEED",
+            description = "seed of the random-init control (default: the run's seed + 1)")
+    Long controlSeed;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "auto, reference, simd or cuda (default: auto)")
+    String backend = "auto";
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads, 0 = all cores")
+    int threads;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter outWriter = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (tokens < 1 || images < 1 || permutations < 1 || (batch != null && batch < 1)) {
+            throw new ConfigException("analyze: --tokens (" + tokens + "), --images (" + images + "), --permutations ("
+                    + permutations + ") and --batch (" + batch + ") must be >= 1");
+        }
+        TrainedModel m = TrainedModel.load(checkpoint, backend, threads);
+        RunConfig config = m.config();
+        long seed = controlSeed != null ? controlSeed : config.train().seed() + 1;
+        if (seed == config.train().seed()) {
+            throw new ConfigException("analyze: --control-seed " + seed + " is the run's own seed; the control must"
+                    + " start from different weights");
+        }
+        DnaModel control = new DnaModel(config.model(), seed);
+        EvaluationInputs inputs = EvaluationSets.of(config, tokens, images, line -> {
+            err.println("note: " + line);
+            err.flush();
+        });
+        Path dir = out != null ? out : defaultOut(m.checkpoint());
+        String controlNote = "the same architecture and configuration at random initialisation (seed " + seed
+                + ", router init std " + config.model().routerInitStd() + ", identity biases 0)";
+        Provenance provenance = new Provenance(m.checkpoint().toString(), m.state().step(), controlNote,
+                ConfigJson.toTree(config), m.state().metrics(), TrainingMetrics.near(m.checkpoint()));
+        Analyzer.Result r = Analyzer.run(m.model(), control, inputs,
+                AnalysisSettings.defaults().withPermutations(permutations), provenance,
+                batch != null ? batch : config.train().batchSize(), dir, line -> {
+                    err.println(line);
+                    err.flush();
+                });
+        outWriter.println("report:   " + r.output().html().toAbsolutePath());
+        outWriter.println("numbers:  " + r.output().json().toAbsolutePath());
+        outWriter.println("charts:   " + r.output().html().resolveSibling("charts").toAbsolutePath() + " ("
+                + r.output().charts().size() + " files)");
+        outWriter.flush();
+        return 0;
+    }
+
+    /** {@code <run>/analysis/<step-N>} for a checkpoint inside a run's checkpoints folder, else a sibling folder. */
+    static Path defaultOut(Path checkpointDir) {
+        Path abs = checkpointDir.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("checkpoints")
+                && parent.getParent() != null) {
+            return parent.getParent().resolve("analysis").resolve(abs.getFileName().toString());
+        }
+        return abs.resolveSibling(abs.getFileName() + "-analysis");
+    }
+}

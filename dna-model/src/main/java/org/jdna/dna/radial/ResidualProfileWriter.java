@@ -1,0 +1,125 @@
+package org.jdna.dna.radial;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jdna.dna.config.ConfigJson;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * Writes a {@link ResidualProfile} to a folder: {@code residual-profile.json}, two charts as PNG and SVG
+ * (median and 10th-90th percentile per layer; histogram per layer) and {@code residual-profile.html}, a
+ * standalone page with both (the analysis report is another helper's; this page is what it can embed).
+ */
+public final class ResidualProfileWriter {
+    public static final String JSON = "residual-profile.json";
+    public static final String HTML = "residual-profile.html";
+
+    private ResidualProfileWriter() {}
+
+    /** Writes everything; returns the files written. */
+    public static List<Path> write(ResidualProfile profile, Map<String, Object> about, Path dir) {
+        System.setProperty("java.awt.headless", "true");
+        List<Path> files = new ArrayList<>();
+        try {
+            Files.createDirectories(dir);
+            Path json = dir.resolve(JSON);
+            Files.writeString(json, ConfigJson.MAPPER.writeValueAsString(profile.toMap(about)));
+            files.add(json);
+            files.addAll(save(medians(profile), dir.resolve("residual-ratio-median")));
+            files.addAll(save(histograms(profile), dir.resolve("residual-ratio-histogram")));
+            Path html = dir.resolve(HTML);
+            Files.writeString(html, html(profile, about));
+            files.add(html);
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the residual profile to " + dir, e);
+        }
+    }
+
+    static CategoryChart medians(ResidualProfile p) {
+        CategoryChart c = new CategoryChartBuilder().width(760).height(420)
+                .title("Residual ratio |f(x)| / |x + f(x)| per layer").xAxisTitle("layer").yAxisTitle("ratio").build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        c.getStyler().setXAxisLabelRotation(45);
+        List<String> names = new ArrayList<>(p.byLayer().keySet());
+        List<Double> p10 = new ArrayList<>();
+        List<Double> med = new ArrayList<>();
+        List<Double> p90 = new ArrayList<>();
+        for (double[] v : p.byLayer().values()) {
+            ResidualProfile.Summary s = ResidualProfile.summarise(v);
+            p10.add(s.p10());
+            med.add(s.median());
+            p90.add(s.p90());
+        }
+        c.addSeries("10th percentile", names, p10);
+        c.addSeries("median", names, med);
+        c.addSeries("90th percentile", names, p90);
+        return c;
+    }
+
+    static XYChart histograms(ResidualProfile p) {
+        XYChart c = new XYChartBuilder().width(760).height(420).title("Residual ratio per token, histogram per layer")
+                .xAxisTitle("|f(x)| / |x + f(x)|").yAxisTitle("fraction of the layer's token visits").build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        c.getStyler().setMarkerSize(0);
+        double[] x = new double[ResidualProfile.BINS];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i + 0.5) / ResidualProfile.BINS;
+        }
+        p.byLayer().forEach((name, v) -> {
+            int[] h = ResidualProfile.summarise(v).histogram();
+            double[] y = new double[h.length];
+            for (int i = 0; i < h.length; i++) {
+                y[i] = v.length == 0 ? 0 : h[i] / (double) v.length;
+            }
+            c.addSeries(name, x, y);
+        });
+        return c;
+    }
+
+    private static List<Path> save(Chart<?, ?> chart, Path stem) throws IOException {
+        BitmapEncoder.saveBitmap(chart, stem.toString(), BitmapEncoder.BitmapFormat.PNG);
+        VectorGraphicsEncoder.saveVectorGraphic(chart, stem.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        return List.of(Path.of(stem + ".png"), Path.of(stem + ".svg"));
+    }
+
+    private static String html(ResidualProfile p, Map<String, Object> about) {
+        StringBuilder rows = new StringBuilder();
+        p.byLayer().forEach((name, v) -> rows.append(row(name, ResidualProfile.summarise(v))));
+        StringBuilder modules = new StringBuilder();
+        p.byModule().forEach((name, v) -> modules.append(row(name, ResidualProfile.summarise(v))));
+        return """
+                <!doctype html><html><head><meta charset="utf-8"><title>Residual ratio profile</title>
+                <style>body{font-family:sans-serif;max-width:900px;margin:2em auto}table{border-collapse:collapse}
+                td,th{padding:2px 10px;text-align:right;border-bottom:1px solid #ddd}</style></head><body>
+                <h1>Residual ratio profile</h1>
+                <p>Checkpoint: %s. Evaluation tokens: %s. For every block visit of every token, |f(x)| / |x + f(x)|,
+                where x is the block's input and x + f(x) its output (Radial Networks' measurement: about 20%% for
+                OPT-125M, 5-6%% for OPT-66B). Overall median: <b>%.4f</b>.</p>
+                <img src="residual-ratio-median.svg" width="760"><img src="residual-ratio-histogram.svg" width="760">
+                <h2>Per layer</h2><table><tr><th>layer</th><th>visits</th><th>median</th><th>mean</th><th>p10</th>
+                <th>p90</th></tr>%s</table>%s</body></html>
+                """.formatted(about.getOrDefault("checkpoint", "?"), about.getOrDefault("tokens", "?"),
+                p.overallMedian(), rows, modules.isEmpty() ? "" : "<h2>Per pool module</h2><table><tr><th>module</th>"
+                        + "<th>visits</th><th>median</th><th>mean</th><th>p10</th><th>p90</th></tr>" + modules + "</table>");
+    }
+
+    private static String row(String name, ResidualProfile.Summary s) {
+        return String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td></tr>",
+                name, s.count(), s.median(), s.mean(), s.p10(), s.p90());
+    }
+}
