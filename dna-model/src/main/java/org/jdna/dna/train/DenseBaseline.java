@@ -3,28 +3,35 @@ package org.jdna.dna.train;
 import java.nio.file.Path;
 
 import org.jdna.dna.config.ConfigValidator;
+import org.jdna.dna.config.DistilConfig;
 import org.jdna.dna.config.ModelConfig;
 import org.jdna.dna.config.ModuleKind;
 import org.jdna.dna.config.ModulePool;
 import org.jdna.dna.config.Presets;
 import org.jdna.dna.config.RunConfig;
+import org.jdna.dna.config.StepModules;
 import org.jdna.dna.config.Task;
 
 /**
  * The dense baseline of a DNA run: the same widths, steps S, data, seed and training settings, with
  * E = S transformer modules and routing forced to module s at step s (K = 1, no identity target): a
- * plain transformer of N_b + S blocks (dna-notes section 4), trained on the same token budget.
+ * plain transformer of N_b + S blocks (dna-notes section 4), trained on the same token budget (no
+ * distillation teacher).
  */
 public final class DenseBaseline {
     private DenseBaseline() {}
 
     public static RunConfig of(RunConfig dna, Path outDir) {
         ModelConfig m = dna.model();
-        ModelConfig dense = new ModelConfig(m.task(), m.vocabSize(), m.context(), m.width(), m.heads(), m.mlpHidden(),
-                m.backboneBlocks(), m.routedSteps(), ModulePool.of(ModuleKind.TRANSFORMER, m.routedSteps()), 1,
-                m.routerInput(), m.routerInitStd(), m.renormalize(), m.routerNoise(), m.routerNoiseScale(), 0.0,
-                m.controllerSpeed(), 0.0, m.tiedEmbeddings(), true, m.positions(), m.dropout(), m.normEps(), m.vision());
-        return ConfigValidator.validate(dna.withModel(dense).withTrain(dna.train().withOutDir(outDir.toString())));
+        // every routing extra (step module sets, MoE attention, fine-grained experts, MLP routers, exits) back to
+        // its default: the baseline is the plain transformer
+        ModelConfig dense = m.toBuilder()
+                .pool(ModulePool.of(ModuleKind.TRANSFORMER, m.routedSteps())).topK(1).forcedRouting(true)
+                .identityTarget(0.0).switchLossAlpha(0.0).stepModules(StepModules.ALL).stepAttention(false)
+                .poolMlpHidden(0).routerHidden(0).exitSticky(false).straightThrough(false).identityBiasRamp(0.0)
+                .build();
+        return ConfigValidator.validate(new RunConfig(dense, dna.train().withOutDir(outDir.toString()), dna.data(),
+                DistilConfig.NONE));
     }
 
     /**
