@@ -65,12 +65,18 @@ public final class SummaryReport {
         }
         out.println();
         out.println("Next:");
+        List<String[]> next = new java.util.ArrayList<>();
         if (!vision) {
-            out.printf("  ./jdna sample %s --prompt \"The jury said\" --tokens 200   # generate text%n", dna.runDir());
+            next.add(new String[]{"./jdna sample " + dna.runDir() + " --prompt \"The jury said\" --tokens 200",
+                    "generate text"});
         }
-        out.printf("  ./jdna analyze %s                                       # where tokens go%n", dna.runDir());
-        out.printf("  ./jdna eval %s                                          # re-evaluate a checkpoint%n", dense.runDir());
-        out.println("  ./jdna train --preset dna-top1 --steps 400 --seed 2        # another preset or seed");
+        next.add(new String[]{"./jdna analyze " + dna.runDir(), "where the tokens go: paths, specialization"});
+        next.add(new String[]{"./jdna eval " + dense.runDir(), "re-evaluate a checkpoint"});
+        next.add(new String[]{"./jdna train --compare-dense --seed 2", "the presets' full budget, another seed"});
+        int width = next.stream().mapToInt(c -> c[0].length()).max().orElse(0);
+        for (String[] c : next) {
+            out.printf("  %-" + width + "s   # %s%n", c[0], c[1]);
+        }
         out.flush();
     }
 

@@ -15,8 +15,13 @@ import org.jdna.engine.tensor.Rng;
  * The batches of one run: random training batches from a seeded generator (its state goes into
  * checkpoints, so a resumed run draws the same batches) and a fixed list of held-out batches that
  * every evaluation reuses, so evaluations at different steps and {@code jdna eval} are comparable.
+ * The held-out windows do not depend on the training seed: runs with different seeds (and a DNA run
+ * and its dense baseline) are scored on the same text.
  */
 public final class TaskData {
+    /** Seed of the held-out windows, the same for every run. */
+    static final long EVAL_SEED = 0;
+
     private final String description;
     private final Train train;
     private final List<TrainBatch> evalBatches;
@@ -45,9 +50,8 @@ public final class TaskData {
     static TaskData text(RunConfig config, TextCorpus corpus) {
         int b = config.train().batchSize();
         int t = config.model().context();
-        long seed = config.train().seed();
-        TokenBatcher trainBatcher = new TokenBatcher(corpus.train(), b, t, new Rng(seed).fork("data"));
-        TokenBatcher evalBatcher = TokenBatcher.forEvaluation(corpus.val(), b, t, seed);
+        TokenBatcher trainBatcher = new TokenBatcher(corpus.train(), b, t, new Rng(config.train().seed()).fork("data"));
+        TokenBatcher evalBatcher = TokenBatcher.forEvaluation(corpus.val(), b, t, EVAL_SEED);
         List<TrainBatch> eval = new ArrayList<>();
         for (int i = 0; i < config.train().evalBatches(); i++) {
             eval.add(new TrainBatch.Text(evalBatcher.next()));

@@ -87,7 +87,7 @@ final class TrainLoop {
                 boolean last = s == t.steps();
                 EvalResult evalNow = null;
                 if (last || (t.evalEvery() > 0 && s % t.evalEvery() == 0)) {
-                    evalNow = evaluate(s, progress);
+                    evalNow = evaluate(s, progress, true);
                     lastEval = evalNow;
                 }
                 if (last || (t.checkpointEvery() > 0 && s % t.checkpointEvery() == 0)) {
@@ -101,8 +101,8 @@ final class TrainLoop {
         }
         progress.finish();
         if (lastEval == null) {
-            // a resumed run that had already finished: evaluate what the checkpoint holds
-            lastEval = evaluate(t.steps(), progress);
+            // a resumed run that had already finished: evaluate what the checkpoint holds (its log has this eval)
+            lastEval = evaluate(t.steps(), progress, false);
         }
         ComputeAccount average = tally.batches() == 0 ? atStart : withTotal(tally.average(), atStart.totalParameters());
         double wall = (System.nanoTime() - wallStart) / 1e9;
@@ -112,9 +112,11 @@ final class TrainLoop {
                 : new double[0]);
     }
 
-    private EvalResult evaluate(long step, ProgressBar progress) {
+    private EvalResult evaluate(long step, ProgressBar progress, boolean log) {
         EvalResult e = Evaluator.evaluate(model, data.evalBatches());
-        metrics.eval(step, e);
+        if (log) {
+            metrics.eval(step, e);
+        }
         String extra = config.model().task() == Task.VISION
                 ? String.format(Locale.ROOT, ", accuracy %.1f%%", 100 * e.accuracy())
                 : String.format(Locale.ROOT, " (%.3f bits/byte)", e.bitsPerByte());
