@@ -81,10 +81,19 @@ public final class Backends {
                 CREATED.putIfAbsent(p.name(), b);
                 out.put(p.name(), "ok: " + b.description());
             } catch (BackendUnavailableException | LinkageError e) {
-                out.put(p.name(), "unavailable: " + e.getMessage());
+                out.put(p.name(), "unavailable: " + firstLine(e.getMessage()));
             }
         }
         return out;
+    }
+
+    // native loaders append multi-line diagnostics (OS, architecture, stack lines); a survey wants the reason
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "(no reason given)";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl).strip();
     }
 
     private static Backend best() {
