@@ -134,7 +134,7 @@ if [[ $run_torch -eq 1 && -z "$torch_missing" ]]; then
     torch_jsons+=("$out")
     if [[ $run_train -eq 1 ]]; then
       step_opts=()
-      [[ $mode == quick ]] && step_opts=(--warmup 1 --steps 3)
+      [[ $mode == quick ]] && step_opts=(--warmup 1 --steps 2)  # a 2-thread PyTorch DNA step can take 30 s on a loaded machine
       say "PyTorch training step (DNA and dense), $t thread(s)"
       OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t MKL_NUM_THREADS=$t \
         "$py" "$here/peers/pytorch_dna_step.py" --threads "$t" "${step_opts[@]}" > "$results/pytorch-train-$mode-t$t.json"
