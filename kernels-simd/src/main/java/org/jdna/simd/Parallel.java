@@ -1,28 +1,20 @@
 package org.jdna.simd;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A parallel-for over a small fixed pool of daemon threads: [0, n) is cut into contiguous pieces
- * (a few per thread) that the calling thread and the workers claim one at a time.
+ * A parallel-for over a small fixed pool of daemon threads: [0, n) is split into at most
+ * {@code threads} contiguous chunks and the calling thread runs the first chunk itself.
  *
  * <p>Kernels only ever split independent outputs (rows, columns, GEMM tiles, attention heads),
- * never one reduction's summation, so results are identical for every thread count and every cut.
- *
- * <p>Claiming instead of assigning keeps a busy machine from making a parallel loop slower than a
- * serial one: the caller never waits for a worker to start (on a shared, oversubscribed machine a
- * worker may not be scheduled for milliseconds); it runs the pieces nobody has claimed itself and
- * waits only for pieces already running elsewhere.
+ * never one reduction's summation, so results are identical for every thread count.
  *
  * <p>Nothing is allocated per call (no tasks, no futures): the job is published through fields and
- * one atomic word holding (job generation, next piece); workers spin briefly and then park. A claim
- * is a compare-and-set on that word, so a worker that wakes late can never run a piece of a job
- * that has finished. A call made from inside a running loop (a worker, or the caller while it runs
- * its own pieces) runs serially: no nested parallelism, no deadlock. Calls from different threads
- * take turns.
+ * a per-worker ticket (a volatile write); workers spin briefly and then park. A call made from
+ * inside a running loop (a worker, or the caller while it runs its own chunk) runs serially: no
+ * nested parallelism, no deadlock. Calls from different threads take turns.
  */
 public final class Parallel implements AutoCloseable {
 
@@ -34,26 +26,21 @@ public final class Parallel implements AutoCloseable {
 
     /** Spin iterations before a waiting thread parks (a few microseconds). */
     private static final int SPINS = 1 << 12;
-    /** Pieces per thread a loop is cut into (balance against the cost of one claim). */
-    private static final int PIECES_PER_THREAD = 4;
 
     private final int threads;
     private final Worker[] workers;
     private final ReentrantLock lock = new ReentrantLock();
-    /** (generation << 32) | next unclaimed piece of the current job. */
-    private final AtomicLong claims = new AtomicLong();
-    /** Pieces of the current job that have finished. */
-    private final AtomicInteger finished = new AtomicInteger();
-    // the failure of the lowest piece that failed: the one a serial loop would have met first
+    private final AtomicInteger pending = new AtomicInteger();
+    // the failure of the lowest chunk that failed: the one a serial loop would have met first
     private Throwable failure;
-    private int failedPiece;
+    private int failedChunk;
     private int generation;
     private volatile boolean closed;
-    // the current job, published by the volatile write of claims (and of each worker's ticket)
+    // the current job, published to each worker by the volatile write of its ticket
     private RangeBody body;
     private int n;
-    private int pieces;
-    private volatile Thread caller;
+    private int chunks;
+    private Thread caller;
 
     public Parallel(int threads) {
         if (threads < 1) {
@@ -72,7 +59,7 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Runs body over [0, n) in contiguous pieces of at least {@code grain} indices (one piece, run
+     * Runs body over [0, n) in contiguous chunks of at least {@code grain} indices (one chunk, run
      * inline, when n < 2 * grain, with one thread, or inside a running loop).
      */
     public void forRange(int n, int grain, RangeBody body) {
@@ -89,25 +76,24 @@ public final class Parallel implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("simd: the backend's thread pool was closed");
             }
-            int p = (int) Math.min(Math.max(1, n / Math.max(1, (long) grain)), (long) c * PIECES_PER_THREAD);
             this.body = body;
             this.n = n;
-            this.pieces = p;
+            this.chunks = c;
             this.caller = Thread.currentThread();
             failure = null;
-            failedPiece = Integer.MAX_VALUE;
-            finished.set(0);
+            failedChunk = Integer.MAX_VALUE;
+            pending.set(c - 1);
             int job = ++generation;
-            claims.set((long) job << 32); // publishes the job: piece 0 is next
             for (int w = 0; w < c - 1; w++) {
-                workers[w].ticket = job;
+                workers[w].ticket = job; // publishes the job to worker w
                 LockSupport.unpark(workers[w]);
             }
-            runPieces(job, body, n, p);
-            awaitPieces(p);
-            // closes the job for late workers before the next job's fields are written: a claim of
-            // this generation can no longer succeed, whatever piece count it reads
-            claims.set(((long) job << 32) | Integer.MAX_VALUE);
+            try {
+                body.run(0, bound(n, c, 1));
+            } catch (RuntimeException | Error e) {
+                fail(0, e);
+            }
+            awaitWorkers();
             this.body = null;
             Throwable t;
             synchronized (this) {
@@ -125,7 +111,7 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    /** Number of threads forRange uses for n indices with the given grain (1 inside a running loop). */
+    /** Number of chunks forRange uses for n indices with the given grain (1 inside a running loop). */
     public int chunks(int n, int grain) {
         if (workers.length == 0 || lock.isHeldByCurrentThread() || Thread.currentThread() instanceof Worker) {
             return 1;
@@ -134,40 +120,15 @@ public final class Parallel implements AutoCloseable {
         return (int) Math.min(threads, byGrain);
     }
 
-    /** Claims and runs pieces of job {@code job} until none is left. */
-    private void runPieces(int job, RangeBody body, int n, int pieces) {
-        while (true) {
-            long v = claims.get();
-            int piece = (int) v;
-            if ((int) (v >>> 32) != job || piece >= pieces) {
-                return;
-            }
-            if (!claims.compareAndSet(v, v + 1)) {
-                continue;
-            }
-            try {
-                body.run(bound(n, pieces, piece), bound(n, pieces, piece + 1));
-            } catch (RuntimeException | Error e) {
-                fail(piece, e);
-            }
-            if (finished.incrementAndGet() == pieces) {
-                Thread waiting = caller;
-                if (waiting != Thread.currentThread()) {
-                    LockSupport.unpark(waiting);
-                }
-            }
-        }
-    }
-
-    private synchronized void fail(int piece, Throwable e) {
-        if (piece < failedPiece) {
-            failedPiece = piece;
+    private synchronized void fail(int chunk, Throwable e) {
+        if (chunk < failedChunk) {
+            failedChunk = chunk;
             failure = e;
         }
     }
 
-    private void awaitPieces(int pieces) {
-        for (int spin = 0; finished.get() < pieces; spin++) {
+    private void awaitWorkers() {
+        for (int spin = 0; pending.get() > 0; spin++) {
             if (spin < SPINS) {
                 Thread.onSpinWait();
             } else {
@@ -176,8 +137,8 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    private static int bound(int n, int pieces, int p) {
-        return (int) ((long) n * p / pieces);
+    private static int bound(int n, int chunks, int c) {
+        return (int) ((long) n * c / chunks);
     }
 
     @Override
@@ -188,12 +149,14 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    /** A worker claims pieces of every job ticketed to it. */
+    /** Worker i runs chunk i of every job ticketed to it (those with more than i chunks). */
     private final class Worker extends Thread {
+        private final int index;
         private volatile int ticket;
 
         Worker(int index) {
             super("jdna-simd-" + index);
+            this.index = index;
             setDaemon(true);
         }
 
@@ -213,12 +176,15 @@ public final class Parallel implements AutoCloseable {
                     return;
                 }
                 seen = ticket;
-                // read the job after the ticket; a claim succeeds only while this job is the current one
-                long v = claims.get();
-                if ((int) (v >>> 32) != seen) {
-                    continue; // that job is over (and maybe another one started: its ticket will come)
+                int c = chunks;
+                try {
+                    body.run(bound(n, c, index), bound(n, c, index + 1));
+                } catch (RuntimeException | Error e) {
+                    fail(index, e);
                 }
-                runPieces(seen, body, n, pieces);
+                if (pending.decrementAndGet() == 0) {
+                    LockSupport.unpark(caller);
+                }
             }
         }
     }
