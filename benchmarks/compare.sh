@@ -6,17 +6,20 @@
 #   benchmarks/compare.sh            # quick: 1 fork, 2+3 iterations of 1 s; < 10 min on 2 cores
 #   benchmarks/compare.sh --full     # the JMH defaults of JdnaBenchmark (2 forks, 5+5 iterations)
 #   options: --threads "1 2"  --shapes d256,d512  --bench REGEX (JMH benchmarks to run)
-#            --no-torch  --no-jmh (reuses the last JMH JSON of the mode);
+#            --no-torch  --no-jmh (reuses the last JMH JSON of the mode);  --no-train (skips the
+#            training step: TrainStepBench and peers/pytorch_dna_step.py);
 #            JDNA_BENCH_BACKEND=reference measures another jdna backend
 #
 # PyTorch comes from Debian's python3-torch (with OpenBLAS as its BLAS); when /usr/bin/python3
 # cannot import torch this script installs them with apt-get, and says so clearly when it cannot.
+# A second table compares one full training step (issue 4, acceptance 4): TrainStepBench (DNA and
+# dense) vs peers/pytorch_dna_step.py at the same thread counts, with model FLOP utilisation.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 results="$here/results"
-mode=quick threads="1 2" shapes=d256,d512 bench='(GemmBench|MemoryBench|RoutingBench)' run_torch=1 run_jmh=1
+mode=quick threads="1 2" shapes=d256,d512 bench='(GemmBench|MemoryBench|RoutingBench)' run_torch=1 run_jmh=1 run_train=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) mode=quick ;;
@@ -26,12 +29,14 @@ while [[ $# -gt 0 ]]; do
     --shapes) shapes="$2"; shift ;;
     --no-torch) run_torch=0 ;;
     --no-jmh) run_jmh=0 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --no-train) run_train=0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
 mkdir -p "$results"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 say() { echo "[compare] $*" >&2; }
 
 # ---------------------------------------------------------------- JDK 25
@@ -103,8 +108,16 @@ if [[ $run_jmh -eq 1 ]]; then
   shape_opt=()
   [[ $shapes != d256,d512 ]] && shape_opt=(-p shape="$shapes")
   "$jdk/bin/java" -Djdna.bench.backend="${JDNA_BENCH_BACKEND:-simd}" -jar "$jar" "$bench" \
-    -p threads="$jmh_threads" "${shape_opt[@]}" "${jmh_opts[@]}" \
+    -e TrainStepBench -p threads="$jmh_threads" "${shape_opt[@]}" "${jmh_opts[@]}" \
     -rf json -rff "$jmh_json" >&2
+  if [[ $run_train -eq 1 ]]; then
+    train_opts=()
+    # one step is 0.3 to 3 s, so its iterations are longer than the kernels'
+    [[ $mode == quick ]] && train_opts=(-f 1 -wi 2 -i 3 -w 3s -r 3s)
+    say "JMH ($mode, threads $jmh_threads): TrainStepBench"
+    "$jdk/bin/java" -Djdna.bench.backend="${JDNA_BENCH_BACKEND:-simd}" -jar "$jar" TrainStepBench \
+      -p threads="$jmh_threads" "${train_opts[@]}" -rf json -rff "$results/jmh-train-$mode.json" >&2
+  fi
 fi
 
 # ---------------------------------------------------------------- PyTorch peer
@@ -119,10 +132,20 @@ if [[ $run_torch -eq 1 && -z "$torch_missing" ]]; then
       "$py" "$here/peers/pytorch_routing.py" --threads "$t" --seconds "$seconds" \
       --shapes "$shapes" > "$out"
     torch_jsons+=("$out")
+    if [[ $run_train -eq 1 ]]; then
+      step_opts=()
+      [[ $mode == quick ]] && step_opts=(--warmup 1 --steps 2)  # a 2-thread PyTorch DNA step can take 30 s on a loaded machine
+      say "PyTorch training step (DNA and dense), $t thread(s)"
+      OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t MKL_NUM_THREADS=$t \
+        "$py" "$here/peers/pytorch_dna_step.py" --threads "$t" "${step_opts[@]}" > "$results/pytorch-train-$mode-t$t.json"
+      torch_jsons+=("$results/pytorch-train-$mode-t$t.json")
+    fi
   done
 fi
 
 # ---------------------------------------------------------------- one table
 table_py="$py"; [[ -x "$table_py" ]] || table_py=python3
-"$table_py" "$here/compare_table.py" --jmh "$jmh_json" --mode "$mode" \
+train_json=()
+[[ $run_train -eq 1 ]] && train_json=(--jmh-train "$results/jmh-train-$mode.json")
+"$table_py" "$here/compare_table.py" --jmh "$jmh_json" "${train_json[@]}" --mode "$mode" --load "$load_before -> $(cut -d' ' -f1-3 /proc/loadavg)" \
   --torch-missing "$torch_missing" --out "$results/latest.md" "${torch_jsons[@]}"

@@ -66,14 +66,78 @@ def load_jmh(path):
 
 
 def load_torch(paths):
-    rows, meta = {}, {}
+    """Kernel rows of peers/pytorch_routing.py, and training-step rows of peers/pytorch_dna_step.py."""
+    rows, meta, steps = {}, {}, {}
     for path in paths:
         with open(path) as f:
             data = json.load(f)
-        meta = data.get("meta", meta)
         for r in data["results"]:
-            rows[(r["kernel"], r["shape"], int(r["threads"]))] = {"ms": r["ms"], "rate": r.get("gbps", r.get("gflops"))}
-    return rows, meta
+            if "tokens_per_s" in r:
+                steps[(r["model"], int(r["threads"]))] = {"tokens": r["tokens_per_s"], "ms": r["step_ms"],
+                                                          "gflops": r["model_gflops"]}
+            else:
+                meta = data.get("meta", meta)
+                rows[(r["kernel"], r["shape"], int(r["threads"]))] = {"ms": r["ms"], "rate": r.get("gbps", r.get("gflops"))}
+    return rows, meta, steps
+
+
+def load_jmh_train(path):
+    """TrainStepBench rows: (model, threads) -> tokens/s, ms per step, model GFLOP/s."""
+    rows = {}
+    if not path or not os.path.exists(path):
+        return rows
+    with open(path) as f:
+        runs = json.load(f)
+    for run in runs:
+        if not run["benchmark"].endswith("TrainStepBench.trainStep"):
+            continue
+        p = run.get("params", {})
+        sec = run.get("secondaryMetrics", {})
+        rows[(p["model"], int(p["threads"]))] = {
+            "ms": to_ms(run["primaryMetric"]["score"], run["primaryMetric"]["scoreUnit"]),
+            "tokens": sec.get("tokens", {}).get("score"), "gflops": sec.get("gflop", {}).get("score")}
+    return rows
+
+
+# issue 4, acceptance 4: training tokens/s on 2 threads vs the PyTorch CPU step
+TRAIN_TARGETS = {"dna": 5.0, "dense": 1.5}
+
+
+def train_table(jdna_steps, torch_steps, jdna, torch):
+    """The training-step table: tokens/s side by side, speedup, model GFLOP/s and FLOP utilisation."""
+    head = ["model", "threads", "jdna tokens/s", "PyTorch tokens/s", "speedup", "jdna model GFLOP/s",
+            "PyTorch model GFLOP/s", "SGEMM GFLOP/s (OpenBLAS / jdna)", "MFU jdna", "MFU PyTorch",
+            "target (issue 4, 2 threads)"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for key in sorted(set(jdna_steps) | set(torch_steps), key=lambda k: (k[0] != "dna", k[1])):
+        model, threads = key
+        j, t = jdna_steps.get(key), torch_steps.get(key)
+        speedup = j["tokens"] / t["tokens"] if j and t and j.get("tokens") and t.get("tokens") else None
+        blas = [v["rate"] for (k, _, th), v in torch.items() if k == "sgemm" and th == threads and v.get("rate")]
+        own = [v["rate"] for (k, _, th), v in jdna.items() if k == "sgemm" and th == threads and v.get("rate")]
+        blas_rate, own_rate = (max(blas) if blas else None), (max(own) if own else None)
+        machine = blas_rate or own_rate  # the machine's SGEMM rate: OpenBLAS, else jdna's own
+        mfu_j = j["gflops"] / machine if j and j.get("gflops") and machine else None
+        mfu_t = t["gflops"] / machine if t and t.get("gflops") and machine else None
+        target = TRAIN_TARGETS.get(model)
+        verdict = ""
+        if threads == 2 and target:
+            verdict = (f">= {target:g}x PyTorch: {'met' if speedup >= target else 'missed'} ({speedup:.2f}x)"
+                       if speedup else f">= {target:g}x PyTorch: n/a")
+        lines.append("| " + " | ".join([
+            model, str(threads), fmt(j and j.get("tokens")), fmt(t and t.get("tokens")),
+            f"{speedup:.2f}x" if speedup else "-", fmt(j and j.get("gflops")), fmt(t and t.get("gflops")),
+            f"{fmt(blas_rate)} / {fmt(own_rate)}", f"{mfu_j:.2f}" if mfu_j else "-",
+            f"{mfu_t:.2f}" if mfu_t else "-", verdict]) + " |")
+    notes = [
+        "One step = forward, cross-entropy, backward, clip, AdamW (and the identity-bias controller for DNA) at "
+        "D=128, 4 heads, N_b=1, S=6, E=8 transformer + 2 identity, K=2, T=128, B=16 (dense: 7 blocks); "
+        "jdna: TrainStepBench (presets dna-top2, dense), PyTorch: peers/pytorch_dna_step.py.",
+        "speedup = jdna tokens/s / PyTorch tokens/s. Model GFLOP/s = 3 x forward FLOPs counted from what ran "
+        "(matmuls and attention) / step time. MFU = model GFLOP/s / the best SGEMM GFLOP/s measured in this "
+        "run at the same thread count (OpenBLAS when PyTorch ran, else jdna's GemmBench).",
+    ]
+    return "\n".join("- " + n for n in notes) + "\n\n" + "\n".join(lines) + "\n"
 
 
 def ceiling(kernel, shape, threads, jdna, torch):
@@ -127,13 +191,16 @@ def machine():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jmh")
+    ap.add_argument("--jmh-train")
+    ap.add_argument("--load", default="")
     ap.add_argument("--mode", default="quick")
     ap.add_argument("--torch-missing", default="")
     ap.add_argument("--out")
     ap.add_argument("torch", nargs="*")
     a = ap.parse_args()
     jdna, jvm = load_jmh(a.jmh)
-    torch, meta = load_torch(a.torch)
+    torch, meta, torch_steps = load_torch(a.torch)
+    jdna_steps = load_jmh_train(a.jmh_train)
 
     keys = sorted(set(jdna) | set(torch), key=lambda k: (ORDER.index(k[0]) if k[0] in ORDER else 99, k[1], k[2]))
     head = ["kernel", "shape", "threads", "jdna ms", "PyTorch ms", "speedup", "jdna rate", "PyTorch rate",
@@ -154,7 +221,8 @@ def main():
             verdict(kernel, j, speedup, ceil)]) + " |")
 
     notes = [
-        f"Mode: {a.mode}. Machine: {machine()}. Date: {datetime.date.today()}.",
+        f"Mode: {a.mode}. Machine: {machine()}. Date: {datetime.date.today()}."
+        + (f" Load average (1, 5, 15 min) before -> after: {a.load}." if a.load else ""),
         f"jdna: JMH ({jvm})."
         if jdna else "jdna column missing: no JMH results (run without --no-jmh).",
         (f"PyTorch {meta.get('torch')} (Debian python3-torch), BLAS: "
@@ -165,6 +233,8 @@ def main():
         "per multiply-add; the same formulas on both sides. Ceilings are measured at the same thread count.",
     ]
     text = "# jdna vs PyTorch CPU: routing kernels\n\n" + "\n".join("- " + n for n in notes) + "\n\n" + "\n".join(lines) + "\n"
+    if jdna_steps or torch_steps:
+        text += "\n## Training step (issue 4, acceptance 4)\n\n" + train_table(jdna_steps, torch_steps, jdna, torch)
     print(text)
     if a.out:
         with open(a.out, "w") as f:

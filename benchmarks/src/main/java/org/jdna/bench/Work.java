@@ -39,4 +39,18 @@ public final class Work {
             gbyte = 0;
         }
     }
+
+    /** A training step's tokens and model FLOPs (units of 1e9): prints tokens/s and GFLOP/s. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Training {
+        public double tokens;
+        public double gflop;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            tokens = 0;
+            gflop = 0;
+        }
+    }
 }

@@ -28,7 +28,15 @@ final class GemmPacking {
             int i0 = ic + ip * mr;
             int rows = Math.min(mr, ic + mc - i0);
             int base = ip * kc * mr;
-            if (transA) {
+            if (transA && rows == 4 && mr == 4) {
+                // element (i, p) at a[aOff + p*lda + i]: four contiguous values per p
+                for (int p = 0, src = aOff + pc * lda + i0, d = base; p < kc; p++, src += lda, d += 4) {
+                    dst[d] = a[src];
+                    dst[d + 1] = a[src + 1];
+                    dst[d + 2] = a[src + 2];
+                    dst[d + 3] = a[src + 3];
+                }
+            } else if (transA) {
                 // element (i, p) at a[aOff + p*lda + i]: MR contiguous values per p
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + i0;
@@ -70,15 +78,16 @@ final class GemmPacking {
     }
 
     /**
-     * Packs column panels [jpStart, jpEnd) of the block op(B)[pc .. pc+kc, jc .. jc+nc) into dst.
+     * Packs column panels [jpStart, jpEnd) of the block op(B)[pc .. pc+kc, jc .. jc+nc) into dst
+     * from dstOff on.
      * op(B) = B (k, n) with leading dimension ldb, or B^T when transB (B stored (n, k)).
      */
-    static void packB(float[] dst, float[] b, int bOff, int ldb, boolean transB,
+    static void packB(float[] dst, int dstOff, float[] b, int bOff, int ldb, boolean transB,
                       int jc, int nc, int pc, int kc, int nr, int jpStart, int jpEnd) {
         for (int jp = jpStart; jp < jpEnd; jp++) {
             int j0 = jc + jp * nr;
             int cols = Math.min(nr, jc + nc - j0);
-            int base = jp * kc * nr;
+            int base = dstOff + jp * kc * nr;
             if (transB) {
                 // element (p, j) at b[bOff + j*ldb + p]: one contiguous row of B per column j
                 for (int j = 0; j < cols; j++) {

@@ -36,11 +36,23 @@ final class SimdGemm {
         this.parallel = parallel;
     }
 
-    /** Per-thread packing buffers, sized once to the block sizes. */
+    /** Most floats of a whole packed op(B) for the parallel path (64 MiB); larger products use NC blocks. */
+    private static final long MAX_SHARED_B = 1L << 24;
+
+    /** Per-thread packing buffers, sized once to the block sizes (the shared B grows on demand). */
     private static final class Workspace {
         final float[] packA = new float[MC * KC];
         final float[] packB = new float[KC * NC];
         final float[] tile = new float[MR * NR];
+        private float[] wholeB = new float[0];
+
+        /** A buffer of at least {@code length} floats for all of op(B), kept for later calls. */
+        float[] wholeB(int length) {
+            if (wholeB.length < length) {
+                wholeB = new float[length];
+            }
+            return wholeB;
+        }
     }
 
     /** The Backend.gemm contract; splits the work over the pool when it is large enough. */
@@ -91,6 +103,11 @@ final class SimdGemm {
             scaleC(c, cOff, ldc, m, n, beta);
             return;
         }
+        int panelsAll = (n + nr - 1) / nr;
+        if (parallelTiles && (long) k * panelsAll * nr <= MAX_SHARED_B) {
+            oneParallel(ws, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         float[] packB = ws.packB;
         for (int jc = 0; jc < n; jc += nc) {
             int ncb = Math.min(nc, n - jc);
@@ -103,36 +120,81 @@ final class SimdGemm {
                 if (parallelTiles) {
                     int grain = Math.max(1, (1 << 14) / (kc * nr));
                     parallel.forRange(nPanels, grain, (s, e) ->
-                            GemmPacking.packB(packB, b, bOff, ldb, transB, jcf, ncb, pcf, kc, nr, s, e));
-                    int mBlocks = (m + MC - 1) / MC;
-                    int nSplit = Math.max(1, Math.min(nPanels, (2 * parallel.threads() + mBlocks - 1) / mBlocks));
-                    int items = mBlocks * nSplit;
+                            GemmPacking.packB(packB, 0, b, bOff, ldb, transB, jcf, ncb, pcf, kc, nr, s, e));
+                    // Row blocks of at most MC rows, at least two per thread: each thread packs only its
+                    // own rows of A (packed once per KC block) against the shared packed B. (Splitting
+                    // the columns instead would pack the same A block once per column split.)
+                    int mc = rowBlock(m, parallel.threads());
+                    int items = (m + mc - 1) / mc;
                     AtomicInteger next = new AtomicInteger();
                     parallel.forRange(Math.min(items, parallel.threads()), 1, (s, e) -> {
                         Workspace own = workspaces.get();
                         for (int it; (it = next.getAndIncrement()) < items; ) {
-                            int mb = it / nSplit;
-                            int ns = it % nSplit;
-                            int jpStart = (int) ((long) nPanels * ns / nSplit);
-                            int jpEnd = (int) ((long) nPanels * (ns + 1) / nSplit);
-                            block(own, transA, a, aOff, lda, mb * MC, Math.min(MC, m - mb * MC), pcf, kc,
-                                    packB, jcf, ncb, jpStart, jpEnd, alpha, betaBlock, c, cOff, ldc);
+                            block(own, transA, a, aOff, lda, it * mc, Math.min(mc, m - it * mc), pcf, kc,
+                                    packB, 0, jcf, ncb, 0, nPanels, alpha, betaBlock, c, cOff, ldc);
                         }
                     });
                 } else {
-                    GemmPacking.packB(packB, b, bOff, ldb, transB, jc, ncb, pc, kc, nr, 0, nPanels);
+                    GemmPacking.packB(packB, 0, b, bOff, ldb, transB, jc, ncb, pc, kc, nr, 0, nPanels);
                     for (int ic = 0; ic < m; ic += MC) {
                         block(ws, transA, a, aOff, lda, ic, Math.min(MC, m - ic), pc, kc,
-                                packB, jc, ncb, 0, nPanels, alpha, betaBlock, c, cOff, ldc);
+                                packB, 0, jc, ncb, 0, nPanels, alpha, betaBlock, c, cOff, ldc);
                     }
                 }
             }
         }
     }
 
+    /**
+     * One product on the pool in two parallel loops, whatever k: first all of op(B) (k, n) is packed
+     * into the caller's shared buffer (KC block pb at pb * KC * nPanels * NR, its panels of kc * NR
+     * after each other), then row blocks of C are shared out; each thread packs its own rows of A
+     * per KC block and runs them against every B panel. Every C tile sees the KC blocks in order,
+     * as in the serial loop, so the result does not depend on the thread count.
+     */
+    private void oneParallel(Workspace ws, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        int nPanels = (n + nr - 1) / nr;
+        int kBlocks = (k + KC - 1) / KC;
+        int blockStride = KC * nPanels * nr;
+        float[] packB = ws.wholeB(k * nPanels * nr);
+        int packItems = kBlocks * nPanels;
+        parallel.forRange(packItems, Math.max(1, (1 << 14) / (KC * nr)), (s, e) -> {
+            for (int it = s; it < e; it++) {
+                int pb = it / nPanels;
+                int jp = it % nPanels;
+                int kc = Math.min(KC, k - pb * KC);
+                GemmPacking.packB(packB, pb * blockStride, b, bOff, ldb, transB, 0, n, pb * KC, kc, nr, jp, jp + 1);
+            }
+        });
+        int mc = rowBlock(m, parallel.threads());
+        int items = (m + mc - 1) / mc;
+        AtomicInteger next = new AtomicInteger();
+        parallel.forRange(Math.min(items, parallel.threads()), 1, (s, e) -> {
+            Workspace own = workspaces.get();
+            for (int it; (it = next.getAndIncrement()) < items; ) {
+                for (int pb = 0; pb < kBlocks; pb++) {
+                    int pc = pb * KC;
+                    block(own, transA, a, aOff, lda, it * mc, Math.min(mc, m - it * mc), pc, Math.min(KC, k - pc),
+                            packB, pb * blockStride, 0, n, 0, nPanels, alpha, pb == 0 ? beta : 1f, c, cOff, ldc);
+                }
+            }
+        });
+    }
+
+    /**
+     * Rows per parallel row block: m split into about two blocks per thread (for balance), a
+     * multiple of MR (so the micro-tiles, and the sums, are those of the serial loop), at most MC.
+     */
+    static int rowBlock(int m, int threads) {
+        int perItem = (m + 2 * threads - 1) / (2 * threads);
+        return Math.min(MC, Math.max(MR, (perItem + MR - 1) / MR * MR));
+    }
+
     /** Packs A block (mc, kc) at row ic, then runs the micro-kernel over B panels [jpStart, jpEnd). */
     private void block(Workspace ws, boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
-                       float[] packB, int jc, int ncb, int jpStart, int jpEnd,
+                       float[] packB, int packBOff, int jc, int ncb, int jpStart, int jpEnd,
                        float alpha, float beta, float[] c, int cOff, int ldc) {
         int mr = MR;
         int mPanels = (mc + mr - 1) / mr;
@@ -141,7 +203,7 @@ final class SimdGemm {
         for (int jp = jpStart; jp < jpEnd; jp++) {
             int j0 = jc + jp * nr;
             int cols = Math.min(nr, jc + ncb - j0);
-            int bBase = jp * kc * nr;
+            int bBase = packBOff + jp * kc * nr;
             for (int ip = 0; ip < mPanels; ip++) {
                 int i0 = ic + ip * mr;
                 int rows = Math.min(mr, ic + mc - i0);

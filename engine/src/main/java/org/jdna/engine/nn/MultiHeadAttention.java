@@ -39,11 +39,8 @@ public final class MultiHeadAttention extends Module {
             throw new IllegalArgumentException("MultiHeadAttention(D=" + dim + "): expected x (rows, " + dim
                     + "), got " + x.shapeString());
         }
-        Tensor qkvOut = qkv.forward(x); // (rows, 3D)
-        Tensor q = qkvOut.slice(1, 0, dim);
-        Tensor k = qkvOut.slice(1, dim, 2 * dim);
-        Tensor v = qkvOut.slice(1, 2 * dim, 3 * dim);
-        Tensor y = Attention.attention(q, k, v, segments, heads, causal, mask); // (rows, D)
+        Tensor qkvOut = qkv.forward(x); // (rows, 3D): q | k | v
+        Tensor y = Attention.attentionPacked(qkvOut, segments, heads, causal, mask); // (rows, D)
         return proj.forward(y);
     }
 

@@ -162,8 +162,37 @@ public final class ShapeOps {
         }
         Backend be = x.backend();
         Tensor out = Tensor.zeros(be, shape);
-        be.copyStrided(out.storage(), x.storage(), 0, shape, strides);
+        int[][] compact = compact(shape, strides);
+        be.copyStrided(out.storage(), x.storage(), 0, compact[0], compact[1]);
         return out;
+    }
+
+    /**
+     * The same strided walk over fewer axes: axes of size 1 dropped, and an axis merged into the one
+     * before it when the two walk memory as one (stride[i] == stride[i+1] * shape[i+1]). A backend's
+     * copy then runs over long rows instead of, say, rows of one element.
+     */
+    static int[][] compact(int[] shape, int[] strides) {
+        int[] s = new int[shape.length];
+        int[] st = new int[shape.length];
+        int r = 0;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == 1) {
+                continue;
+            }
+            if (r > 0 && st[r - 1] == strides[i] * shape[i]) {
+                s[r - 1] *= shape[i];
+                st[r - 1] = strides[i];
+            } else {
+                s[r] = shape[i];
+                st[r] = strides[i];
+                r++;
+            }
+        }
+        if (r == 0) { // a single element
+            return new int[][]{{1}, {0}};
+        }
+        return new int[][]{java.util.Arrays.copyOf(s, r), java.util.Arrays.copyOf(st, r)};
     }
 
     /**

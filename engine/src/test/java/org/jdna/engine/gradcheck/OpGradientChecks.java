@@ -268,6 +268,17 @@ public abstract class OpGradientChecks {
     }
 
     @Test
+    void attentionPacked() {
+        check("attentionPacked varlen causal", Tolerance.LOOSE,
+                in -> Attention.attentionPacked(in[0], new int[]{0, 2, 2, 6, 7}, 2, true, null),
+                randn(291, 7, 12));
+        Tensor shared = Tensor.of(backend(), new float[]{1, 1, 0, 0, 1, 1, 1, 0, 1}, 3, 3);
+        check("attentionPacked shared mask", Tolerance.LOOSE,
+                in -> Attention.attentionPacked(in[0], new int[]{0, 3, 6}, 1, false, shared),
+                randn(292, 6, 9));
+    }
+
+    @Test
     void selfAttention() {
         check("selfAttention causal", Tolerance.LOOSE,
                 in -> Attention.selfAttention(in[0], in[1], in[2], 2, true, null),

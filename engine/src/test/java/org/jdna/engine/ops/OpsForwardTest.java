@@ -267,6 +267,16 @@ class OpsForwardTest {
     }
 
     @Test
+    void attentionPackedEqualsAttentionOnTheColumnBlocks() {
+        Tensor qkv = Tensor.randn(new Rng(5), 1f, 7, 12); // q | k | v, width 4, 2 heads
+        int[] segments = {0, 2, 2, 6, 7};
+        Tensor packed = Attention.attentionPacked(qkv, segments, 2, true, null);
+        Tensor split = Attention.attention(qkv.slice(1, 0, 4), qkv.slice(1, 4, 8), qkv.slice(1, 8, 12), segments, 2,
+                true, null);
+        assertArrayEquals(split.toArray(), packed.toArray(), 0f, "attentionPacked vs attention on the slices");
+    }
+
+    @Test
     void forwardOpsDoNotShareOutputStorageWithInputs() {
         Tensor x = t(new float[]{1, 2}, 2);
         Tensor y = ShapeOps.expand(x, 2);
