@@ -1,5 +1,6 @@
 package org.jdna.simd;
 
+import org.jdna.engine.backend.reference.ReferenceElementwise;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -62,7 +63,7 @@ final class SimdElementwise {
     void binary(BinaryOp op, float[] out, int[] shape, float[] a, int[] aStrides, float[] b, int[] bStrides) {
         int rank = shape.length;
         if (rank == 0) {
-            out[0] = (float) ScalarMath.apply(op, a[0], b[0]);
+            out[0] = (float) ReferenceElementwise.apply(op, a[0], b[0]);
             return;
         }
         int last = shape[rank - 1];
@@ -105,7 +106,7 @@ final class SimdElementwise {
             }
         }
         for (; i < n; i++) {
-            out[outOff + i] = (float) ScalarMath.apply(op, a[aOff + i * aStep], b[bOff + i * bStep]);
+            out[outOff + i] = (float) ReferenceElementwise.apply(op, a[aOff + i * aStep], b[bOff + i * bStep]);
         }
     }
 

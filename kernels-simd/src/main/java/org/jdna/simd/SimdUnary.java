@@ -1,5 +1,6 @@
 package org.jdna.simd;
 
+import org.jdna.engine.backend.reference.ReferenceElementwise;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -11,7 +12,7 @@ import org.jdna.engine.backend.UnaryOp;
  * transformer (GELU, ReLU, SiLU, tanh, sigmoid, exp) and the cheap arithmetic ops have vector
  * loops, one explicit loop per op (a shared loop calling a per-op function would box the vectors
  * if that call were not inlined). The rest (log, sqrt, pow, ...) and every scalar tail use the
- * double-precision definitions of {@link ScalarMath}.
+ * double-precision definitions of {@link ReferenceElementwise}.
  *
  * <p>Legend: x the input, g the upstream gradient dout, alpha the scalar operand.
  */
@@ -92,7 +93,7 @@ final class SimdUnary {
             }
         }
         for (; i < to; i++) {
-            out[i] = (float) ScalarMath.apply(op, x[i], alpha);
+            out[i] = (float) ReferenceElementwise.apply(op, x[i], alpha);
         }
     }
 
@@ -173,7 +174,7 @@ final class SimdUnary {
             }
         }
         for (; i < to; i++) {
-            dx[i] = (float) (g[i] * ScalarMath.derivative(op, x[i], alpha));
+            dx[i] = (float) (g[i] * ReferenceElementwise.derivative(op, x[i], alpha));
         }
     }
 

@@ -5,19 +5,20 @@ import org.jdna.engine.backend.UnaryOp;
 
 /**
  * Scalar definitions of the elementwise functions and their local derivatives, in double.
- * These few lines are the specification of every {@link UnaryOp} and {@link BinaryOp}.
+ * These few lines are the specification of every {@link UnaryOp} and {@link BinaryOp}; fast backends
+ * call them for scalar tails and the ops they have no vector loop for, so the formulas live once.
  *
  * <p>Legend: x the input, alpha the scalar operand of the *_SCALAR ops.
  */
-final class ReferenceElementwise {
+public final class ReferenceElementwise {
     /** sqrt(2 / pi), the constant of GPT-2's tanh approximation of GELU. */
-    static final double GELU_C = Math.sqrt(2.0 / Math.PI);
-    static final double GELU_A = 0.044715;
+    public static final double GELU_C = Math.sqrt(2.0 / Math.PI);
+    public static final double GELU_A = 0.044715;
 
     private ReferenceElementwise() {
     }
 
-    static double apply(UnaryOp op, double x, double alpha) {
+    public static double apply(UnaryOp op, double x, double alpha) {
         return switch (op) {
             case NEG -> -x;
             case EXP -> Math.exp(x);
@@ -38,7 +39,7 @@ final class ReferenceElementwise {
     }
 
     /** op'(x; alpha), the local derivative (GELU: of the tanh approximation; RELU and ABS: 0 at 0). */
-    static double derivative(UnaryOp op, double x, double alpha) {
+    public static double derivative(UnaryOp op, double x, double alpha) {
         return switch (op) {
             case NEG -> -1.0;
             case EXP -> Math.exp(x);
@@ -73,7 +74,7 @@ final class ReferenceElementwise {
         };
     }
 
-    static double apply(BinaryOp op, double a, double b) {
+    public static double apply(BinaryOp op, double a, double b) {
         return switch (op) {
             case ADD -> a + b;
             case SUB -> a - b;
@@ -88,7 +89,7 @@ final class ReferenceElementwise {
     }
 
     /** The logistic function, written so that neither branch overflows. */
-    static double sigmoid(double x) {
+    public static double sigmoid(double x) {
         if (x >= 0) {
             return 1.0 / (1.0 + Math.exp(-x));
         }
