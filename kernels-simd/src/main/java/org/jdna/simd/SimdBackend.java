@@ -2,6 +2,7 @@ package org.jdna.simd;
 
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.backend.BinaryOp;
+import org.jdna.engine.backend.HeapBackend;
 import org.jdna.engine.backend.HeapStorage;
 import org.jdna.engine.backend.ReduceOp;
 import org.jdna.engine.backend.Storage;
@@ -21,7 +22,7 @@ import org.jdna.engine.backend.reference.ReferenceBackend;
  * <p>Every split is over independent outputs and every sum has a fixed order, so results do not
  * depend on the thread count.
  */
-public final class SimdBackend implements Backend, AutoCloseable {
+public final class SimdBackend implements HeapBackend, AutoCloseable {
     private static final Backend SCALAR = ReferenceBackend.INSTANCE;
 
     private final Parallel parallel;
@@ -85,33 +86,7 @@ public final class SimdBackend implements Backend, AutoCloseable {
 
     // ---------------------------------------------------------------- memory
 
-    @Override
-    public Storage allocate(int length) {
-        if (length < 0) {
-            throw new IllegalArgumentException("allocate: negative length " + length);
-        }
-        return new HeapStorage(this, length);
-    }
-
-    @Override
-    public void copyIn(Storage dst, int dstOff, float[] src, int srcOff, int len) {
-        System.arraycopy(src, srcOff, data(dst), dstOff, len);
-    }
-
-    @Override
-    public void copyOut(Storage src, int srcOff, float[] dst, int dstOff, int len) {
-        System.arraycopy(data(src), srcOff, dst, dstOff, len);
-    }
-
-    @Override
-    public void copy(Storage dst, int dstOff, Storage src, int srcOff, int len) {
-        System.arraycopy(data(src), srcOff, data(dst), dstOff, len);
-    }
-
-    @Override
-    public void fill(Storage dst, int off, int len, float value) {
-        java.util.Arrays.fill(data(dst), off, off + len, value);
-    }
+    // allocate, copyIn, copyOut, copy, fill: HeapBackend's defaults
 
     // ---------------------------------------------------------------- layout
 

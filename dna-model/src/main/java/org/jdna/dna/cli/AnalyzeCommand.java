@@ -18,6 +18,7 @@ import org.jdna.dna.train.TrainedModel;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -54,11 +55,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "seed of the random-init control (default: the run's seed + 1)")
     Long controlSeed;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "auto, reference, simd or cuda (default: auto)")
-    String backend = "auto";
-
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads, 0 = all cores")
-    int threads;
+    @Mixin
+    LoadOptions run;
 
     @Spec
     CommandSpec spec;
@@ -71,7 +69,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             throw new ConfigException("analyze: --tokens (" + tokens + "), --images (" + images + "), --permutations ("
                     + permutations + ") and --batch (" + batch + ") must be >= 1");
         }
-        TrainedModel m = TrainedModel.load(checkpoint, backend, threads);
+        TrainedModel m = run.load(checkpoint);
         RunConfig config = m.config();
         long seed = controlSeed != null ? controlSeed : config.train().seed() + 1;
         if (seed == config.train().seed()) {

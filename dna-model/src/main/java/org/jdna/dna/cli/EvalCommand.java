@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.config.Task;
 import org.jdna.dna.model.ComputeAccount;
-import org.jdna.dna.train.Datasets;
 import org.jdna.dna.train.EvalResult;
 import org.jdna.dna.train.Evaluator;
 import org.jdna.dna.train.Format;
@@ -18,6 +17,7 @@ import org.jdna.dna.train.TrainedModel;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -29,11 +29,8 @@ final class EvalCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CHECKPOINT", description = "checkpoint folder, or run folder (its newest checkpoint)")
     Path checkpoint;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "auto, reference, simd or cuda (default: auto)")
-    String backend = "auto";
-
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads, 0 = all cores")
-    int threads;
+    @Mixin
+    LoadOptions run;
 
     @Spec
     CommandSpec spec;
@@ -42,12 +39,9 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrainedModel m = TrainedModel.load(checkpoint, backend, threads);
+        TrainedModel m = run.load(checkpoint);
         RunConfig config = m.config();
-        TaskData data = TaskData.open(config, new Datasets(line -> {
-            err.println("note: " + line);
-            err.flush();
-        }));
+        TaskData data = TaskData.open(config, LoadOptions.datasetsNotingTo(err));
         EvalResult e = Evaluator.evaluate(m.model(), data.evalBatches());
         ComputeAccount a = ModelProbe.account(m.model(), data);
         out.printf("checkpoint %s (step %d)%n", m.checkpoint(), m.state().step());

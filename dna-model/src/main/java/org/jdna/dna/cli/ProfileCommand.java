@@ -11,13 +11,13 @@ import java.util.concurrent.Callable;
 import org.jdna.dna.radial.ResidualProfile;
 import org.jdna.dna.radial.ResidualProfileWriter;
 import org.jdna.dna.radial.ResidualProfiler;
-import org.jdna.dna.train.Datasets;
 import org.jdna.dna.train.TaskData;
 import org.jdna.dna.train.TrainBatch;
 import org.jdna.dna.train.TrainedModel;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -36,11 +36,8 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--batches", paramLabel = "N", description = "evaluation batches to profile (default: all of them)")
     int batches;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "auto, reference, simd or cuda (default: auto)")
-    String backend = "auto";
-
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads, 0 = all cores")
-    int threads;
+    @Mixin
+    LoadOptions run;
 
     @Spec
     CommandSpec spec;
@@ -49,11 +46,8 @@ final class ProfileCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrainedModel m = TrainedModel.load(checkpoint, backend, threads);
-        TaskData data = TaskData.open(m.config(), new Datasets(line -> {
-            err.println("note: " + line);
-            err.flush();
-        }));
+        TrainedModel m = run.load(checkpoint);
+        TaskData data = TaskData.open(m.config(), LoadOptions.datasetsNotingTo(err));
         List<TrainBatch> eval = data.evalBatches();
         if (batches > 0 && batches < eval.size()) {
             eval = eval.subList(0, batches);

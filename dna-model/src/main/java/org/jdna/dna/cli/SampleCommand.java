@@ -10,6 +10,7 @@ import org.jdna.dna.train.TrainedModel;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -36,11 +37,8 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "seed of the draws (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "auto, reference, simd or cuda (default: auto)")
-    String backend = "auto";
-
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads, 0 = all cores")
-    int threads;
+    @Mixin
+    LoadOptions run;
 
     @Spec
     CommandSpec spec;
@@ -53,7 +51,7 @@ final class SampleCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        TrainedModel m = TrainedModel.load(checkpoint, backend, threads);
+        TrainedModel m = run.load(checkpoint);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         err.printf("sampling %d bytes from %s (step %d), temperature %s, top-k %d, seed %d%n", tokens, m.checkpoint(),

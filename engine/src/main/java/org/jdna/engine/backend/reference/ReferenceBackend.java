@@ -1,8 +1,8 @@
 package org.jdna.engine.backend.reference;
 
-import java.util.Arrays;
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.backend.BinaryOp;
+import org.jdna.engine.backend.HeapBackend;
 import org.jdna.engine.backend.HeapStorage;
 import org.jdna.engine.backend.ReduceOp;
 import org.jdna.engine.backend.Storage;
@@ -19,7 +19,7 @@ import org.jdna.engine.backend.UnaryOp;
  * <p>Legend: n element count, (outer, len, inner) a reduction view, (m, k) x (k, n) GEMM sizes,
  * ld* leading dimensions (stored row length), stride* batch strides, t the AdamW step (from 1).
  */
-public final class ReferenceBackend implements Backend {
+public final class ReferenceBackend implements HeapBackend {
     public static final ReferenceBackend INSTANCE = new ReferenceBackend();
 
     private ReferenceBackend() {
@@ -37,33 +37,7 @@ public final class ReferenceBackend implements Backend {
 
     // ---------------------------------------------------------------- memory
 
-    @Override
-    public Storage allocate(int length) {
-        if (length < 0) {
-            throw new IllegalArgumentException("allocate: negative length " + length);
-        }
-        return new HeapStorage(this, length);
-    }
-
-    @Override
-    public void copyIn(Storage dst, int dstOff, float[] src, int srcOff, int len) {
-        System.arraycopy(src, srcOff, data(dst), dstOff, len);
-    }
-
-    @Override
-    public void copyOut(Storage src, int srcOff, float[] dst, int dstOff, int len) {
-        System.arraycopy(data(src), srcOff, dst, dstOff, len);
-    }
-
-    @Override
-    public void copy(Storage dst, int dstOff, Storage src, int srcOff, int len) {
-        System.arraycopy(data(src), srcOff, data(dst), dstOff, len);
-    }
-
-    @Override
-    public void fill(Storage dst, int off, int len, float value) {
-        Arrays.fill(data(dst), off, off + len, value);
-    }
+    // allocate, copyIn, copyOut, copy, fill: HeapBackend's defaults
 
     // ---------------------------------------------------------------- layout
 
