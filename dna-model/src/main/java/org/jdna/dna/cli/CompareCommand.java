@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         description = "Train dense, MoE (top-2), MoD (r = 0.3), DNA top-1, DNA top-2 (r = 0.3), Radial (scratch) and"
                 + " Radial (distilled) on the Brown corpus, 2 seeds each, and write the comparison table.")
 final class CompareCommand implements Callable<Integer> {
-    @Option(names = "--quick", description = "small models and 60 steps (D = 64, T = 64, B = 8): about 15 minutes on 2 cores")
+    @Option(names = "--quick", description = "small models, 300 steps (D = 64, T = 64, B = 16, controller speed 0.01): about 15 minutes on 2 cores")
     boolean quick;
 
     @Option(names = "--seeds", split = ",", paramLabel = "S1,S2", description = "seeds (default 1,2)")

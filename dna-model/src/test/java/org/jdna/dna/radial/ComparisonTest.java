@@ -16,7 +16,7 @@ class ComparisonTest {
         assertTrue(moe.contains("model.poolMlpHidden=128"), moe.toString());
         List<String> distil = Comparison.overrides(plan, "radial-distil", 2);
         assertTrue(distil.contains("distil.teacher=" + Path.of("out").resolve("dense-seed2")), distil.toString());
-        assertTrue(distil.contains("train.steps=60"), distil.toString());
+        assertTrue(distil.contains("train.steps=300"), distil.toString());
         assertTrue(Comparison.overrides(plan, "dense", 1).contains("train.outDir=" + Path.of("out", "dense-seed1")));
     }
 }
