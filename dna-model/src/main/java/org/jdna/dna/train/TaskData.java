@@ -93,6 +93,28 @@ public final class TaskData {
         }, eval);
     }
 
+    /**
+     * The whole test set in batches of the run's batch size (vision: the 10,000 Fashion-MNIST test images,
+     * never seen in training or model selection). The language data has train and validation documents only.
+     *
+     * @throws IllegalArgumentException for a language run
+     */
+    public static List<TrainBatch> testBatches(RunConfig config, Datasets datasets) {
+        if (config.model().task() != Task.VISION) {
+            throw new IllegalArgumentException("the test split exists for vision runs only; the Brown corpus is split"
+                    + " into train and validation documents (use the validation split)");
+        }
+        ImageDataset data = datasets.images(config.data());
+        int b = config.train().batchSize();
+        int patches = config.model().vision().sequenceLength();
+        int count = data.test().count();
+        List<TrainBatch> test = new ArrayList<>();
+        for (int from = 0; from < count; from += b) {
+            test.add(new TrainBatch.Images(ImageBatcher.range(data.test(), from, Math.min(count, from + b)), patches));
+        }
+        return test;
+    }
+
     public TrainBatch nextTrain() { return train.next(); }
 
     /** The fixed held-out batches (the same list at every evaluation). */

@@ -128,6 +128,27 @@ class TrainCommandTest {
     }
 
     @Test
+    void evalOnTheTestSplitScoresEveryTestImageAndIsRefusedForLanguage() {
+        Path vision = tmp.resolve("vision");
+        MainTest.Result t = train(vision, 2, "--preset", "vision-dna-top2", "--set", "data.dataset=synthetic-images",
+                "--set", "data.syntheticSize=120", "--set", "model.vision.patchSize=7");
+        assertEquals(0, t.code(), t.err());
+        MainTest.Result r = MainTest.run("eval", vision.toString(), "--split", "test", "--backend", "reference");
+        assertEquals(0, r.code(), r.err());
+        // synthetic-images of 120 training images has max(10, 120 / 6) = 20 test images: one target each
+        assertTrue(r.out().matches("(?s).*test loss [0-9.]+ \\(accuracy [0-9.]+%\\) over 20 targets of \\d+ test batches.*"),
+                r.out());
+
+        Path language = tmp.resolve("language");
+        assertEquals(0, train(language, 1).code());
+        MainTest.Result refused = MainTest.run("eval", language.toString(), "--split", "test", "--backend", "reference");
+        assertEquals(2, refused.code(), refused.err());
+        assertTrue(refused.err().contains("--split test exists for vision runs only"), refused.err());
+        assertNoStackTrace(refused.err());
+        assertEquals(2, MainTest.run("eval", language.toString(), "--split", "train").code());
+    }
+
+    @Test
     void sampleGeneratesTheRequestedNumberOfBytesDeterministically() {
         Path run = tmp.resolve("run");
         assertEquals(0, train(run, 2).code());
