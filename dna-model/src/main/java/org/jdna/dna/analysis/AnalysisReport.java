@@ -18,7 +18,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param training          metrics.jsonl found beside the checkpoint
  * @param trained           the trained model
  * @param randomInit        the control
+ * @param residual          the trained model's residual-ratio profile, or null when not measured
  */
 public record AnalysisReport(String task, String checkpoint, long checkpointStep, String evaluation, String control,
                              AnalysisSettings settings, JsonNode config, Map<String, Double> checkpointMetrics,
-                             TrainingMetrics training, ModelAnalysis trained, ModelAnalysis randomInit) {}
+                             TrainingMetrics training, ModelAnalysis trained, ModelAnalysis randomInit,
+                             ResidualSummary residual) {}

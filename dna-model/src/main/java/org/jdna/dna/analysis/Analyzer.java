@@ -18,10 +18,12 @@ public final class Analyzer {
 
     /**
      * @param batch    sequences (or images) per forward pass
+     * @param residual the trained model's residual-ratio profile for its section, or null to leave it out
      * @param progress receives one line per stage
      */
     public static Result run(DnaModel trained, DnaModel control, EvaluationInputs inputs, AnalysisSettings settings,
-                             Provenance provenance, int batch, Path out, Consumer<String> progress) {
+                             Provenance provenance, int batch, ResidualSummary residual, Path out,
+                             Consumer<String> progress) {
         if (!trained.config().equals(control.config())) {
             throw new IllegalArgumentException("Analyzer: the control must have the trained model's configuration;"
                     + " got " + control.config() + " vs " + trained.config());
@@ -41,7 +43,7 @@ public final class Analyzer {
         ModelAnalysis c = ModelAnalysis.of("random init", controlRoutes, inputs, settings);
         AnalysisReport report = new AnalysisReport(trained.config().task().jsonName(), provenance.checkpoint(),
                 provenance.step(), inputs.description(), provenance.control(), settings, provenance.config(),
-                provenance.checkpointMetrics(), provenance.training(), t, c);
+                provenance.checkpointMetrics(), provenance.training(), t, c, residual);
         progress.accept("writing charts and the report into " + out);
         return new Result(report, ReportWriter.write(report, inputs, trainedRoutes, out));
     }

@@ -35,6 +35,7 @@ final class HtmlReport {
         specialization();
         compute();
         flow();
+        residual();
         training();
         method();
         out.append("</main></body></html>\n");
@@ -52,7 +53,8 @@ final class HtmlReport {
                 .append(" steps &middot; evaluation: ").append(Html.escape(r.evaluation())).append("<br>control: ")
                 .append(Html.escape(r.control())).append("</p>\n<nav>")
                 .append("<a href=\"#paths\">Paths</a><a href=\"#specialization\">Specialization</a>")
-                .append("<a href=\"#compute\">Compute</a><a href=\"#flow\">Flow</a><a href=\"#training\">Training</a>")
+                .append("<a href=\"#compute\">Compute</a><a href=\"#flow\">Flow</a><a href=\"#residual\">Residual ratio</a>")
+                .append("<a href=\"#training\">Training</a>")
                 .append("<a href=\"#method\">Method</a></nav>\n");
     }
 
@@ -334,6 +336,41 @@ final class HtmlReport {
         figure("flow-diagram-random-init");
         figure("flow-usage-random-init");
         out.append("</details>\n");
+    }
+
+    // ------------------------------------------------------------------ residual ratio
+
+    private void residual() {
+        out.append("<h2 id=\"residual\">Residual ratio</h2>\n");
+        ResidualSummary res = r.residual();
+        if (res == null) {
+            out.append("<p class=\"note\">Not measured for this report (<code>jdna profile CHECKPOINT</code> measures"
+                    + " it on its own).</p>\n");
+            return;
+        }
+        out.append("<p>For every block visit of every token: |f(x)| / |x + f(x)|, with x the block's input and x + f(x)"
+                + " its output (Radial Networks' measurement; a small ratio means the block barely changes the token,"
+                + " so it could be skipped). Over ").append(res.tokens()).append(" tokens of ")
+                .append(Html.escape(res.evaluation())).append(": overall median <b>")
+                .append(String.format(java.util.Locale.ROOT, "%.4f", res.overallMedian())).append("</b>.</p>\n");
+        figure("residual-ratio-median");
+        figure("residual-ratio-histogram");
+        residualTable("layer", res.layers());
+        if (!res.modules().isEmpty()) {
+            out.append("<details><summary>Per pool module</summary>\n");
+            residualTable("module", res.modules());
+            out.append("</details>\n");
+        }
+    }
+
+    private void residualTable(String what, Map<String, org.jdna.dna.radial.ResidualProfile.Summary> rows) {
+        out.append("<table class=\"num\"><tr><th>").append(what)
+                .append("</th><th>visits</th><th>median</th><th>mean</th><th>p10</th><th>p90</th></tr>\n");
+        rows.forEach((name, s) -> out.append("<tr><th>").append(Html.escape(name)).append("</th><td>").append(s.count())
+                .append("</td><td>").append(Html.num(s.median(), 4)).append("</td><td>").append(Html.num(s.mean(), 4))
+                .append("</td><td>").append(Html.num(s.p10(), 4)).append("</td><td>").append(Html.num(s.p90(), 4))
+                .append("</td></tr>\n"));
+        out.append("</table>\n");
     }
 
     // ------------------------------------------------------------------ training, config, method

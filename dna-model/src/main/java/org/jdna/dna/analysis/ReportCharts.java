@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.jdna.dna.radial.ResidualProfileWriter;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.HeatMapChart;
@@ -53,6 +54,13 @@ final class ReportCharts {
                 r.trained().kinds().size()));
         out.add(perStep("flow-identity-fraction", "Fraction of routes to identity modules per step", "identity fraction",
                 r.trained().flow().identityFraction(), r.randomInit().flow().identityFraction(), 1));
+        if (r.residual() != null) {
+            out.add(Figure.of("residual-ratio-median", "Residual ratio |f(x)| / |x + f(x)| of each layer of the trained"
+                    + " model: median and 10th / 90th percentile over " + r.residual().tokens() + " tokens.",
+                    ResidualProfileWriter.medians(r.residual().layers())));
+            out.add(Figure.of("residual-ratio-histogram", "Residual ratio per token visit, one histogram per layer.",
+                    ResidualProfileWriter.histograms(r.residual().layers())));
+        }
         if (!r.training().curves().isEmpty()) {
             out.add(trainingCurves(r.training()));
         }

@@ -2,6 +2,7 @@ package org.jdna.dna.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.jdna.dna.analysis.AnalysisSettings;
@@ -9,11 +10,15 @@ import org.jdna.dna.analysis.Analyzer;
 import org.jdna.dna.analysis.EvaluationInputs;
 import org.jdna.dna.analysis.EvaluationSets;
 import org.jdna.dna.analysis.Provenance;
+import org.jdna.dna.analysis.ResidualSummary;
 import org.jdna.dna.analysis.TrainingMetrics;
 import org.jdna.dna.config.ConfigException;
 import org.jdna.dna.config.ConfigJson;
 import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.model.DnaModel;
+import org.jdna.dna.radial.ResidualProfiler;
+import org.jdna.dna.train.TaskData;
+import org.jdna.dna.train.TrainBatch;
 import org.jdna.dna.train.TrainedModel;
 
 import picocli.CommandLine.Command;
@@ -86,9 +91,14 @@ final class AnalyzeCommand implements Callable<Integer> {
                 + ", router init std " + config.model().routerInitStd() + ", identity biases 0)";
         Provenance provenance = new Provenance(m.checkpoint().toString(), m.state().step(), controlNote,
                 ConfigJson.toTree(config), m.state().metrics(), TrainingMetrics.near(m.checkpoint()));
+        err.println("profiling the residual ratio of every block on the run's evaluation batches");
+        err.flush();
+        List<TrainBatch> eval = TaskData.open(config, LoadOptions.datasetsNotingTo(err)).evalBatches();
+        ResidualSummary residual = ResidualSummary.of(new ResidualProfiler(m.model()).profile(eval),
+                "the run's " + eval.size() + " evaluation batches", eval.stream().mapToLong(TrainBatch::tokens).sum());
         Analyzer.Result r = Analyzer.run(m.model(), control, inputs,
                 AnalysisSettings.defaults().withPermutations(permutations), provenance,
-                batch != null ? batch : config.train().batchSize(), dir, line -> {
+                batch != null ? batch : config.train().batchSize(), residual, dir, line -> {
                     err.println(line);
                     err.flush();
                 });

@@ -54,6 +54,20 @@ public record ResidualProfile(Map<String, double[]> byLayer, Map<String, double[
         return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
+    /** {@link #summarise} of every layer, in depth order. */
+    public Map<String, Summary> layerSummaries() {
+        Map<String, Summary> m = new LinkedHashMap<>();
+        byLayer.forEach((k, v) -> m.put(k, summarise(v)));
+        return m;
+    }
+
+    /** {@link #summarise} of every pool module (empty for dense models). */
+    public Map<String, Summary> moduleSummaries() {
+        Map<String, Summary> m = new LinkedHashMap<>();
+        byModule.forEach((k, v) -> m.put(k, summarise(v)));
+        return m;
+    }
+
     /** Median over every block visit of the model. */
     public double overallMedian() {
         return quantile(byLayer.values().stream().flatMapToDouble(Arrays::stream).sorted().toArray(), 0.5);

@@ -39,8 +39,8 @@ public final class ResidualProfileWriter {
             Path json = dir.resolve(JSON);
             Files.writeString(json, ConfigJson.MAPPER.writeValueAsString(profile.toMap(about)));
             files.add(json);
-            files.addAll(save(medians(profile), dir.resolve("residual-ratio-median")));
-            files.addAll(save(histograms(profile), dir.resolve("residual-ratio-histogram")));
+            files.addAll(save(medians(profile.layerSummaries()), dir.resolve("residual-ratio-median")));
+            files.addAll(save(histograms(profile.layerSummaries()), dir.resolve("residual-ratio-histogram")));
             Path html = dir.resolve(HTML);
             Files.writeString(html, html(profile, about));
             files.add(html);
@@ -50,17 +50,17 @@ public final class ResidualProfileWriter {
         }
     }
 
-    static CategoryChart medians(ResidualProfile p) {
+    /** Median and 10th / 90th percentile of each layer, in depth order. */
+    public static CategoryChart medians(Map<String, ResidualProfile.Summary> layers) {
         CategoryChart c = new CategoryChartBuilder().width(760).height(420)
                 .title("Residual ratio |f(x)| / |x + f(x)| per layer").xAxisTitle("layer").yAxisTitle("ratio").build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         c.getStyler().setXAxisLabelRotation(45);
-        List<String> names = new ArrayList<>(p.byLayer().keySet());
+        List<String> names = new ArrayList<>(layers.keySet());
         List<Double> p10 = new ArrayList<>();
         List<Double> med = new ArrayList<>();
         List<Double> p90 = new ArrayList<>();
-        for (double[] v : p.byLayer().values()) {
-            ResidualProfile.Summary s = ResidualProfile.summarise(v);
+        for (ResidualProfile.Summary s : layers.values()) {
             p10.add(s.p10());
             med.add(s.median());
             p90.add(s.p90());
@@ -71,7 +71,8 @@ public final class ResidualProfileWriter {
         return c;
     }
 
-    static XYChart histograms(ResidualProfile p) {
+    /** One histogram line per layer: fraction of the layer's token visits per ratio bin. */
+    public static XYChart histograms(Map<String, ResidualProfile.Summary> layers) {
         XYChart c = new XYChartBuilder().width(760).height(420).title("Residual ratio per token, histogram per layer")
                 .xAxisTitle("|f(x)| / |x + f(x)|").yAxisTitle("fraction of the layer's token visits").build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
@@ -80,11 +81,11 @@ public final class ResidualProfileWriter {
         for (int i = 0; i < x.length; i++) {
             x[i] = (i + 0.5) / ResidualProfile.BINS;
         }
-        p.byLayer().forEach((name, v) -> {
-            int[] h = ResidualProfile.summarise(v).histogram();
+        layers.forEach((name, s) -> {
+            int[] h = s.histogram();
             double[] y = new double[h.length];
             for (int i = 0; i < h.length; i++) {
-                y[i] = v.length == 0 ? 0 : h[i] / (double) v.length;
+                y[i] = s.count() == 0 ? 0 : h[i] / (double) s.count();
             }
             c.addSeries(name, x, y);
         });

@@ -22,6 +22,7 @@ import org.jdna.dna.data.SyntheticImages;
 import org.jdna.dna.data.SyntheticText;
 import org.jdna.dna.data.TextCorpus;
 import org.jdna.dna.io.MetricsLog;
+import org.jdna.dna.radial.ResidualProfile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +58,7 @@ class ReportWriterTest {
         }
         AnalysisReport report = new AnalysisReport("language", "synthetic", 20, inputs.description(),
                 "synthetic uniform routing", settings, ConfigJson.toTree(Presets.get(Presets.DEFAULT)),
-                Map.of("valLoss", 0.16), TrainingMetrics.read(metrics), trained, control);
+                Map.of("valLoss", 0.16), TrainingMetrics.read(metrics), trained, control, null);
         Path dir = out("language");
         ReportWriter.Output o = ReportWriter.write(report, inputs, trainedRoutes, dir);
 
@@ -105,10 +106,11 @@ class ReportWriterTest {
                 settings);
         AnalysisReport report = new AnalysisReport("vision", "synthetic", 0, inputs.description(), "synthetic",
                 settings, ConfigJson.toTree(Presets.get("vision-dna-top2")), Map.of(), TrainingMetrics.none(), trained,
-                control);
+                control, null);
         ReportWriter.Output o = ReportWriter.write(report, inputs, trainedRoutes, out("vision"));
         String html = Files.readString(o.html(), StandardCharsets.UTF_8);
         assertTrue(html.contains("data:image/png;base64,"), "example patches as images");
+        assertTrue(html.contains("Not measured for this report"), "no residual profile given");
         assertTrue(html.contains("No metrics.jsonl"));
         assertChartsValid(o);
         assertTrue(Files.exists(o.html().resolveSibling("charts/compute-per-image.svg")));
@@ -137,13 +139,24 @@ class ReportWriterTest {
         assertEquals(1.0, dense.specialization().perStep().getFirst().test().pValue(), 1e-12);
         assertEquals(3.0, dense.compute().meanPerToken(), 1e-12);
         ModelAnalysis control = ModelAnalysis.of("random init", routes, inputs, settings); // forced: init routes alike
+        // the dense model's residual profile (issue 7): step 1's ratios 0.1, 0.2, 0.3 -> median 0.2
+        Map<String, double[]> layers = new java.util.LinkedHashMap<>();
+        layers.put("backbone 0", new double[] {0.5, 0.5});
+        layers.put("step 1", new double[] {0.3, 0.1, 0.2});
+        ResidualSummary residual = ResidualSummary.of(new ResidualProfile(layers, Map.of()), "3 batches", 3);
         AnalysisReport report = new AnalysisReport("language", "dense", 0, inputs.description(), "itself", settings,
-                null, Map.of(), TrainingMetrics.none(), dense, control);
+                null, Map.of(), TrainingMetrics.none(), dense, control, residual);
         ReportWriter.Output o = ReportWriter.write(report, inputs, routes, out("dense"));
         String html = Files.readString(o.html(), StandardCharsets.UTF_8);
         assertTrue(html.contains("&ndash;"), "undefined exponents shown as a dash");
         assertChartsValid(o);
+        assertTrue(html.contains("<h2 id=\"residual\">Residual ratio</h2>"), "residual section");
+        assertTrue(html.contains("<tr><th>step 1</th><td>3</td><td>0.2000</td>"), "step 1: 3 visits, median 0.2");
+        assertTrue(o.charts().stream().anyMatch(p -> p.getFileName().toString().equals("residual-ratio-median.svg")));
+        assertTrue(o.charts().stream().anyMatch(p -> p.getFileName().toString().equals("residual-ratio-histogram.png")));
         JsonNode json = new ObjectMapper().readTree(o.json().toFile());
+        assertEquals(0.2, json.path("residual").path("layers").path("step 1").path("median").asDouble(), 1e-12);
+        assertEquals(0.3, json.path("residual").path("overallMedian").asDouble(), 1e-12, "median of 0.1 0.2 0.3 0.5 0.5");
         assertEquals("NaN", json.path("trained").path("paths").path("maximumLikelihood").path("exponent").asText());
     }
 

@@ -63,6 +63,13 @@ class AnalyzeCommandTest {
         assertTrue(json.path("control").asText().contains("seed 2"), json.path("control").asText());
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("step-00000003"));
+        // the residual-ratio profile of the same checkpoint (issue 7): backbone block + S = 2 routed steps
+        JsonNode layers = json.path("residual").path("layers");
+        assertEquals(3, layers.size(), layers.toString());
+        double median = json.path("residual").path("overallMedian").asDouble();
+        assertTrue(median > 0 && median < 1, "a ratio: " + median);
+        assertTrue(Files.exists(out.resolve("charts/residual-ratio-median.svg")));
+        assertTrue(html.contains("<h2 id=\"residual\">Residual ratio</h2>"));
     }
 
     @Test
