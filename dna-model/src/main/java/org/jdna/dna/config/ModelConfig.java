@@ -113,6 +113,20 @@ public record ModelConfig(
         return true;
     }
 
+    /**
+     * The identity fraction the controller aims at for routed step s: r, or with sticky exits the ramp
+     * r_s = min(0.95, 2 r (s + 1) / (S + 1)), whose mean over the steps is r (an exited token stays exited, so
+     * the fraction can only grow with depth; see the model's IdentityBiasController).
+     */
+    public double identityTargetOfStep(int step) {
+        return rampedTarget(identityTarget, exitSticky, step, routedSteps);
+    }
+
+    /** {@link #identityTargetOfStep} for a target r over S steps, ramped or not. */
+    public static double rampedTarget(double r, boolean ramp, int step, int steps) {
+        return ramp ? Math.min(0.95, 2 * r * (step + 1) / (steps + 1)) : r;
+    }
+
     /** Hidden width of the pool modules' MLPs. */
     public int poolHidden() { return poolMlpHidden > 0 ? poolMlpHidden : mlpHidden; }
 

@@ -1,5 +1,6 @@
 package org.jdna.dna.model;
 
+import org.jdna.dna.config.ModelConfig;
 import org.jdna.dna.config.ModuleKind;
 
 /**
@@ -30,7 +31,7 @@ record IdentityBiasController(double target, double speed, boolean ramp) {
 
     /** The wanted identity fraction of step s of S. */
     double target(int step, int steps) {
-        return ramp ? Math.min(0.95, 2 * target * (step + 1) / (steps + 1)) : target;
+        return ModelConfig.rampedTarget(target, ramp, step, steps);
     }
 
     boolean active() {

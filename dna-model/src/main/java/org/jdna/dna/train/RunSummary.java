@@ -34,14 +34,22 @@ public record RunSummary(String name, RunConfig config, Path runDir, Path checkp
         return config.model().identityTarget();
     }
 
-    /** Largest distance of a routed step's identity fraction from r, in fraction units (NaN when there is no target). */
+    /** True when the per-step target ramps with depth (sticky exits: Radial, early exit). */
+    public boolean identityTargetRamped() {
+        return config.model().exitSticky() && identityTarget() > 0;
+    }
+
+    /**
+     * Largest distance of a routed step's identity fraction from that step's target (r, or its ramp with sticky
+     * exits), in fraction units; NaN when there is no target.
+     */
     public double identityDeviation() {
         if (identityTarget() <= 0 || identityPerStep.length == 0) {
             return Double.NaN;
         }
         double worst = 0;
-        for (double f : identityPerStep) {
-            worst = Math.max(worst, Math.abs(f - identityTarget()));
+        for (int s = 0; s < identityPerStep.length; s++) {
+            worst = Math.max(worst, Math.abs(identityPerStep[s] - config.model().identityTargetOfStep(s)));
         }
         return worst;
     }

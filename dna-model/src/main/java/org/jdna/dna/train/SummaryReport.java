@@ -27,14 +27,24 @@ public final class SummaryReport {
                 Format.count(s.compute().totalParameters()), Format.count(s.compute().activeParametersPerToken()),
                 Format.si(s.compute().forwardFlopsPerToken()));
         if (s.identityPerStep().length > 0) {
-            out.printf(Locale.ROOT, "  identity fraction per routed step (last steps): %s; target r = %.2f%s%n",
-                    Format.fractions(s.identityPerStep()), s.identityTarget(), Double.isNaN(s.identityDeviation())
-                            ? "" : String.format(Locale.ROOT, " (largest gap %.1f points)", 100 * s.identityDeviation()));
+            out.printf(Locale.ROOT, "  identity fraction per routed step (last steps): %s; target r = %.2f%s%s%n",
+                    Format.fractions(s.identityPerStep()), s.identityTarget(),
+                    s.identityTargetRamped() ? ", ramped per step: " + Format.fractions(stepTargets(s)) : "",
+                    Double.isNaN(s.identityDeviation()) ? "" : String.format(Locale.ROOT, " (largest gap %.1f points)",
+                            100 * s.identityDeviation()));
         }
         out.println("  data: " + data);
         out.println("  saved in " + s.runDir() + ": final checkpoint " + relative(s.runDir(), s.checkpoint())
                 + ", " + RunDirectory.METRICS + ", " + RunDirectory.SUMMARY);
         out.flush();
+    }
+
+    private static double[] stepTargets(RunSummary s) {
+        double[] t = new double[s.identityPerStep().length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = s.config().model().identityTargetOfStep(i);
+        }
+        return t;
     }
 
     /** The README's main result: each run's numbers in one table, then the ratio of validation losses. */
