@@ -44,6 +44,27 @@ public final class CudaDevice {
         currentOnThread.set(Boolean.TRUE);
     }
 
+    private static final java.util.regex.Pattern MISSING_LIBRARY =
+            java.util.regex.Pattern.compile("([\\w.+-]+\\.so[\\w.]*): cannot open shared object file[^\\r\\n]*");
+
+    /**
+     * JCuda's load error in one line: its first line plus the library the loader could not open (the message
+     * itself carries the nested stack traces of every attempt), e.g. "Error while loading native library
+     * "JCudaDriver-12.6.0-linux-x86_64" (libcuda.so.1: cannot open shared object file: No such file or directory)".
+     */
+    static String linkFailureReason(String message) {
+        if (message == null || message.isBlank()) {
+            return "no reason given";
+        }
+        String first = message.strip().lines().findFirst().orElse("").strip();
+        java.util.regex.Matcher m = MISSING_LIBRARY.matcher(message);
+        String missing = null;
+        while (m.find()) {
+            missing = m.group();
+        }
+        return missing == null ? first : first + " (" + missing.strip() + ")";
+    }
+
     /**
      * Initializes the driver and retains device {@code ordinal}'s primary context.
      *
@@ -55,7 +76,7 @@ public final class CudaDevice {
             JCudaDriver.setExceptionsEnabled(false);
             init = JCudaDriver.cuInit(0);
         } catch (LinkageError e) {
-            throw new BackendUnavailableException("JCuda natives failed to load: " + e.getMessage(), e);
+            throw new BackendUnavailableException("JCuda natives failed to load: " + linkFailureReason(e.getMessage()), e);
         }
         if (init != CUresult.CUDA_SUCCESS) {
             throw new BackendUnavailableException("no CUDA device (cuInit: " + CUresult.stringFor(init) + ")");

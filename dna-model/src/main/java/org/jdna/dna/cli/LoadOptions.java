@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
  * and profile): which backend, how many threads, and where data-set notes go.
  */
 final class LoadOptions {
-    @Option(names = "--backend", paramLabel = "NAME", description = "auto, reference, simd or cuda (default: auto)")
+    @Option(names = {"--backend", "--device"}, paramLabel = "NAME",
+            description = "auto, reference, simd or cuda (default: auto); a checkpoint loads on any of them")
     String backend = "auto";
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads, 0 = all cores")

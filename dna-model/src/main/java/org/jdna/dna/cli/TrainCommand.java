@@ -45,7 +45,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (train.outDir)")
     String out;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "auto, reference, simd or cuda (train.backend)")
+    @Option(names = {"--backend", "--device"}, paramLabel = "NAME",
+            description = "auto, reference, simd or cuda (train.backend); --device cuda trains on the GPU")
     String backend;
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads, 0 = all cores (train.threads)")

@@ -72,6 +72,7 @@ class TrainCommandTest {
         assertEquals(Path.of("runs/dense"), full.denseOut());
         assertEquals(Path.of("runs/vision-dense"), plan("train", "--task", "vision", "--compare-dense").denseOut());
         assertEquals(Path.of("runs/x-dense"), plan("train", "--out", "runs/x", "--compare-dense").denseOut());
+        assertEquals("cuda", plan("train", "--device", "cuda").run().train().backend(), "--device is --backend");
     }
 
     @Test
