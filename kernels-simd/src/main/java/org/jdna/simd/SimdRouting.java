@@ -108,10 +108,13 @@ final class SimdRouting {
         t.a = probs;
         t.b = logits;
         t.c = bias;
+        t.count = rows;
         t.width = experts;
         t.k = k;
         t.flag = renormalize;
-        run(t, rows, rowGrain(4 * experts));
+        // whole blocks of rows per chunk
+        int blockRows = SimdTopK.BLOCK_ROWS;
+        run(t, (rows + blockRows - 1) / blockRows, Math.max(1, rowGrain(4 * experts) / blockRows));
     }
 
     /**

@@ -3,7 +3,6 @@ package org.jdna.simd;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,21 +11,24 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Forward, per row: probs = softmax(logits), then the K largest of score = probs + bias, in
  * descending order, ties to the lower index (what the reference's repeated arg-max with strict '>'
- * selects). Two paths:
- * <ul>
- *   <li>E a multiple of the lane count and K &lt;= {@value #VECTOR_MAX_K} (the routers of the
- *       model: E = 16, K = 1 or 2): no masks, every horizontal max or sum a butterfly of lane
- *       swaps that leaves the result in all lanes, and each pick found as the first lane equal to
- *       the row's best score (a compare and a move-mask), previous picks blended out;</li>
- *   <li>otherwise: the masked vector softmax and one scalar pass that keeps the K best sorted by
- *       insertion (strict '>' to enter or move up, so equal scores keep index order).</li>
- * </ul>
- * NaN costs one test per row: a NaN or infinite logit makes the row's sum of exponentials NaN
- * (finite logits give a sum in [1, E]), and a NaN bias is found once per call; then the row is
- * scanned again for the reference's message.
+ * selects). Rows go in blocks of L (the lane count), and a parallel chunk is a run of whole blocks.
  *
- * <p>Every probability, tail included, goes through the same vector exp, so equal logits give
- * bit-equal probabilities and ties stay ties.
+ * <p>Block path (E a multiple of L, K &lt;= {@value #BLOCK_MAX_K}; the model's routers): the
+ * block's logits (L, E) are transposed into columns (E vectors, lane i = row i), so the row max,
+ * the sum of exponentials and every arg-max are plain lane-wise operations over the E columns: no
+ * horizontal reduction, no branch, rows independent in every lane. The probabilities are transposed
+ * back into the rows of probs. The per-thread scratch holds the columns and the picks.
+ *
+ * <p>Row path (any other shape, the last partial block, a block with a NaN): a vector softmax
+ * (masked tail) and one scalar pass keeping the K best sorted by insertion.
+ *
+ * <p>Both paths give the same bits for a row: the same vector exp per element (equal logits give
+ * bit-equal probabilities, so ties stay ties), the exponentials summed in expert order, the same
+ * multiply by 1/sum; the picks are exact comparisons. So results do not depend on the thread count.
+ *
+ * <p>NaN costs one test per block or row: a NaN or infinite logit makes its row's sum of
+ * exponentials NaN (finite logits give a sum in [1, E]), and a NaN bias is found once per call; the
+ * row is then scanned for the reference's message.
  *
  * <p>Legend: R rows, E experts, K picks per row, L lanes; row r of logits/probs is [r*E, r*E + E),
  * its picks indices/weights [r*K, r*K + K).
@@ -34,132 +36,167 @@ import jdk.incubator.vector.VectorSpecies;
 final class SimdTopK {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = SimdConfig.LANES;
-    /** The largest K the vector path picks by rounds of arg-max (each round costs E/L * picks). */
-    static final int VECTOR_MAX_K = 4;
-    /** Lane numbers as floats, to compare with a picked index. */
-    private static final FloatVector IOTA = S == null ? null : FloatVector.zero(S).addIndex(1);
-    /** Lane i <- lane (i xor d), for the butterfly reductions; null where d >= L. */
-    private static final VectorShuffle<Float> XOR_1 = xorShuffle(1);
-    private static final VectorShuffle<Float> XOR_2 = xorShuffle(2);
-    private static final VectorShuffle<Float> XOR_4 = xorShuffle(4);
-    private static final VectorShuffle<Float> XOR_8 = xorShuffle(8);
+    /** Rows per block: one row per lane. */
+    static final int BLOCK_ROWS = L;
+    /** The largest K the block path picks (K rounds of arg-max, each checking the earlier picks). */
+    static final int BLOCK_MAX_K = 4;
+    /** Per thread: a block's columns and picks (see topkBlock). */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
     private SimdTopK() {
     }
 
-    private static VectorShuffle<Float> xorShuffle(int d) {
-        if (S == null || d >= L) {
-            return null;
-        }
-        int[] lanes = new int[L];
-        for (int i = 0; i < L; i++) {
-            lanes[i] = i ^ d;
-        }
-        return VectorShuffle.fromArray(S, lanes, 0);
-    }
-
     // ---------------------------------------------------------------- forward
 
-    /** Rows [from, to) of topk; see the class comment. */
-    static void topkRange(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias,
-                          int experts, int k, boolean renormalize, int from, int to) {
+    /** Blocks [fromBlock, toBlock) of BLOCK_ROWS rows each (the last one cut at rows). */
+    static void topkBlocks(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias,
+                           int rows, int experts, int k, boolean renormalize, int fromBlock, int toBlock) {
         boolean biasNaN = hasNaN(bias, experts);
-        boolean vector = S != null && experts % L == 0 && k <= VECTOR_MAX_K;
-        for (int r = from; r < to; r++) {
-            int base = r * experts;
-            float sum = vector ? softmaxRowUnmasked(probs, logits, base, experts) : softmaxRow(probs, logits, base, experts);
-            if (sum != sum || biasNaN) {
-                throw nanInRow(r, probs, logits, bias, base, experts);
-            }
-            if (vector) {
-                pickByRounds(indices, probs, bias, base, experts, r * k, k);
-            } else {
-                pickByInsertion(indices, weights, probs, bias, base, experts, r * k, k);
-            }
-            writeWeights(weights, indices, probs, base, r * k, k, renormalize);
-        }
-    }
-
-    /** weights[at + j] = probs of pick j, divided by the (double) sum of the picks when renormalize. */
-    private static void writeWeights(float[] weights, int[] indices, float[] probs, int base, int at, int k,
-                                     boolean renormalize) {
-        if (!renormalize) {
-            for (int j = 0; j < k; j++) {
-                weights[at + j] = probs[base + indices[at + j]];
-            }
-            return;
-        }
-        double chosenSum = 0;
-        for (int j = 0; j < k; j++) {
-            chosenSum += probs[base + indices[at + j]];
-        }
-        for (int j = 0; j < k; j++) {
-            weights[at + j] = (float) (probs[base + indices[at + j]] / chosenSum);
-        }
-    }
-
-    /**
-     * The vector softmax of one row whose length E is a multiple of L; returns the sum of the
-     * exponentials (NaN when a logit is NaN or infinite). The max and the sum are butterflies, so
-     * the shift and the scale arrive in every lane without a scalar round trip.
-     */
-    private static float softmaxRowUnmasked(float[] probs, float[] logits, int base, int experts) {
-        FloatVector max = FloatVector.fromArray(S, logits, base);
-        for (int c = L; c < experts; c += L) {
-            max = greater(max, FloatVector.fromArray(S, logits, base + c));
-        }
-        max = allLanesMax(max);
-        FloatVector sum = FloatVector.zero(S);
-        for (int c = 0; c < experts; c += L) {
-            FloatVector e = FloatVector.fromArray(S, logits, base + c).sub(max).lanewise(VectorOperators.EXP);
-            e.intoArray(probs, base + c);
-            sum = sum.add(e);
-        }
-        sum = allLanesSum(sum);
-        FloatVector inv = FloatVector.broadcast(S, 1f).div(sum);
-        for (int c = 0; c < experts; c += L) {
-            FloatVector.fromArray(S, probs, base + c).mul(inv).intoArray(probs, base + c);
-        }
-        return sum.lane(0);
-    }
-
-    /**
-     * The K picks of one row, K rounds of: the best score among the lanes not yet picked (-inf
-     * blended into picked lanes, then a max butterfly), then the first such lane equal to it. A
-     * picked lane is excluded from the search by its mask bit, not by its -inf, so a row of -inf
-     * scores still picks distinct experts in index order.
-     */
-    private static void pickByRounds(int[] indices, float[] probs, float[] bias, int base, int experts, int at, int k) {
-        for (int j = 0; j < k; j++) {
-            FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int c = 0; c < experts; c += L) {
-                FloatVector s = score(probs, bias, base, c);
-                best = greater(best, s.blend(Float.NEGATIVE_INFINITY, picked(indices, at, j, c)));
-            }
-            best = allLanesMax(best);
-            for (int c = 0; ; c += L) {
-                long lanes = score(probs, bias, base, c).compare(VectorOperators.EQ, best)
-                        .andNot(picked(indices, at, j, c)).toLong();
-                if (lanes != 0) {
-                    indices[at + j] = c + Long.numberOfTrailingZeros(lanes);
-                    break;
+        boolean blocks = S != null && experts % L == 0 && k <= BLOCK_MAX_K && !biasNaN
+                && !hasNegativeInfinity(bias, experts);
+        float[] scratch = blocks ? scratch((experts + 1 + 2 * k) * L) : null;
+        for (int b = fromBlock; b < toBlock; b++) {
+            int r0 = b * BLOCK_ROWS;
+            int r1 = Math.min(rows, r0 + BLOCK_ROWS);
+            if (!(blocks && r1 - r0 == L
+                    && topkBlock(indices, weights, probs, logits, bias, experts, k, renormalize, r0, scratch))) {
+                for (int r = r0; r < r1; r++) {
+                    topkRow(indices, weights, probs, logits, bias, experts, k, renormalize, biasNaN, r);
                 }
             }
         }
     }
 
-    /** Lanes of chunk c (experts c .. c+L-1) holding one of the first j picks. */
-    private static VectorMask<Float> picked(int[] indices, int at, int j, int c) {
-        VectorMask<Float> m = S.maskAll(false);
-        for (int i = 0; i < j; i++) {
-            m = m.or(IOTA.compare(VectorOperators.EQ, indices[at + i] - c));
+    private static float[] scratch(int n) {
+        float[] s = SCRATCH.get();
+        if (s.length < n) {
+            s = new float[n];
+            SCRATCH.set(s);
         }
-        return m;
+        return s;
     }
 
-    private static FloatVector score(float[] probs, float[] bias, int base, int c) {
-        FloatVector p = FloatVector.fromArray(S, probs, base + c);
-        return bias == null ? p : p.add(FloatVector.fromArray(S, bias, c));
+    /**
+     * Rows [r0, r0 + L) by columns; false, with nothing written, when a row has a NaN (the row
+     * path then reports it). Each step is its own method so that C2 compiles each whole (one
+     * method with all of them inlined exceeds its node budget and leaves vectors boxed).
+     *
+     * <p>scratch: columns (E*L: row i, expert e at e*L + i), then 1/sum (L), then the picks' expert
+     * numbers (K*L, pick j of row i at j*L + i) and their weights (K*L).
+     */
+    private static boolean topkBlock(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias,
+                                     int experts, int k, boolean renormalize, int r0, float[] scratch) {
+        int block = r0 * experts;
+        for (int t = 0; t < experts; t += L) {
+            TileTranspose.transpose(logits, block + t, experts, scratch, t * L, L);
+        }
+        if (!exponentialColumns(scratch, experts)) {
+            return false;
+        }
+        pickColumns(scratch, bias, experts, k);
+        for (int t = 0; t < experts; t += L) {
+            TileTranspose.transpose(scratch, t * L, L, probs, block + t, experts);
+        }
+        int picked = (experts + 1) * L;
+        int picksWeights = picked + k * L;
+        if (k == 2) {
+            TileTranspose.interleave(scratch, picked, scratch, picked + L, indices, r0 * 2);
+            TileTranspose.interleave(scratch, picksWeights, scratch, picksWeights + L, weights, r0 * 2);
+        } else {
+            for (int j = 0; j < k; j++) {
+                for (int i = 0; i < L; i++) {
+                    indices[(r0 + i) * k + j] = Float.floatToRawIntBits(scratch[picked + j * L + i]);
+                    weights[(r0 + i) * k + j] = scratch[picksWeights + j * L + i];
+                }
+            }
+        }
+        if (renormalize) {
+            for (int r = r0; r < r0 + L; r++) {
+                renormalize(weights, r * k, k);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * columns of logits to exponentials of (logit - row max), and 1/(their sum, in expert order)
+     * into scratch[E*L ..]; false when a row has a NaN.
+     */
+    private static boolean exponentialColumns(float[] scratch, int experts) {
+        FloatVector max = FloatVector.fromArray(S, scratch, 0);
+        for (int e = 1; e < experts; e++) {
+            max = greater(max, FloatVector.fromArray(S, scratch, e * L));
+        }
+        FloatVector sum = FloatVector.zero(S);
+        for (int e = 0; e < experts; e++) {
+            FloatVector x = FloatVector.fromArray(S, scratch, e * L).sub(max).lanewise(VectorOperators.EXP);
+            x.intoArray(scratch, e * L);
+            sum = sum.add(x);
+        }
+        if (sum.test(VectorOperators.IS_NAN).anyTrue()) {
+            return false;
+        }
+        FloatVector.broadcast(S, 1f).div(sum).intoArray(scratch, experts * L);
+        return true;
+    }
+
+    /**
+     * The first pass scales the exponential columns to probabilities; every pass picks two per
+     * row. Pick j of row i goes to scratch as the int bits of a float (blends and equality move
+     * and compare those bits exactly; no conversion), its weight (the probability) beside it.
+     *
+     * <p>A pass keeps each row's best two scores (probs + bias), a score entering only when
+     * strictly greater (ties keep the lower expert); a later pass first turns the scores of the
+     * earlier picks into NaN, which never enters. The empty start is -inf, so no score may be -inf:
+     * the caller sends a bias with -inf to the row path. The masks live within one step: a mask
+     * carried around a loop would be boxed (allocated) by C2.
+     */
+    private static void pickColumns(float[] scratch, float[] bias, int experts, int k) {
+        int invAt = experts * L;
+        int picked = invAt + L;
+        int picksWeights = picked + k * L;
+        FloatVector inv = FloatVector.fromArray(S, scratch, invAt);
+        for (int j = 0; j < k; j += 2) {
+            FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            FloatVector second = best;
+            FloatVector bestWeight = best;
+            FloatVector secondWeight = best;
+            FloatVector bestAt = FloatVector.zero(S);
+            FloatVector secondAt = bestAt;
+            for (int e = 0; e < experts; e++) {
+                FloatVector p = FloatVector.fromArray(S, scratch, e * L);
+                if (j == 0) {
+                    p = p.mul(inv);
+                    p.intoArray(scratch, e * L);
+                }
+                FloatVector s = bias == null ? p : p.add(bias[e]);
+                FloatVector at = FloatVector.broadcast(S, Float.intBitsToFloat(e));
+                for (int i = 0; i < j; i++) {
+                    s = s.blend(Float.NaN, FloatVector.fromArray(S, scratch, picked + i * L)
+                            .compare(VectorOperators.EQ, at));
+                }
+                VectorMask<Float> aboveBest = s.compare(VectorOperators.GT, best);
+                VectorMask<Float> aboveSecond = s.compare(VectorOperators.GT, second);
+                second = second.blend(s, aboveSecond).blend(best, aboveBest);
+                secondAt = secondAt.blend(at, aboveSecond).blend(bestAt, aboveBest);
+                best = best.blend(s, aboveBest);
+                bestAt = bestAt.blend(at, aboveBest);
+                if (bias != null) {
+                    secondWeight = secondWeight.blend(p, aboveSecond).blend(bestWeight, aboveBest);
+                    bestWeight = bestWeight.blend(p, aboveBest);
+                }
+            }
+            if (bias == null) {
+                bestWeight = best;
+                secondWeight = second;
+            }
+            bestAt.intoArray(scratch, picked + j * L);
+            bestWeight.intoArray(scratch, picksWeights + j * L);
+            if (j + 1 < k) {
+                secondAt.intoArray(scratch, picked + (j + 1) * L);
+                secondWeight.intoArray(scratch, picksWeights + (j + 1) * L);
+            }
+        }
     }
 
     /** Lane-wise b where b > a, else a: the max of NaN-free lanes in two instructions. */
@@ -167,71 +204,67 @@ final class SimdTopK {
         return a.blend(b, b.compare(VectorOperators.GT, a));
     }
 
-    /** Every lane = the max of v's (NaN-free) lanes. */
-    private static FloatVector allLanesMax(FloatVector v) {
-        if (L > 8) {
-            v = greater(v, v.rearrange(XOR_8));
+    /** One row by the row path. */
+    private static void topkRow(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias,
+                                int experts, int k, boolean renormalize, boolean biasNaN, int r) {
+        int base = r * experts;
+        float sum = softmaxRow(probs, logits, base, experts);
+        if (sum != sum || biasNaN) {
+            throw nanInRow(r, probs, logits, bias, base, experts);
         }
-        if (L > 4) {
-            v = greater(v, v.rearrange(XOR_4));
-        }
-        if (L > 2) {
-            v = greater(v, v.rearrange(XOR_2));
-        }
-        if (L > 1) {
-            v = greater(v, v.rearrange(XOR_1));
-        }
-        return v;
+        pickByInsertion(indices, weights, probs, bias, base, experts, r * k, k);
+        writeWeights(weights, indices, probs, base, r * k, k, renormalize);
     }
 
-    /** Every lane = the sum of v's lanes (the same sum in each lane: float addition commutes). */
-    private static FloatVector allLanesSum(FloatVector v) {
-        if (L > 8) {
-            v = v.add(v.rearrange(XOR_8));
+    /** weights[at + j] = probs of pick j, divided by the (double) sum of the picks when renormalize. */
+    private static void writeWeights(float[] weights, int[] indices, float[] probs, int base, int at, int k,
+                                     boolean renormalize) {
+        for (int j = 0; j < k; j++) {
+            weights[at + j] = probs[base + indices[at + j]];
         }
-        if (L > 4) {
-            v = v.add(v.rearrange(XOR_4));
+        if (renormalize) {
+            renormalize(weights, at, k);
         }
-        if (L > 2) {
-            v = v.add(v.rearrange(XOR_2));
+    }
+
+    /** weights[at .. at+K) /= their sum, in double (the reference's rounding). */
+    private static void renormalize(float[] weights, int at, int k) {
+        double chosenSum = 0;
+        for (int j = 0; j < k; j++) {
+            chosenSum += weights[at + j];
         }
-        if (L > 1) {
-            v = v.add(v.rearrange(XOR_1));
+        for (int j = 0; j < k; j++) {
+            weights[at + j] = (float) (weights[at + j] / chosenSum);
         }
-        return v;
     }
 
     /**
      * probs[base .. base+E) = softmax of the logits there, any E (masked vector chunks, or scalar
-     * without a species); returns the sum of the exponentials. Every element, tail included, goes
-     * through the same exp, so equal logits give bit-equal probabilities.
+     * without a species); returns the sum of the exponentials, added in expert order as the block
+     * path does.
      */
     private static float softmaxRow(float[] probs, float[] logits, int base, int n) {
         if (S == null) {
             float max = VectorOps.max(logits, base, n);
-            float sum = VectorOps.expShifted(probs, base, logits, base, n, max);
-            VectorOps.scaleShift(probs, base, probs, base, n, 1f / sum, 0f);
-            return sum;
+            VectorOps.expShifted(probs, base, logits, base, n, max);
+        } else {
+            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int i = 0; i < n; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, n);
+                max = greater(max, FloatVector.fromArray(S, logits, base + i, m).blend(Float.NEGATIVE_INFINITY, m.not()));
+            }
+            float shift = max.reduceLanes(VectorOperators.MAX);
+            for (int i = 0; i < n; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, n);
+                FloatVector.fromArray(S, logits, base + i, m).sub(shift).lanewise(VectorOperators.EXP)
+                        .intoArray(probs, base + i, m);
+            }
         }
-        FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            maxV = maxV.max(FloatVector.fromArray(S, logits, base + i, m).blend(Float.NEGATIVE_INFINITY, m.not()));
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum += probs[base + i];
         }
-        float max = maxV.reduceLanes(VectorOperators.MAX);
-        FloatVector sumV = FloatVector.zero(S);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = FloatVector.fromArray(S, logits, base + i, m).sub(max).lanewise(VectorOperators.EXP);
-            e.intoArray(probs, base + i, m);
-            sumV = sumV.add(e, m);
-        }
-        float sum = sumV.reduceLanes(VectorOperators.ADD);
-        float inv = 1f / sum;
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, probs, base + i, m).mul(inv).intoArray(probs, base + i, m);
-        }
+        VectorOps.scaleShift(probs, base, probs, base, n, 1f / sum, 0f);
         return sum;
     }
 
@@ -259,6 +292,18 @@ final class SimdTopK {
             weights[at + pos] = s;
             indices[at + pos] = e;
         }
+    }
+
+    private static boolean hasNegativeInfinity(float[] x, int n) {
+        if (x == null) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (x[i] == Float.NEGATIVE_INFINITY) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasNaN(float[] x, int n) {
