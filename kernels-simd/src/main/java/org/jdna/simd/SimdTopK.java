@@ -22,9 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Row path (any other shape, the last partial block, a block with a NaN): a vector softmax
  * (masked tail) and one scalar pass keeping the K best sorted by insertion.
  *
- * <p>Both paths give the same bits for a row: the same vector exp per element (equal logits give
- * bit-equal probabilities, so ties stay ties), the exponentials summed in expert order, the same
- * multiply by 1/sum; the picks are exact comparisons. So results do not depend on the thread count.
+ * <p>Both paths give the same bits for a row: the same exp per element ({@link VectorExp}, whose
+ * bits do not depend on whether C2 compiled the caller; equal logits give bit-equal probabilities,
+ * so ties stay ties), the exponentials summed in expert order, the same multiply by 1/sum; the picks
+ * are exact comparisons. So results depend neither on the thread count nor on the JIT's state.
  *
  * <p>NaN costs one test per block or row: a NaN or infinite logit makes its row's sum of
  * exponentials NaN (finite logits give a sum in [1, E]), and a NaN bias is found once per call; the
@@ -38,9 +39,11 @@ final class SimdTopK {
     private static final int L = SimdConfig.LANES;
     /** Rows per block: one row per lane. */
     static final int BLOCK_ROWS = L;
+    /** Blocks taken phase by phase together: amortises the phase calls, and stays within L1. */
+    static final int GROUP_BLOCKS = 8;
     /** The largest K the block path picks (K rounds of arg-max, each checking the earlier picks). */
     static final int BLOCK_MAX_K = 4;
-    /** Per thread: a block's columns and picks (see topkBlock). */
+    /** Per thread: a group's columns and picks (see topkGroup). */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
     private SimdTopK() {
@@ -54,16 +57,23 @@ final class SimdTopK {
         boolean biasNaN = hasNaN(bias, experts);
         boolean blocks = S != null && experts % L == 0 && k <= BLOCK_MAX_K && !biasNaN
                 && !hasNegativeInfinity(bias, experts);
-        float[] scratch = blocks ? scratch((experts + 1 + 2 * k) * L) : null;
-        for (int b = fromBlock; b < toBlock; b++) {
+        int stride = blockScratch(experts, k);
+        float[] scratch = blocks ? scratch(GROUP_BLOCKS * stride) : null;
+        for (int b = fromBlock; b < toBlock; ) {
             int r0 = b * BLOCK_ROWS;
-            int r1 = Math.min(rows, r0 + BLOCK_ROWS);
-            if (!(blocks && r1 - r0 == L
-                    && topkBlock(indices, weights, probs, logits, bias, experts, k, renormalize, r0, scratch))) {
-                for (int r = r0; r < r1; r++) {
+            int fullBlocks = Math.min(toBlock - b, (rows - r0) / L);
+            int done = 0;
+            if (blocks && fullBlocks > 0) {
+                done = topkGroup(indices, weights, probs, logits, bias, experts, k, renormalize, r0,
+                        Math.min(GROUP_BLOCKS, fullBlocks), scratch, stride);
+            }
+            if (done == 0) { // the row path: no block path here, a partial block, or a NaN in this block
+                for (int r = r0; r < Math.min(rows, r0 + BLOCK_ROWS); r++) {
                     topkRow(indices, weights, probs, logits, bias, experts, k, renormalize, biasNaN, r);
                 }
+                done = 1;
             }
+            b += done;
         }
     }
 
@@ -76,68 +86,98 @@ final class SimdTopK {
         return s;
     }
 
+    /** Floats of scratch per block: columns (E*L), 1/sum (L), picks (K*L) and their weights (K*L). */
+    private static int blockScratch(int experts, int k) {
+        return (experts + 1 + 2 * k) * L;
+    }
+
     /**
-     * Rows [r0, r0 + L) by columns; false, with nothing written, when a row has a NaN (the row
-     * path then reports it). Each step is its own method so that C2 compiles each whole (one
-     * method with all of them inlined exceeds its node budget and leaves vectors boxed).
+     * Blocks of rows [r0, r0 + blocks*L) by columns, phase by phase over the group; returns how many
+     * leading blocks were done (fewer than asked when a row has a NaN: that block is left to the
+     * row path, which reports it).
      *
-     * <p>scratch: columns (E*L: row i, expert e at e*L + i), then 1/sum (L), then the picks' expert
-     * numbers (K*L, pick j of row i at j*L + i) and their weights (K*L).
+     * <p>Each phase is its own method with its own loop over the group: C2 compiles each whole.
+     * One method doing a block's every step (each inlined into it) exceeded C2's node budget in some
+     * compilation orders, which left vector operations unintrinsified (boxed and allocating).
+     *
+     * <p>scratch, per block b at b*stride: columns (row i, expert e at e*L + i), then 1/sum, then
+     * the picks' expert numbers (pick j of row i at j*L + i) and their weights.
      */
-    private static boolean topkBlock(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias,
-                                     int experts, int k, boolean renormalize, int r0, float[] scratch) {
-        int block = r0 * experts;
-        for (int t = 0; t < experts; t += L) {
-            TileTranspose.transpose(logits, block + t, experts, scratch, t * L, L);
-        }
-        if (!exponentialColumns(scratch, experts)) {
-            return false;
-        }
-        pickColumns(scratch, bias, experts, k);
-        for (int t = 0; t < experts; t += L) {
-            TileTranspose.transpose(scratch, t * L, L, probs, block + t, experts);
-        }
-        int picked = (experts + 1) * L;
-        int picksWeights = picked + k * L;
-        if (k == 2) {
-            TileTranspose.interleave(scratch, picked, scratch, picked + L, indices, r0 * 2);
-            TileTranspose.interleave(scratch, picksWeights, scratch, picksWeights + L, weights, r0 * 2);
-        } else {
-            for (int j = 0; j < k; j++) {
-                for (int i = 0; i < L; i++) {
-                    indices[(r0 + i) * k + j] = Float.floatToRawIntBits(scratch[picked + j * L + i]);
-                    weights[(r0 + i) * k + j] = scratch[picksWeights + j * L + i];
+    private static int topkGroup(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias,
+                                 int experts, int k, boolean renormalize, int r0, int blocks, float[] scratch,
+                                 int stride) {
+        columnsFromRows(scratch, stride, logits, r0 * experts, experts, blocks);
+        blocks = exponentialColumns(scratch, stride, experts, blocks);
+        pickColumns(scratch, stride, bias, experts, k, blocks);
+        rowsFromColumns(probs, r0 * experts, scratch, stride, experts, blocks);
+        writePicks(indices, weights, scratch, stride, experts, k, renormalize, r0, blocks);
+        return blocks;
+    }
+
+    /** Block b's logits rows (L, E) at rows[rowsOff + b*L*E] to columns at scratch[b*stride]. */
+    private static void columnsFromRows(float[] scratch, int stride, float[] rows, int rowsOff, int experts,
+                                        int blocks) {
+        TileTranspose.transposeTiles(rows, rowsOff, experts, L * experts, L, scratch, 0, L, stride, L * L,
+                blocks, experts / L);
+    }
+
+    /** Block b's probability columns back to the rows of probs. */
+    private static void rowsFromColumns(float[] rows, int rowsOff, float[] scratch, int stride, int experts,
+                                        int blocks) {
+        TileTranspose.transposeTiles(scratch, 0, L, stride, L * L, rows, rowsOff, experts, L * experts, L,
+                blocks, experts / L);
+    }
+
+    /** indices (R, K) and weights (R, K) of the group's rows from the picks in scratch. */
+    private static void writePicks(int[] indices, float[] weights, float[] scratch, int stride, int experts, int k,
+                                   boolean renormalize, int r0, int blocks) {
+        for (int b = 0; b < blocks; b++) {
+            int picked = b * stride + (experts + 1) * L;
+            int picksWeights = picked + k * L;
+            int row = r0 + b * L;
+            if (k == 2) {
+                TileTranspose.interleave(scratch, picked, scratch, picked + L, indices, row * 2);
+                TileTranspose.interleave(scratch, picksWeights, scratch, picksWeights + L, weights, row * 2);
+            } else {
+                for (int j = 0; j < k; j++) {
+                    for (int i = 0; i < L; i++) {
+                        indices[(row + i) * k + j] = Float.floatToRawIntBits(scratch[picked + j * L + i]);
+                        weights[(row + i) * k + j] = scratch[picksWeights + j * L + i];
+                    }
                 }
             }
         }
         if (renormalize) {
-            for (int r = r0; r < r0 + L; r++) {
+            for (int r = r0; r < r0 + blocks * L; r++) {
                 renormalize(weights, r * k, k);
             }
         }
-        return true;
     }
 
     /**
-     * columns of logits to exponentials of (logit - row max), and 1/(their sum, in expert order)
-     * into scratch[E*L ..]; false when a row has a NaN.
+     * Block by block: columns of logits to exponentials of (logit - row max), and 1/(their sum,
+     * in expert order) after them; returns the number of leading blocks done, stopping at the
+     * first block with a NaN row.
      */
-    private static boolean exponentialColumns(float[] scratch, int experts) {
-        FloatVector max = FloatVector.fromArray(S, scratch, 0);
-        for (int e = 1; e < experts; e++) {
-            max = greater(max, FloatVector.fromArray(S, scratch, e * L));
+    private static int exponentialColumns(float[] scratch, int stride, int experts, int blocks) {
+        for (int b = 0; b < blocks; b++) {
+            int at = b * stride;
+            FloatVector max = FloatVector.fromArray(S, scratch, at);
+            for (int e = 1; e < experts; e++) {
+                max = greater(max, FloatVector.fromArray(S, scratch, at + e * L));
+            }
+            FloatVector sum = FloatVector.zero(S);
+            for (int e = 0; e < experts; e++) {
+                FloatVector x = VectorExp.exp(FloatVector.fromArray(S, scratch, at + e * L).sub(max));
+                x.intoArray(scratch, at + e * L);
+                sum = sum.add(x);
+            }
+            if (sum.compare(VectorOperators.NE, sum).anyTrue()) { // a NaN lane
+                return b;
+            }
+            FloatVector.broadcast(S, 1f).div(sum).intoArray(scratch, at + experts * L);
         }
-        FloatVector sum = FloatVector.zero(S);
-        for (int e = 0; e < experts; e++) {
-            FloatVector x = FloatVector.fromArray(S, scratch, e * L).sub(max).lanewise(VectorOperators.EXP);
-            x.intoArray(scratch, e * L);
-            sum = sum.add(x);
-        }
-        if (sum.test(VectorOperators.IS_NAN).anyTrue()) {
-            return false;
-        }
-        FloatVector.broadcast(S, 1f).div(sum).intoArray(scratch, experts * L);
-        return true;
+        return blocks;
     }
 
     /**
@@ -151,8 +191,14 @@ final class SimdTopK {
      * the caller sends a bias with -inf to the row path. The masks live within one step: a mask
      * carried around a loop would be boxed (allocated) by C2.
      */
-    private static void pickColumns(float[] scratch, float[] bias, int experts, int k) {
-        int invAt = experts * L;
+    private static void pickColumns(float[] scratch, int stride, float[] bias, int experts, int k, int blocks) {
+        for (int b = 0; b < blocks; b++) {
+            pickColumns(scratch, b * stride, bias, experts, k);
+        }
+    }
+
+    private static void pickColumns(float[] scratch, int at, float[] bias, int experts, int k) {
+        int invAt = at + experts * L;
         int picked = invAt + L;
         int picksWeights = picked + k * L;
         FloatVector inv = FloatVector.fromArray(S, scratch, invAt);
@@ -164,23 +210,23 @@ final class SimdTopK {
             FloatVector bestAt = FloatVector.zero(S);
             FloatVector secondAt = bestAt;
             for (int e = 0; e < experts; e++) {
-                FloatVector p = FloatVector.fromArray(S, scratch, e * L);
+                FloatVector p = FloatVector.fromArray(S, scratch, at + e * L);
                 if (j == 0) {
                     p = p.mul(inv);
-                    p.intoArray(scratch, e * L);
+                    p.intoArray(scratch, at + e * L);
                 }
                 FloatVector s = bias == null ? p : p.add(bias[e]);
-                FloatVector at = FloatVector.broadcast(S, Float.intBitsToFloat(e));
+                FloatVector expert = FloatVector.broadcast(S, Float.intBitsToFloat(e));
                 for (int i = 0; i < j; i++) {
                     s = s.blend(Float.NaN, FloatVector.fromArray(S, scratch, picked + i * L)
-                            .compare(VectorOperators.EQ, at));
+                            .compare(VectorOperators.EQ, expert));
                 }
                 VectorMask<Float> aboveBest = s.compare(VectorOperators.GT, best);
                 VectorMask<Float> aboveSecond = s.compare(VectorOperators.GT, second);
                 second = second.blend(s, aboveSecond).blend(best, aboveBest);
-                secondAt = secondAt.blend(at, aboveSecond).blend(bestAt, aboveBest);
+                secondAt = secondAt.blend(expert, aboveSecond).blend(bestAt, aboveBest);
                 best = best.blend(s, aboveBest);
-                bestAt = bestAt.blend(at, aboveBest);
+                bestAt = bestAt.blend(expert, aboveBest);
                 if (bias != null) {
                     secondWeight = secondWeight.blend(p, aboveSecond).blend(bestWeight, aboveBest);
                     bestWeight = bestWeight.blend(p, aboveBest);
@@ -256,8 +302,7 @@ final class SimdTopK {
             float shift = max.reduceLanes(VectorOperators.MAX);
             for (int i = 0; i < n; i += L) {
                 VectorMask<Float> m = S.indexInRange(i, n);
-                FloatVector.fromArray(S, logits, base + i, m).sub(shift).lanewise(VectorOperators.EXP)
-                        .intoArray(probs, base + i, m);
+                VectorExp.exp(FloatVector.fromArray(S, logits, base + i, m).sub(shift)).intoArray(probs, base + i, m);
             }
         }
         float sum = 0f;

@@ -15,6 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * lane swap by d and a blend each). 4 and 8 lanes keep the whole tile in registers (log2(L) * L
  * swaps and blends, L loads and L stores); 16 lanes would need all 16 vector registers of AVX-512's
  * lower half plus temporaries, so they stage through dst instead.
+ *
+ * <p>Also the 2 x L to L x 2 transpose (interleave) that writes two picks per row.
  */
 final class TileTranspose {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
@@ -68,14 +70,65 @@ final class TileTranspose {
         return VectorMask.fromArray(S, set, 0);
     }
 
-    /** dst tile = transpose of src tile (see the class comment); src and dst must not overlap. */
-    static void transpose(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride) {
-        if (L == 8) {
-            transpose8(src, srcOff, srcStride, dst, dstOff, dstStride);
-        } else if (L == 4) {
-            transpose4(src, srcOff, srcStride, dst, dstOff, dstStride);
-        } else {
-            transposeStaged(src, srcOff, srcStride, dst, dstOff, dstStride);
+    /**
+     * Transposes blocks * tilesPerBlock tiles: tile (b, t) from src[srcOff + b*srcBlock + t*srcTile]
+     * (its vectors srcStride apart) to dst[dstOff + b*dstBlock + t*dstTile] (dstStride apart); src
+     * and dst must not overlap.
+     *
+     * <p>The 8-lane tile is written out here rather than called, which keeps this method above
+     * C2's FreqInlineSize (325 bytecodes): it is never inlined, so it compiles as a unit of its own.
+     * Inlined into the top-k driver together with the other phases, the transposes pushed C2 past
+     * its node budget (NodeCountInliningCutoff), which left vector operations of the other phases
+     * uninlined: boxed, allocating and slow.
+     */
+    static void transposeTiles(float[] src, int srcOff, int srcStride, int srcBlock, int srcTile,
+                               float[] dst, int dstOff, int dstStride, int dstBlock, int dstTile,
+                               int blocks, int tilesPerBlock) {
+        for (int b = 0; b < blocks; b++) {
+            for (int t = 0; t < tilesPerBlock; t++) {
+                int so = srcOff + b * srcBlock + t * srcTile;
+                int dOff = dstOff + b * dstBlock + t * dstTile;
+                if (L == 8) {
+                    int ss = srcStride;
+                    int ds = dstStride;
+                    FloatVector a0 = FloatVector.fromArray(S, src, so);
+                    FloatVector a1 = FloatVector.fromArray(S, src, so + ss);
+                    FloatVector a2 = FloatVector.fromArray(S, src, so + 2 * ss);
+                    FloatVector a3 = FloatVector.fromArray(S, src, so + 3 * ss);
+                    FloatVector a4 = FloatVector.fromArray(S, src, so + 4 * ss);
+                    FloatVector a5 = FloatVector.fromArray(S, src, so + 5 * ss);
+                    FloatVector a6 = FloatVector.fromArray(S, src, so + 6 * ss);
+                    FloatVector a7 = FloatVector.fromArray(S, src, so + 7 * ss);
+                    FloatVector b0 = low(a0, a4, XOR_4, BIT_4);
+                    FloatVector b4 = high(a0, a4, XOR_4, BIT_4);
+                    FloatVector b1 = low(a1, a5, XOR_4, BIT_4);
+                    FloatVector b5 = high(a1, a5, XOR_4, BIT_4);
+                    FloatVector b2 = low(a2, a6, XOR_4, BIT_4);
+                    FloatVector b6 = high(a2, a6, XOR_4, BIT_4);
+                    FloatVector b3 = low(a3, a7, XOR_4, BIT_4);
+                    FloatVector b7 = high(a3, a7, XOR_4, BIT_4);
+                    FloatVector c0 = low(b0, b2, XOR_2, BIT_2);
+                    FloatVector c2 = high(b0, b2, XOR_2, BIT_2);
+                    FloatVector c1 = low(b1, b3, XOR_2, BIT_2);
+                    FloatVector c3 = high(b1, b3, XOR_2, BIT_2);
+                    FloatVector c4 = low(b4, b6, XOR_2, BIT_2);
+                    FloatVector c6 = high(b4, b6, XOR_2, BIT_2);
+                    FloatVector c5 = low(b5, b7, XOR_2, BIT_2);
+                    FloatVector c7 = high(b5, b7, XOR_2, BIT_2);
+                    low(c0, c1, XOR_1, BIT_1).intoArray(dst, dOff);
+                    high(c0, c1, XOR_1, BIT_1).intoArray(dst, dOff + ds);
+                    low(c2, c3, XOR_1, BIT_1).intoArray(dst, dOff + 2 * ds);
+                    high(c2, c3, XOR_1, BIT_1).intoArray(dst, dOff + 3 * ds);
+                    low(c4, c5, XOR_1, BIT_1).intoArray(dst, dOff + 4 * ds);
+                    high(c4, c5, XOR_1, BIT_1).intoArray(dst, dOff + 5 * ds);
+                    low(c6, c7, XOR_1, BIT_1).intoArray(dst, dOff + 6 * ds);
+                    high(c6, c7, XOR_1, BIT_1).intoArray(dst, dOff + 7 * ds);
+                } else if (L == 4) {
+                    transpose4(src, so, srcStride, dst, dOff, dstStride);
+                } else {
+                    transposeStaged(src, so, srcStride, dst, dOff, dstStride);
+                }
+            }
         }
     }
 
@@ -107,41 +160,6 @@ final class TileTranspose {
     /** a's lanes moved by d where bit d is clear, b's elsewhere: the upper vector of the pair. */
     private static FloatVector high(FloatVector a, FloatVector b, VectorShuffle<Float> swap, VectorMask<Float> bit) {
         return a.rearrange(swap).blend(b, bit);
-    }
-
-    private static void transpose8(float[] src, int so, int ss, float[] dst, int dOff, int ds) {
-        FloatVector a0 = FloatVector.fromArray(S, src, so);
-        FloatVector a1 = FloatVector.fromArray(S, src, so + ss);
-        FloatVector a2 = FloatVector.fromArray(S, src, so + 2 * ss);
-        FloatVector a3 = FloatVector.fromArray(S, src, so + 3 * ss);
-        FloatVector a4 = FloatVector.fromArray(S, src, so + 4 * ss);
-        FloatVector a5 = FloatVector.fromArray(S, src, so + 5 * ss);
-        FloatVector a6 = FloatVector.fromArray(S, src, so + 6 * ss);
-        FloatVector a7 = FloatVector.fromArray(S, src, so + 7 * ss);
-        FloatVector b0 = low(a0, a4, XOR_4, BIT_4);
-        FloatVector b4 = high(a0, a4, XOR_4, BIT_4);
-        FloatVector b1 = low(a1, a5, XOR_4, BIT_4);
-        FloatVector b5 = high(a1, a5, XOR_4, BIT_4);
-        FloatVector b2 = low(a2, a6, XOR_4, BIT_4);
-        FloatVector b6 = high(a2, a6, XOR_4, BIT_4);
-        FloatVector b3 = low(a3, a7, XOR_4, BIT_4);
-        FloatVector b7 = high(a3, a7, XOR_4, BIT_4);
-        FloatVector c0 = low(b0, b2, XOR_2, BIT_2);
-        FloatVector c2 = high(b0, b2, XOR_2, BIT_2);
-        FloatVector c1 = low(b1, b3, XOR_2, BIT_2);
-        FloatVector c3 = high(b1, b3, XOR_2, BIT_2);
-        FloatVector c4 = low(b4, b6, XOR_2, BIT_2);
-        FloatVector c6 = high(b4, b6, XOR_2, BIT_2);
-        FloatVector c5 = low(b5, b7, XOR_2, BIT_2);
-        FloatVector c7 = high(b5, b7, XOR_2, BIT_2);
-        low(c0, c1, XOR_1, BIT_1).intoArray(dst, dOff);
-        high(c0, c1, XOR_1, BIT_1).intoArray(dst, dOff + ds);
-        low(c2, c3, XOR_1, BIT_1).intoArray(dst, dOff + 2 * ds);
-        high(c2, c3, XOR_1, BIT_1).intoArray(dst, dOff + 3 * ds);
-        low(c4, c5, XOR_1, BIT_1).intoArray(dst, dOff + 4 * ds);
-        high(c4, c5, XOR_1, BIT_1).intoArray(dst, dOff + 5 * ds);
-        low(c6, c7, XOR_1, BIT_1).intoArray(dst, dOff + 6 * ds);
-        high(c6, c7, XOR_1, BIT_1).intoArray(dst, dOff + 7 * ds);
     }
 
     private static void transpose4(float[] src, int so, int ss, float[] dst, int dOff, int ds) {
