@@ -22,13 +22,14 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Row path (any other shape, the last partial block, a block with a NaN): a vector softmax
  * (masked tail) and one scalar pass keeping the K best sorted by insertion.
  *
- * <p>Both paths give the same bits for a row: the same exp per element ({@link VectorExp}, whose
- * bits do not depend on whether C2 compiled the caller; equal logits give bit-equal probabilities,
- * so ties stay ties), the exponentials summed in expert order, the same multiply by 1/sum; the picks
- * are exact comparisons. So results depend neither on the thread count nor on the JIT's state.
+ * <p>Both paths give the same bits for a row: the same exp per element ({@link VectorExp}: e^x
+ * times 2^64, which the division by the sum cancels exactly; its bits do not depend on whether C2
+ * compiled the caller; equal logits give bit-equal probabilities, so ties stay ties), the
+ * exponentials summed in expert order, the same multiply by 1/sum; the picks are exact
+ * comparisons. So results depend neither on the thread count nor on the JIT's state.
  *
  * <p>NaN costs one test per block or row: a NaN or infinite logit makes its row's sum of
- * exponentials NaN (finite logits give a sum in [1, E]), and a NaN bias is found once per call; the
+ * exponentials NaN (finite logits give a finite sum, at least 1 before scaling), and a NaN bias is found once per call; the
  * row is then scanned for the reference's message.
  *
  * <p>Legend: R rows, E experts, K picks per row, L lanes; row r of logits/probs is [r*E, r*E + E),
@@ -168,7 +169,7 @@ final class SimdTopK {
             }
             FloatVector sum = FloatVector.zero(S);
             for (int e = 0; e < experts; e++) {
-                FloatVector x = VectorExp.exp(FloatVector.fromArray(S, scratch, at + e * L).sub(max));
+                FloatVector x = VectorExp.expScaled(FloatVector.fromArray(S, scratch, at + e * L).sub(max));
                 x.intoArray(scratch, at + e * L);
                 sum = sum.add(x);
             }
@@ -302,7 +303,7 @@ final class SimdTopK {
             float shift = max.reduceLanes(VectorOperators.MAX);
             for (int i = 0; i < n; i += L) {
                 VectorMask<Float> m = S.indexInRange(i, n);
-                VectorExp.exp(FloatVector.fromArray(S, logits, base + i, m).sub(shift)).intoArray(probs, base + i, m);
+                VectorExp.expScaled(FloatVector.fromArray(S, logits, base + i, m).sub(shift)).intoArray(probs, base + i, m);
             }
         }
         float sum = 0f;
