@@ -1,8 +1,6 @@
 package org.jdna.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,10 +8,11 @@ import jdk.incubator.vector.VectorSpecies;
  * weighted combine (forward and backward).
  *
  * <p>Steady state allocates nothing: the arguments of a call travel in a {@link RoutingTask}
- * reused per calling thread, and the kernels need no scratch. Indices are checked before any work
- * starts, so a bad index leaves the outputs untouched.
+ * reused per calling thread, and the only scratch, top-k's columns, is allocated once per thread.
+ * Indices are checked before any work starts, so a bad index leaves the outputs untouched.
  *
- * <p>Determinism: top-k, combine and the gathers split over output rows; indexAddRows splits over
+ * <p>Determinism: top-k (in whole blocks of rows), combine and the gathers split over output
+ * rows, each computed the same way whichever thread gets it; indexAddRows splits over
  * destination row ranges, each thread walking all sources in increasing order and taking only its
  * own rows, so every destination row sums in the specified order whatever the thread count.
  *

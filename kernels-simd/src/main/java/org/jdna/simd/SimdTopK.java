@@ -13,11 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  * descending order, ties to the lower index (what the reference's repeated arg-max with strict '>'
  * selects). Rows go in blocks of L (the lane count), and a parallel chunk is a run of whole blocks.
  *
- * <p>Block path (E a multiple of L, K &lt;= {@value #BLOCK_MAX_K}; the model's routers): the
- * block's logits (L, E) are transposed into columns (E vectors, lane i = row i), so the row max,
- * the sum of exponentials and every arg-max are plain lane-wise operations over the E columns: no
- * horizontal reduction, no branch, rows independent in every lane. The probabilities are transposed
- * back into the rows of probs. The per-thread scratch holds the columns and the picks.
+ * <p>Block path (E a multiple of L, K &lt;= {@value #BLOCK_MAX_K}, no NaN or -inf in the bias; the
+ * model's routers): the block's logits (L, E) are transposed into columns (E vectors, lane i = row
+ * i), so the row max, the sum of exponentials and the picks are plain lane-wise operations over the
+ * E columns: no horizontal reduction, no branch, rows independent in every lane. The probabilities
+ * are transposed back into the rows of probs. A per-thread scratch holds a group of blocks' columns
+ * and picks.
  *
  * <p>Row path (any other shape, the last partial block, a block with a NaN): a vector softmax
  * (masked tail) and one scalar pass keeping the K best sorted by insertion.
@@ -29,7 +30,7 @@ import jdk.incubator.vector.VectorSpecies;
  * comparisons. So results depend neither on the thread count nor on the JIT's state.
  *
  * <p>NaN costs one test per block or row: a NaN or infinite logit makes its row's sum of
- * exponentials NaN (finite logits give a finite sum, at least 1 before scaling), and a NaN bias is found once per call; the
+ * exponentials NaN (finite logits give a finite sum), and a NaN bias is found once per call; the
  * row is then scanned for the reference's message.
  *
  * <p>Legend: R rows, E experts, K picks per row, L lanes; row r of logits/probs is [r*E, r*E + E),
@@ -42,7 +43,7 @@ final class SimdTopK {
     static final int BLOCK_ROWS = L;
     /** Blocks taken phase by phase together: amortises the phase calls, and stays within L1. */
     static final int GROUP_BLOCKS = 8;
-    /** The largest K the block path picks (K rounds of arg-max, each checking the earlier picks). */
+    /** The largest K the block path picks (a pass over the columns per two picks). */
     static final int BLOCK_MAX_K = 4;
     /** Per thread: a group's columns and picks (see topkGroup). */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
