@@ -1,5 +1,8 @@
 package org.jdna.simd;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Packs blocks of op(A) and op(B) into the contiguous, zero-padded layouts the GEMM micro-kernel
  * streams through (BLIS): all four transpose cases are handled here, so the micro-kernel sees
@@ -14,6 +17,8 @@ package org.jdna.simd;
  * Rows or columns past the edge of the matrix are zero, so edge tiles compute harmless zeros.
  */
 final class GemmPacking {
+    private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
+    private static final int L = SimdConfig.LANES;
 
     private GemmPacking() {
     }
@@ -84,11 +89,11 @@ final class GemmPacking {
      */
     static void packB(float[] dst, int dstOff, float[] b, int bOff, int ldb, boolean transB,
                       int jc, int nc, int pc, int kc, int nr, int jpStart, int jpEnd) {
-        for (int jp = jpStart; jp < jpEnd; jp++) {
-            int j0 = jc + jp * nr;
-            int cols = Math.min(nr, jc + nc - j0);
-            int base = dstOff + jp * kc * nr;
-            if (transB) {
+        if (transB) {
+            for (int jp = jpStart; jp < jpEnd; jp++) {
+                int j0 = jc + jp * nr;
+                int cols = Math.min(nr, jc + nc - j0);
+                int base = dstOff + jp * kc * nr;
                 // element (p, j) at b[bOff + j*ldb + p]: one contiguous row of B per column j
                 for (int j = 0; j < cols; j++) {
                     int src = bOff + (j0 + j) * ldb + pc;
@@ -101,21 +106,37 @@ final class GemmPacking {
                         dst[d] = 0f;
                     }
                 }
-            } else {
-                // element (p, j) at b[bOff + p*ldb + j]: NR contiguous values per p
-                for (int p = 0; p < kc; p++) {
-                    int src = bOff + (pc + p) * ldb + j0;
-                    int d = base + p * nr;
-                    if (cols == nr) {
-                        System.arraycopy(b, src, dst, d, nr);
-                    } else {
-                        System.arraycopy(b, src, dst, d, cols);
-                        for (int j = cols; j < nr; j++) {
-                            dst[d + j] = 0f;
-                        }
-                    }
+            }
+            return;
+        }
+        // element (p, j) at b[bOff + p*ldb + j]: row p of the block read left to right (one stream
+        // the prefetchers follow), NR values into each panel
+        int fullEnd = Math.min(jpEnd, Math.max(jpStart, nc / nr));
+        for (int p = 0; p < kc; p++) {
+            int src = bOff + (pc + p) * ldb + jc;
+            int d = dstOff + p * nr;
+            for (int jp = jpStart; jp < fullEnd; jp++) {
+                copyPanelRow(b, src + jp * nr, dst, d + jp * kc * nr, nr);
+            }
+            for (int jp = fullEnd; jp < jpEnd; jp++) {
+                int cols = nc - jp * nr;
+                int at = d + jp * kc * nr;
+                System.arraycopy(b, src + jp * nr, dst, at, cols);
+                for (int j = cols; j < nr; j++) {
+                    dst[at + j] = 0f;
                 }
             }
+        }
+    }
+
+    /** dst[d .. d+nr) = b[src .. src+nr): whole vectors (nr is a multiple of the lane count). */
+    private static void copyPanelRow(float[] b, int src, float[] dst, int d, int nr) {
+        if (S == null) {
+            System.arraycopy(b, src, dst, d, nr);
+            return;
+        }
+        for (int j = 0; j < nr; j += L) {
+            FloatVector.fromArray(S, b, src + j).intoArray(dst, d + j);
         }
     }
 }

@@ -119,19 +119,17 @@ final class SimdGemm {
             int blockStride = KC * nPanels * NR;
             float[] packB = ws.packB(kBlocks * blockStride);
             int jcf = jc;
+            // panels [s, e) of every KC block
             Parallel.RangeBody packRange = (s, e) -> {
-                for (int it = s; it < e; it++) {
-                    int pb = it / nPanels;
-                    int jp = it % nPanels;
-                    int kc = Math.min(KC, k - pb * KC);
-                    GemmPacking.packB(packB, pb * blockStride, b, bOff, ldb, transB, jcf, ncb, pb * KC, kc, NR,
-                            jp, jp + 1);
+                for (int pb = 0, pc = 0; pc < k; pb++, pc += KC) {
+                    GemmPacking.packB(packB, pb * blockStride, b, bOff, ldb, transB, jcf, ncb, pc, Math.min(KC, k - pc),
+                            NR, s, e);
                 }
             };
             int mc = rowBlock(m, ncb, threads);
             int items = (m + mc - 1) / mc;
             if (threads > 1) {
-                parallel.forRange(kBlocks * nPanels, Math.max(1, (1 << 14) / (KC * NR)), packRange);
+                parallel.forRange(nPanels, Math.max(1, (1 << 14) / (k * NR)), packRange);
                 AtomicInteger next = new AtomicInteger();
                 parallel.forRange(Math.min(items, threads), 1, (s, e) -> {
                     Workspace own = workspaces.get();
@@ -141,7 +139,7 @@ final class SimdGemm {
                     }
                 });
             } else {
-                packRange.run(0, kBlocks * nPanels);
+                packRange.run(0, nPanels);
                 for (int it = 0; it < items; it++) {
                     rowBlock(ws, transA, a, aOff, lda, it * mc, Math.min(mc, m - it * mc), k, packB, blockStride,
                             jc, ncb, alpha, beta, c, cOff, ldc);
