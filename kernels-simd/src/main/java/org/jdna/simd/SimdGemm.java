@@ -27,7 +27,7 @@ final class SimdGemm {
     /** Most rows of a packed A block (MC, KC), about 128 KiB: stays in L2. A multiple of MR. */
     private static final int MC = Integer.getInteger("jdna.gemm.mc", (32768 / KC) / MR * MR);
     /** Floats of the C block (mc, nc) a row block revisits once per KC block: about 256 KiB, in L2. */
-    private static final int C_BLOCK = Integer.getInteger("jdna.gemm.cblock", 1 << 16);
+    private static final int C_BLOCK = Integer.getInteger("jdna.gemm.cblock", 1 << 15);
     /** Most columns of a packed B block (k, NC), shared by the threads: L3. A multiple of NR. */
     private static final int NC = Integer.getInteger("jdna.gemm.nc", 4096) / NR * NR;
     /** Most floats of one packed B block (k, nc) (16 MiB): a long k narrows nc. */
