@@ -72,7 +72,7 @@ final class GemmPacking {
                     }
                 }
             } else if (rows == 4 && mr == 4 && S != null) {
-                transposeRows4(dst, base, a, aOff + i0 * lda + pc, lda, kc);
+                transposeRows4(dst, base, 4, a, aOff + i0 * lda + pc, lda, kc);
             } else {
                 // element (i, p) at a[aOff + i*lda + p]: one contiguous row per r
                 for (int r = 0; r < rows; r++) {
@@ -91,17 +91,18 @@ final class GemmPacking {
     }
 
     /**
-     * dst[base + p*4 + r] = a[src + r*lda + p] for r < 4, p < kc: four rows of A interleaved, as
-     * 4 x 4 transposes (four loads, eight two-vector shuffles, four stores per 16 floats; about
-     * twice as fast as scalar copies, which made packing A a tenth of a GEMM with k = 1024).
+     * dst[base + p*dstStride + r] = a[src + r*lda + p] for r < 4, p < kc: four rows of a matrix
+     * interleaved (an A panel: dstStride = MR = 4; four columns of a B panel from B^T: dstStride =
+     * NR), as 4 x 4 transposes: four loads, eight two-vector shuffles and four stores per 16 floats,
+     * about twice as fast as scalar copies (which made packing A a tenth of a GEMM with k = 1024).
      */
-    private static void transposeRows4(float[] dst, int base, float[] a, int src, int lda, int kc) {
+    private static void transposeRows4(float[] dst, int base, int dstStride, float[] a, int src, int lda, int kc) {
         int s1 = src + lda;
         int s2 = s1 + lda;
         int s3 = s2 + lda;
         int p = 0;
         int d = base;
-        for (; p + 4 <= kc; p += 4, d += 16) {
+        for (; p + 4 <= kc; p += 4, d += 4 * dstStride) {
             FloatVector r0 = FloatVector.fromArray(S4, a, src + p);
             FloatVector r1 = FloatVector.fromArray(S4, a, s1 + p);
             FloatVector r2 = FloatVector.fromArray(S4, a, s2 + p);
@@ -110,12 +111,12 @@ final class GemmPacking {
             FloatVector t1 = r0.rearrange(INTERLEAVE_HI, r1); // a2 b2 a3 b3
             FloatVector t2 = r2.rearrange(INTERLEAVE_LO, r3); // c0 d0 c1 d1
             FloatVector t3 = r2.rearrange(INTERLEAVE_HI, r3); // c2 d2 c3 d3
-            t0.rearrange(PAIRS_LO, t2).intoArray(dst, d);      // a0 b0 c0 d0
-            t0.rearrange(PAIRS_HI, t2).intoArray(dst, d + 4);  // a1 b1 c1 d1
-            t1.rearrange(PAIRS_LO, t3).intoArray(dst, d + 8);  // a2 b2 c2 d2
-            t1.rearrange(PAIRS_HI, t3).intoArray(dst, d + 12); // a3 b3 c3 d3
+            t0.rearrange(PAIRS_LO, t2).intoArray(dst, d);                 // a0 b0 c0 d0
+            t0.rearrange(PAIRS_HI, t2).intoArray(dst, d + dstStride);     // a1 b1 c1 d1
+            t1.rearrange(PAIRS_LO, t3).intoArray(dst, d + 2 * dstStride); // a2 b2 c2 d2
+            t1.rearrange(PAIRS_HI, t3).intoArray(dst, d + 3 * dstStride); // a3 b3 c3 d3
         }
-        for (; p < kc; p++, d += 4) {
+        for (; p < kc; p++, d += dstStride) {
             dst[d] = a[src + p];
             dst[d + 1] = a[s1 + p];
             dst[d + 2] = a[s2 + p];
@@ -135,7 +136,14 @@ final class GemmPacking {
                 int j0 = jc + jp * nr;
                 int cols = Math.min(nr, jc + nc - j0);
                 int base = dstOff + jp * kc * nr;
-                // element (p, j) at b[bOff + j*ldb + p]: one contiguous row of B per column j
+                // element (p, j) at b[bOff + j*ldb + p]: one contiguous row of B per column j,
+                // four columns at a time as 4 x 4 transposes when the panel is whole
+                if (cols == nr && S != null && nr % 4 == 0) {
+                    for (int j = 0; j < nr; j += 4) {
+                        transposeRows4(dst, base + j, nr, b, bOff + (j0 + j) * ldb + pc, ldb, kc);
+                    }
+                    continue;
+                }
                 for (int j = 0; j < cols; j++) {
                     int src = bOff + (j0 + j) * ldb + pc;
                     for (int p = 0, d = base + j; p < kc; p++, d += nr) {
