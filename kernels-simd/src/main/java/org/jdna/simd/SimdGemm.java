@@ -68,14 +68,8 @@ final class SimdGemm {
         long flops = 2L * m * n * Math.max(k, 1);
         boolean perBatchParallel = batch > 1 && (flops < PARALLEL_FLOPS * 4 || batch >= 4 * parallel.threads());
         if (perBatchParallel && parallel.chunks(batch, 1) > 1) {
-            AtomicInteger next = new AtomicInteger();
-            parallel.forRange(parallel.threads(), 1, (s, e) -> {
-                Workspace ws = workspaces.get();
-                for (int bt; (bt = next.getAndIncrement()) < batch; ) {
-                    one(false, ws, transA, transB, m, n, k, alpha, a, aOff + bt * strideA, lda,
-                            b, bOff + bt * strideB, ldb, beta, c, cOff + bt * strideC, ldc);
-                }
-            });
+            shareOut(batch, bt -> one(false, workspaces.get(), transA, transB, m, n, k, alpha, a, aOff + bt * strideA, lda,
+                    b, bOff + bt * strideB, ldb, beta, c, cOff + bt * strideC, ldc));
             return;
         }
         boolean inner = flops >= PARALLEL_FLOPS && parallel.chunks(parallel.threads(), 1) > 1;
@@ -129,15 +123,11 @@ final class SimdGemm {
             int mc = rowBlock(m, ncb, threads);
             int items = (m + mc - 1) / mc;
             if (threads > 1) {
-                parallel.forRange(nPanels, Math.max(1, (1 << 14) / (k * NR)), packRange);
-                AtomicInteger next = new AtomicInteger();
-                parallel.forRange(Math.min(items, threads), 1, (s, e) -> {
-                    Workspace own = workspaces.get();
-                    for (int it; (it = next.getAndIncrement()) < items; ) {
-                        rowBlock(own, transA, a, aOff, lda, it * mc, Math.min(mc, m - it * mc), k, packB, blockStride,
-                                jcf, ncb, alpha, beta, c, cOff, ldc);
-                    }
-                });
+                // pieces of at least 32K packed floats; then the row blocks, each on its taker's workspace
+                int piece = Math.max(1, (1 << 15) / (k * NR));
+                shareOut((nPanels + piece - 1) / piece, it -> packRange.run(it * piece, Math.min(nPanels, (it + 1) * piece)));
+                shareOut(items, it -> rowBlock(workspaces.get(), transA, a, aOff, lda, it * mc, Math.min(mc, m - it * mc),
+                        k, packB, blockStride, jcf, ncb, alpha, beta, c, cOff, ldc));
             } else {
                 packRange.run(0, nPanels);
                 for (int it = 0; it < items; it++) {
@@ -146,6 +136,20 @@ final class SimdGemm {
                 }
             }
         }
+    }
+
+    /**
+     * Runs body(item) for every item in [0, items) on the pool, each thread taking the next
+     * unclaimed item: the split follows the threads' actual speed (a thread the OS takes away for a
+     * while leaves its share to the others) instead of fixed halves.
+     */
+    private void shareOut(int items, java.util.function.IntConsumer body) {
+        AtomicInteger next = new AtomicInteger();
+        parallel.forRange(Math.min(items, parallel.threads()), 1, (s, e) -> {
+            for (int it; (it = next.getAndIncrement()) < items; ) {
+                body.accept(it);
+            }
+        });
     }
 
     /** Rows [ic, ic + mc) of the C block at column jc: every KC block in turn, beta with the first. */
