@@ -84,6 +84,25 @@ class SimdKernelsTest {
     // ---------------------------------------------------------------- determinism: 1 vs 2 threads
 
     @Test
+    void gemmIsBitIdenticalForAnyThreadCount() {
+        // m not a multiple of the tile or the row block, k across several KC blocks, beta != 0
+        Rng rng = new Rng(13);
+        int m = 203;
+        int n = 150;
+        int k = 700;
+        float[] a = normal(rng, m * k);
+        float[] bm = normal(rng, k * n);
+        float[] c = normal(rng, m * n);
+        for (boolean ta : new boolean[]{false, true}) {
+            for (boolean tb : new boolean[]{false, true}) {
+                sameBits("gemm ta=" + ta + " tb=" + tb + " m=" + m + " n=" + n + " k=" + k, c,
+                        b -> out -> b.gemm(ta, tb, m, n, k, 0.75f, upload(b, a), 0, ta ? m : k, 0,
+                                upload(b, bm), 0, tb ? k : n, 0, -0.5f, out, 0, n, 0, 1));
+            }
+        }
+    }
+
+    @Test
     void combineAndIndexAddRowsAreBitIdenticalForAnyThreadCount() {
         Rng rng = new Rng(11);
         int tokens = 1000;
