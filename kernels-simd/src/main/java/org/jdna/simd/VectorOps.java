@@ -2,12 +2,11 @@ package org.jdna.simd;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The building blocks every kernel is made of, each in the same shape (llama3.java): a vector main
- * loop (FMA into several accumulators where it sums), one lane reduction, a scalar tail. With
+ * loop (FMA into several accumulators where it sums), one {@code reduceLanes}, a scalar tail. With
  * the scalar fallback (species null) the tail covers the whole range.
  *
  * <p>Legend: n element count; a, b, x, y arrays with their offsets (…Off).
@@ -17,38 +16,6 @@ final class VectorOps {
     static final int L = SimdConfig.LANES;
 
     private VectorOps() {
-    }
-
-    // Lane i takes lane (i + k) mod L; static finals (not an array) so C2 sees constant shuffles
-    private static final VectorShuffle<Float> ROTATE_8 = rotation(8);
-    private static final VectorShuffle<Float> ROTATE_4 = rotation(4);
-    private static final VectorShuffle<Float> ROTATE_2 = rotation(2);
-    private static final VectorShuffle<Float> ROTATE_1 = rotation(1);
-
-    private static VectorShuffle<Float> rotation(int k) {
-        return S == null || k >= L ? null : VectorShuffle.iota(S, k, 1, true);
-    }
-
-    /**
-     * The lanes of v (at most 16) summed in a fixed order (a tree of rotations), unlike {@code reduceLanes(ADD)},
-     * whose compiled form may add in any order (and does not add like its interpreted form).
-     */
-    static float sumLanes(FloatVector v) {
-        // a fixed tree: add the vector rotated by L/2, then by L/4, ... (each add exactly rounded in
-        // every mode); lane 0 then holds the total (no per-lane extraction, which would allocate)
-        if (L > 8) {
-            v = v.add(v.rearrange(ROTATE_8));
-        }
-        if (L > 4) {
-            v = v.add(v.rearrange(ROTATE_4));
-        }
-        if (L > 2) {
-            v = v.add(v.rearrange(ROTATE_2));
-        }
-        if (L > 1) {
-            v = v.add(v.rearrange(ROTATE_1));
-        }
-        return v.lane(0);
     }
 
     /** Elements [0, upper) are covered by whole vectors; the rest is the scalar tail. */
@@ -73,7 +40,7 @@ final class VectorOps {
             for (int up = upper(n); i < up; i += L) {
                 acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
             }
-            sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
+            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
             sum = Math.fma(a[aOff + i], b[bOff + i], sum);
@@ -98,7 +65,7 @@ final class VectorOps {
             for (int up = upper(n); i < up; i += L) {
                 acc0 = acc0.add(FloatVector.fromArray(S, x, off + i));
             }
-            sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
+            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
             sum += x[off + i];
@@ -147,7 +114,7 @@ final class VectorOps {
                 FloatVector d0 = FloatVector.fromArray(S, x, off + i).sub(m);
                 acc0 = d0.fma(d0, acc0);
             }
-            sum = sumLanes(acc0.add(acc1));
+            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
             float d = x[off + i] - shift;
@@ -177,7 +144,7 @@ final class VectorOps {
                 e0.intoArray(out, outOff + i);
                 acc0 = acc0.add(e0);
             }
-            sum = sumLanes(acc0.add(acc1));
+            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
             float e = (float) Math.exp(x[xOff + i] - shift);
@@ -202,7 +169,7 @@ final class VectorOps {
             for (int up = upper(n); i < up; i += L) {
                 acc0 = acc0.add(FloatVector.fromArray(S, x, xOff + i).sub(m).lanewise(VectorOperators.EXP));
             }
-            sum = sumLanes(acc0.add(acc1));
+            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
             sum += (float) Math.exp(x[xOff + i] - shift);

@@ -175,9 +175,11 @@ class SimdKernelsTest {
                 b.copy(res, 0, grads[output], 0, n);
             };
             // Warm up first: lanewise(EXP) gives SVML's bits once C2 has compiled the softmax and
-            // StrictMath's before (they can differ in the last bit), so a compilation between the 1- and
-            // 2-thread runs would differ for a reason that is not the thread count (a known issue: the
-            // softmax's exp depends on the JIT tier; sums already use a fixed lane order).
+            // StrictMath's before, and reduceLanes(ADD) adds in another order compiled than interpreted
+            // (both can differ in the last bit), so a compilation between the 1- and 2-thread runs would
+            // differ for a reason that is not the thread count. A known issue: until the exp and the lane
+            // sums are built from exactly rounded operations in a fixed order, results of the first calls
+            // of a process depend on the JIT tier.
             for (int i = 0; i < 30; i++) {
                 run(one, new float[n], body.apply(one));
                 run(two, new float[n], body.apply(two));
