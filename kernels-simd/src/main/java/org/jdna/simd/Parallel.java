@@ -1,20 +1,25 @@
 package org.jdna.simd;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A parallel-for over a small fixed pool of daemon threads: [0, n) is split into at most
- * {@code threads} contiguous chunks and the calling thread runs the first chunk itself.
+ * {@code threads} contiguous chunks, which the calling thread and the workers claim one at a time
+ * (a compare-and-set on a counter tagged with the job's number): a worker the OS has not scheduled
+ * yet delays nothing, the caller takes its chunk instead. On a loaded machine a fixed assignment of
+ * chunks to threads made two threads slower than one.
  *
  * <p>Kernels only ever split independent outputs (rows, columns, GEMM tiles, attention heads),
- * never one reduction's summation, so results are identical for every thread count.
+ * never one reduction's summation, and a chunk's bounds do not depend on which thread runs it, so
+ * results are identical for every thread count.
  *
- * <p>Nothing is allocated per call (no tasks, no futures): the job is published through fields and
- * a per-worker ticket (a volatile write); workers spin briefly and then park. A call made from
- * inside a running loop (a worker, or the caller while it runs its own chunk) runs serially: no
- * nested parallelism, no deadlock. Calls from different threads take turns.
+ * <p>Nothing is allocated per call (no tasks, no futures): the job is published through fields, a
+ * claim counter and a per-worker ticket (volatile writes); workers spin briefly and then park. A
+ * call made from inside a running loop (a worker, or the caller while it runs a chunk) runs
+ * serially: no nested parallelism, no deadlock. Calls from different threads take turns.
  */
 public final class Parallel implements AutoCloseable {
 
@@ -30,21 +35,26 @@ public final class Parallel implements AutoCloseable {
     private final int threads;
     private final Worker[] workers;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Chunks of the current job not finished yet. */
     private final AtomicInteger pending = new AtomicInteger();
+    /**
+     * job number (32 bits) | its chunk count (16 bits) | next chunk to claim (16 bits): a claim
+     * counts only for the job it names, and against that job's own chunk count.
+     */
+    private final AtomicLong claims = new AtomicLong();
     // the failure of the lowest chunk that failed: the one a serial loop would have met first
     private Throwable failure;
     private int failedChunk;
     private int generation;
     private volatile boolean closed;
-    // the current job, published to each worker by the volatile write of its ticket
+    // the current job, published by the volatile write of claims (a claim reads it)
     private RangeBody body;
     private int n;
-    private int chunks;
     private Thread caller;
 
     public Parallel(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("simd: threads must be >= 1, got " + threads);
+        if (threads < 1 || threads > 0xFFFF) {
+            throw new IllegalArgumentException("simd: threads must be in [1, 65535], got " + threads);
         }
         this.threads = threads;
         this.workers = new Worker[threads - 1];
@@ -60,7 +70,8 @@ public final class Parallel implements AutoCloseable {
 
     /**
      * Runs body over [0, n) in contiguous chunks of at least {@code grain} indices (one chunk, run
-     * inline, when n < 2 * grain, with one thread, or inside a running loop).
+     * inline, when n < 2 * grain, with one thread, or inside a running loop). Returns when every
+     * chunk has run, on whichever threads claimed them.
      */
     public void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) {
@@ -78,21 +89,17 @@ public final class Parallel implements AutoCloseable {
             }
             this.body = body;
             this.n = n;
-            this.chunks = c;
             this.caller = Thread.currentThread();
             failure = null;
             failedChunk = Integer.MAX_VALUE;
-            pending.set(c - 1);
+            pending.set(c);
             int job = ++generation;
+            claims.set((long) job << 32 | (long) c << 16); // publishes the job to whoever claims a chunk
             for (int w = 0; w < c - 1; w++) {
-                workers[w].ticket = job; // publishes the job to worker w
+                workers[w].ticket = job; // wakes worker w for this job
                 LockSupport.unpark(workers[w]);
             }
-            try {
-                body.run(0, bound(n, c, 1));
-            } catch (RuntimeException | Error e) {
-                fail(0, e);
-            }
+            runClaimedChunks(job);
             awaitWorkers();
             this.body = null;
             Throwable t;
@@ -118,6 +125,34 @@ public final class Parallel implements AutoCloseable {
         }
         long byGrain = Math.max(1, n / Math.max(1, (long) grain));
         return (int) Math.min(threads, byGrain);
+    }
+
+    /**
+     * Claims and runs chunks of job until none is left, or until the job is no longer the current
+     * one (a worker waking late must not run a newer job's chunks). The job's fields are read
+     * after a successful claim: a job cannot end, and so cannot be replaced, while one of its
+     * chunks is unclaimed or unfinished.
+     */
+    private void runClaimedChunks(int job) {
+        while (true) {
+            long claim = claims.get();
+            int c = (int) (claim >>> 16) & 0xFFFF;
+            int chunk = (int) claim & 0xFFFF;
+            if ((int) (claim >>> 32) != job || chunk >= c) {
+                return;
+            }
+            if (!claims.compareAndSet(claim, claim + 1)) {
+                continue;
+            }
+            try {
+                body.run(bound(n, c, chunk), bound(n, c, chunk + 1));
+            } catch (RuntimeException | Error e) {
+                fail(chunk, e);
+            }
+            if (pending.decrementAndGet() == 0 && Thread.currentThread() != caller) {
+                LockSupport.unpark(caller);
+            }
+        }
     }
 
     private synchronized void fail(int chunk, Throwable e) {
@@ -149,14 +184,12 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    /** Worker i runs chunk i of every job ticketed to it (those with more than i chunks). */
+    /** A worker claims chunks of every job ticketed to it (those with more than its number of chunks). */
     private final class Worker extends Thread {
-        private final int index;
         private volatile int ticket;
 
         Worker(int index) {
             super("jdna-simd-" + index);
-            this.index = index;
             setDaemon(true);
         }
 
@@ -176,15 +209,7 @@ public final class Parallel implements AutoCloseable {
                     return;
                 }
                 seen = ticket;
-                int c = chunks;
-                try {
-                    body.run(bound(n, c, index), bound(n, c, index + 1));
-                } catch (RuntimeException | Error e) {
-                    fail(index, e);
-                }
-                if (pending.decrementAndGet() == 0) {
-                    LockSupport.unpark(caller);
-                }
+                runClaimedChunks(seen);
             }
         }
     }

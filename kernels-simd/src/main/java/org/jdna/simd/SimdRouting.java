@@ -1,8 +1,6 @@
 package org.jdna.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,10 +8,11 @@ import jdk.incubator.vector.VectorSpecies;
  * weighted combine (forward and backward).
  *
  * <p>Steady state allocates nothing: the arguments of a call travel in a {@link RoutingTask}
- * reused per calling thread, and the kernels need no scratch. Indices are checked before any work
- * starts, so a bad index leaves the outputs untouched.
+ * reused per calling thread, and the only scratch, top-k's columns, is allocated once per thread.
+ * Indices are checked before any work starts, so a bad index leaves the outputs untouched.
  *
- * <p>Determinism: top-k, combine and the gathers split over output rows; indexAddRows splits over
+ * <p>Determinism: top-k (in whole blocks of rows), combine and the gathers split over output
+ * rows, each computed the same way whichever thread gets it; indexAddRows splits over
  * destination row ranges, each thread walking all sources in increasing order and taking only its
  * own rows, so every destination row sums in the specified order whatever the thread count.
  *
@@ -93,11 +92,14 @@ final class SimdRouting {
     // ---------------------------------------------------------------- top-k
 
     /**
-     * probs (R, E) = softmax(logits); per row the K largest of probs + bias by repeated arg-max with
-     * strict '>' (ties to the lower index); weights = chosen probs, renormalised when asked.
+     * probs (R, E) = softmax(logits); per row the K largest of probs + bias, in descending order,
+     * ties to the lower index; weights = chosen probs, renormalised when asked ({@link SimdTopK}).
      */
     void topk(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias,
               int rows, int experts, int k, boolean renormalize) {
+        if (k < 0 || k > experts) {
+            throw new IllegalArgumentException("topk: K = " + k + " must be in [0, E = " + experts + "]");
+        }
         RoutingTask t = tasks.get();
         t.kind = RoutingTask.TOPK;
         t.indices = indices;
@@ -105,105 +107,18 @@ final class SimdRouting {
         t.a = probs;
         t.b = logits;
         t.c = bias;
+        t.count = rows;
         t.width = experts;
         t.k = k;
         t.flag = renormalize;
-        run(t, rows, rowGrain(4 * experts));
-    }
-
-    static void topkRange(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias,
-                          int experts, int k, boolean renormalize, int from, int to) {
-        for (int r = from; r < to; r++) {
-            int base = r * experts;
-            softmaxRow(probs, logits, base, experts);
-            float chosenSum = 0f;
-            for (int j = 0; j < k; j++) {
-                int best = -1;
-                float bestScore = 0f;
-                for (int e = 0; e < experts; e++) {
-                    float score = bias == null ? probs[base + e] : probs[base + e] + bias[e];
-                    if (score != score) {
-                        throw nanInRow(r, probs, logits, bias, base, experts);
-                    }
-                    if ((best < 0 || score > bestScore) && !chosen(indices, r * k, j, e)) {
-                        best = e;
-                        bestScore = score;
-                    }
-                }
-                indices[r * k + j] = best;
-                chosenSum += probs[base + best];
-            }
-            for (int j = 0; j < k; j++) {
-                float p = probs[base + indices[r * k + j]];
-                weights[r * k + j] = renormalize ? p / chosenSum : p;
-            }
-        }
-    }
-
-    /** Whether e is among the first j picks of the row whose picks start at indices[at]. */
-    private static boolean chosen(int[] indices, int at, int j, int e) {
-        for (int i = 0; i < j; i++) {
-            if (indices[at + i] == e) {
-                return true;
-            }
-        }
-        return false;
+        // whole blocks of rows per chunk
+        int blockRows = SimdTopK.BLOCK_ROWS;
+        run(t, (rows + blockRows - 1) / blockRows, Math.max(1, rowGrain(4 * experts) / blockRows));
     }
 
     /**
-     * probs[base .. base+E) = softmax of the logits there. Every element, tail included, goes
-     * through the same vector exp (masked tail), so equal logits give bit-equal probabilities and
-     * ties stay ties.
-     */
-    private static void softmaxRow(float[] probs, float[] logits, int base, int n) {
-        if (S == null) {
-            float max = VectorOps.max(logits, base, n);
-            float sum = VectorOps.expShifted(probs, base, logits, base, n, max);
-            VectorOps.scaleShift(probs, base, probs, base, n, 1f / sum, 0f);
-            return;
-        }
-        FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            maxV = maxV.max(FloatVector.fromArray(S, logits, base + i, m).blend(Float.NEGATIVE_INFINITY, m.not()));
-        }
-        float max = maxV.reduceLanes(VectorOperators.MAX);
-        FloatVector sumV = FloatVector.zero(S);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = FloatVector.fromArray(S, logits, base + i, m).sub(max).lanewise(VectorOperators.EXP);
-            e.intoArray(probs, base + i, m);
-            sumV = sumV.add(e, m);
-        }
-        float inv = 1f / sumV.reduceLanes(VectorOperators.ADD);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, probs, base + i, m).mul(inv).intoArray(probs, base + i, m);
-        }
-    }
-
-    /** The reference's message: the first NaN logit of the row, else the first NaN score. */
-    private static ArithmeticException nanInRow(int r, float[] probs, float[] logits, float[] bias, int base, int experts) {
-        for (int e = 0; e < experts; e++) {
-            if (Float.isNaN(logits[base + e])) {
-                return new ArithmeticException("topk: NaN in row " + r + " at expert " + e + " (logit "
-                        + logits[base + e] + ")");
-            }
-        }
-        for (int e = 0; e < experts; e++) {
-            float score = bias == null ? probs[base + e] : probs[base + e] + bias[e];
-            if (Float.isNaN(score)) {
-                return new ArithmeticException("topk: NaN in row " + r + " at expert " + e + " (logit "
-                        + logits[base + e] + ", prob " + probs[base + e]
-                        + (bias == null ? "" : ", bias " + bias[e]) + ")");
-            }
-        }
-        return new ArithmeticException("topk: NaN in row " + r);
-    }
-
-    /**
-     * Through the weights only: dprobs accumulates (renormalised) dweights at the chosen experts,
-     * then dlogits = p * (dprobs - sum(dprobs * p)). The dlogits row itself holds dprobs meanwhile.
+     * Through the weights only: dprobs = (renormalised) dweights at the chosen experts, then
+     * dlogits = p * (dprobs - sum(dprobs * p)) ({@link SimdTopK}).
      */
     void topkBackward(float[] dlogits, float[] dweights, float[] probs, int[] indices,
                       int rows, int experts, int k, boolean renormalize) {
@@ -223,32 +138,6 @@ final class SimdRouting {
         t.k = k;
         t.flag = renormalize;
         run(t, rows, rowGrain(4 * experts));
-    }
-
-    static void topkBackwardRange(float[] dlogits, float[] dweights, float[] probs, int[] indices,
-                                  int experts, int k, boolean renormalize, int from, int to) {
-        for (int r = from; r < to; r++) {
-            int base = r * experts;
-            java.util.Arrays.fill(dlogits, base, base + experts, 0f);
-            float chosenSum = 0f;
-            for (int j = 0; j < k; j++) {
-                chosenSum += probs[base + indices[r * k + j]];
-            }
-            float dotWeights = 0f;
-            if (renormalize) {
-                for (int j = 0; j < k; j++) {
-                    dotWeights += dweights[r * k + j] * (probs[base + indices[r * k + j]] / chosenSum);
-                }
-            }
-            for (int j = 0; j < k; j++) {
-                float g = dweights[r * k + j];
-                dlogits[base + indices[r * k + j]] += renormalize ? (g - dotWeights) / chosenSum : g;
-            }
-            float s = VectorOps.dot(dlogits, base, probs, base, experts);
-            for (int e = 0; e < experts; e++) {
-                dlogits[base + e] = probs[base + e] * (dlogits[base + e] - s);
-            }
-        }
     }
 
     // ---------------------------------------------------------------- combine

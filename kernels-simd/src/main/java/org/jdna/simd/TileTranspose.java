@@ -1,0 +1,199 @@
+package org.jdna.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Transposes one L x L tile of floats (L = the lane count): the L vectors at
+ * src[srcOff + a*srcStride], a in [0, L), become the L vectors at dst[dstOff + a*dstStride], so
+ * that dst vector a holds lane a of every src vector. Used to turn L rows into L columns and back.
+ *
+ * <p>One stage per bit d of the lane index swaps that bit between the vector number and the lane:
+ * for each vector pair (a, a+d), a's lanes with bit d set trade places with b's lanes without it (a
+ * lane swap by d and a blend each). 4 and 8 lanes keep the whole tile in registers (log2(L) * L
+ * swaps and blends, L loads and L stores); 16 lanes would need all 16 vector registers of AVX-512's
+ * lower half plus temporaries, so they stage through dst instead.
+ *
+ * <p>Also the 2 x L to L x 2 transpose (interleave) that writes two picks per row.
+ */
+final class TileTranspose {
+    private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
+    private static final int L = SimdConfig.LANES;
+    /** Lane i <- lane (i xor d), and the lanes whose bit d is set; null where d >= L. */
+    private static final VectorShuffle<Float> XOR_1 = xorShuffle(1);
+    private static final VectorShuffle<Float> XOR_2 = xorShuffle(2);
+    private static final VectorShuffle<Float> XOR_4 = xorShuffle(4);
+    private static final VectorShuffle<Float> XOR_8 = xorShuffle(8);
+    private static final VectorMask<Float> BIT_1 = bitMask(1);
+    private static final VectorMask<Float> BIT_2 = bitMask(2);
+    private static final VectorMask<Float> BIT_4 = bitMask(4);
+    private static final VectorMask<Float> BIT_8 = bitMask(8);
+    /** Lane i <- lane i/2, and lane i <- lane L/2 + i/2: the halves of an interleave. */
+    private static final VectorShuffle<Float> SPREAD_LOW = spread(0);
+    private static final VectorShuffle<Float> SPREAD_HIGH = spread(L / 2);
+
+    private TileTranspose() {
+    }
+
+    private static VectorShuffle<Float> xorShuffle(int d) {
+        if (S == null || d >= L) {
+            return null;
+        }
+        int[] lanes = new int[L];
+        for (int i = 0; i < L; i++) {
+            lanes[i] = i ^ d;
+        }
+        return VectorShuffle.fromArray(S, lanes, 0);
+    }
+
+    private static VectorShuffle<Float> spread(int from) {
+        if (S == null) {
+            return null;
+        }
+        int[] lanes = new int[L];
+        for (int i = 0; i < L; i++) {
+            lanes[i] = from + i / 2;
+        }
+        return VectorShuffle.fromArray(S, lanes, 0);
+    }
+
+    private static VectorMask<Float> bitMask(int d) {
+        if (S == null || d >= L) {
+            return null;
+        }
+        boolean[] set = new boolean[L];
+        for (int i = 0; i < L; i++) {
+            set[i] = (i & d) != 0;
+        }
+        return VectorMask.fromArray(S, set, 0);
+    }
+
+    /**
+     * Transposes blocks * tilesPerBlock tiles: tile (b, t) from src[srcOff + b*srcBlock + t*srcTile]
+     * (its vectors srcStride apart) to dst[dstOff + b*dstBlock + t*dstTile] (dstStride apart); src
+     * and dst must not overlap.
+     *
+     * <p>The 8-lane tile is written out here rather than called, which keeps this method above
+     * C2's FreqInlineSize (325 bytecodes): it is never inlined, so it compiles as a unit of its own.
+     * Inlined into the top-k driver together with the other phases, the transposes pushed C2 past
+     * its node budget (NodeCountInliningCutoff), which left vector operations of the other phases
+     * uninlined: boxed, allocating and slow.
+     */
+    static void transposeTiles(float[] src, int srcOff, int srcStride, int srcBlock, int srcTile,
+                               float[] dst, int dstOff, int dstStride, int dstBlock, int dstTile,
+                               int blocks, int tilesPerBlock) {
+        for (int b = 0; b < blocks; b++) {
+            for (int t = 0; t < tilesPerBlock; t++) {
+                int so = srcOff + b * srcBlock + t * srcTile;
+                int dOff = dstOff + b * dstBlock + t * dstTile;
+                if (L == 8) {
+                    int ss = srcStride;
+                    int ds = dstStride;
+                    FloatVector a0 = FloatVector.fromArray(S, src, so);
+                    FloatVector a1 = FloatVector.fromArray(S, src, so + ss);
+                    FloatVector a2 = FloatVector.fromArray(S, src, so + 2 * ss);
+                    FloatVector a3 = FloatVector.fromArray(S, src, so + 3 * ss);
+                    FloatVector a4 = FloatVector.fromArray(S, src, so + 4 * ss);
+                    FloatVector a5 = FloatVector.fromArray(S, src, so + 5 * ss);
+                    FloatVector a6 = FloatVector.fromArray(S, src, so + 6 * ss);
+                    FloatVector a7 = FloatVector.fromArray(S, src, so + 7 * ss);
+                    FloatVector b0 = low(a0, a4, XOR_4, BIT_4);
+                    FloatVector b4 = high(a0, a4, XOR_4, BIT_4);
+                    FloatVector b1 = low(a1, a5, XOR_4, BIT_4);
+                    FloatVector b5 = high(a1, a5, XOR_4, BIT_4);
+                    FloatVector b2 = low(a2, a6, XOR_4, BIT_4);
+                    FloatVector b6 = high(a2, a6, XOR_4, BIT_4);
+                    FloatVector b3 = low(a3, a7, XOR_4, BIT_4);
+                    FloatVector b7 = high(a3, a7, XOR_4, BIT_4);
+                    FloatVector c0 = low(b0, b2, XOR_2, BIT_2);
+                    FloatVector c2 = high(b0, b2, XOR_2, BIT_2);
+                    FloatVector c1 = low(b1, b3, XOR_2, BIT_2);
+                    FloatVector c3 = high(b1, b3, XOR_2, BIT_2);
+                    FloatVector c4 = low(b4, b6, XOR_2, BIT_2);
+                    FloatVector c6 = high(b4, b6, XOR_2, BIT_2);
+                    FloatVector c5 = low(b5, b7, XOR_2, BIT_2);
+                    FloatVector c7 = high(b5, b7, XOR_2, BIT_2);
+                    low(c0, c1, XOR_1, BIT_1).intoArray(dst, dOff);
+                    high(c0, c1, XOR_1, BIT_1).intoArray(dst, dOff + ds);
+                    low(c2, c3, XOR_1, BIT_1).intoArray(dst, dOff + 2 * ds);
+                    high(c2, c3, XOR_1, BIT_1).intoArray(dst, dOff + 3 * ds);
+                    low(c4, c5, XOR_1, BIT_1).intoArray(dst, dOff + 4 * ds);
+                    high(c4, c5, XOR_1, BIT_1).intoArray(dst, dOff + 5 * ds);
+                    low(c6, c7, XOR_1, BIT_1).intoArray(dst, dOff + 6 * ds);
+                    high(c6, c7, XOR_1, BIT_1).intoArray(dst, dOff + 7 * ds);
+                } else if (L == 4) {
+                    transpose4(src, so, srcStride, dst, dOff, dstStride);
+                } else {
+                    transposeStaged(src, so, srcStride, dst, dOff, dstStride);
+                }
+            }
+        }
+    }
+
+    /**
+     * The 2 x L -> L x 2 transpose: dst[dOff + 2i] = a[aOff + i], dst[dOff + 2i + 1] = b[bOff + i]
+     * for i in [0, L).
+     */
+    static void interleave(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff) {
+        FloatVector va = FloatVector.fromArray(S, a, aOff);
+        FloatVector vb = FloatVector.fromArray(S, b, bOff);
+        va.rearrange(SPREAD_LOW).blend(vb.rearrange(SPREAD_LOW), BIT_1).intoArray(dst, dOff);
+        va.rearrange(SPREAD_HIGH).blend(vb.rearrange(SPREAD_HIGH), BIT_1).intoArray(dst, dOff + L);
+    }
+
+    /** {@link #interleave} of floats that hold int bits, into an int array (the bits unchanged). */
+    static void interleave(float[] a, int aOff, float[] b, int bOff, int[] dst, int dOff) {
+        FloatVector va = FloatVector.fromArray(S, a, aOff);
+        FloatVector vb = FloatVector.fromArray(S, b, bOff);
+        va.rearrange(SPREAD_LOW).blend(vb.rearrange(SPREAD_LOW), BIT_1).reinterpretAsInts().intoArray(dst, dOff);
+        va.rearrange(SPREAD_HIGH).blend(vb.rearrange(SPREAD_HIGH), BIT_1).reinterpretAsInts()
+                .intoArray(dst, dOff + L);
+    }
+
+    /** a with b's lanes moved by d where bit d is set: the lower vector of a pair after a stage. */
+    private static FloatVector low(FloatVector a, FloatVector b, VectorShuffle<Float> swap, VectorMask<Float> bit) {
+        return a.blend(b.rearrange(swap), bit);
+    }
+
+    /** a's lanes moved by d where bit d is clear, b's elsewhere: the upper vector of the pair. */
+    private static FloatVector high(FloatVector a, FloatVector b, VectorShuffle<Float> swap, VectorMask<Float> bit) {
+        return a.rearrange(swap).blend(b, bit);
+    }
+
+    private static void transpose4(float[] src, int so, int ss, float[] dst, int dOff, int ds) {
+        FloatVector a0 = FloatVector.fromArray(S, src, so);
+        FloatVector a1 = FloatVector.fromArray(S, src, so + ss);
+        FloatVector a2 = FloatVector.fromArray(S, src, so + 2 * ss);
+        FloatVector a3 = FloatVector.fromArray(S, src, so + 3 * ss);
+        FloatVector b0 = low(a0, a2, XOR_2, BIT_2);
+        FloatVector b2 = high(a0, a2, XOR_2, BIT_2);
+        FloatVector b1 = low(a1, a3, XOR_2, BIT_2);
+        FloatVector b3 = high(a1, a3, XOR_2, BIT_2);
+        low(b0, b1, XOR_1, BIT_1).intoArray(dst, dOff);
+        high(b0, b1, XOR_1, BIT_1).intoArray(dst, dOff + ds);
+        low(b2, b3, XOR_1, BIT_1).intoArray(dst, dOff + 2 * ds);
+        high(b2, b3, XOR_1, BIT_1).intoArray(dst, dOff + 3 * ds);
+    }
+
+    /** 16 lanes: the first stage reads src, the others work in place on dst. */
+    private static void transposeStaged(float[] src, int so, int ss, float[] dst, int dOff, int ds) {
+        stage(src, so, ss, dst, dOff, ds, 8, XOR_8, BIT_8);
+        stage(dst, dOff, ds, dst, dOff, ds, 4, XOR_4, BIT_4);
+        stage(dst, dOff, ds, dst, dOff, ds, 2, XOR_2, BIT_2);
+        stage(dst, dOff, ds, dst, dOff, ds, 1, XOR_1, BIT_1);
+    }
+
+    private static void stage(float[] src, int so, int ss, float[] dst, int dOff, int ds, int d,
+                              VectorShuffle<Float> swap, VectorMask<Float> bit) {
+        for (int a = 0; a < L; a++) {
+            if ((a & d) == 0) {
+                FloatVector va = FloatVector.fromArray(S, src, so + a * ss);
+                FloatVector vb = FloatVector.fromArray(S, src, so + (a + d) * ss);
+                low(va, vb, swap, bit).intoArray(dst, dOff + a * ds);
+                high(va, vb, swap, bit).intoArray(dst, dOff + (a + d) * ds);
+            }
+        }
+    }
+}
