@@ -88,7 +88,7 @@ final class SimdTopK {
         return s;
     }
 
-    /** Floats of scratch per block: columns (E*L), 1/sum (L), picks (K*L) and their weights (K*L). */
+    /** Floats of scratch per block: columns (E*L), a spare vector (L), picks (K*L) and their weights (K*L). */
     private static int blockScratch(int experts, int k) {
         return (experts + 1 + 2 * k) * L;
     }
@@ -102,7 +102,7 @@ final class SimdTopK {
      * One method doing a block's every step (each inlined into it) exceeded C2's node budget in some
      * compilation orders, which left vector operations unintrinsified (boxed and allocating).
      *
-     * <p>scratch, per block b at b*stride: columns (row i, expert e at e*L + i), then 1/sum, then
+     * <p>scratch, per block b at b*stride: columns (row i, expert e at e*L + i), a spare vector, then
      * the picks' expert numbers (pick j of row i at j*L + i) and their weights.
      */
     private static int topkGroup(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias,
@@ -157,9 +157,9 @@ final class SimdTopK {
     }
 
     /**
-     * Block by block: columns of logits to exponentials of (logit - row max), and 1/(their sum,
-     * in expert order) after them; returns the number of leading blocks done, stopping at the
-     * first block with a NaN row.
+     * Block by block: columns of logits to probabilities, exponentials of (logit - row max)
+     * summed in expert order, times 1/sum; returns the number of leading blocks done, stopping at
+     * the first block with a NaN row.
      */
     private static int exponentialColumns(float[] scratch, int stride, int experts, int blocks) {
         for (int b = 0; b < blocks; b++) {
@@ -177,73 +177,104 @@ final class SimdTopK {
             if (sum.compare(VectorOperators.NE, sum).anyTrue()) { // a NaN lane
                 return b;
             }
-            FloatVector.broadcast(S, 1f).div(sum).intoArray(scratch, at + experts * L);
+            FloatVector inv = FloatVector.broadcast(S, 1f).div(sum);
+            for (int e = 0; e < experts; e++) {
+                FloatVector.fromArray(S, scratch, at + e * L).mul(inv).intoArray(scratch, at + e * L);
+            }
         }
         return blocks;
     }
 
     /**
-     * The first pass scales the exponential columns to probabilities; every pass picks two per
-     * row. Pick j of row i goes to scratch as the int bits of a float (blends and equality move
-     * and compare those bits exactly; no conversion), its weight (the probability) beside it.
-     *
-     * <p>A pass keeps each row's best two scores (probs + bias), a score entering only when
-     * strictly greater (ties keep the lower expert); a later pass first turns the scores of the
-     * earlier picks into NaN, which never enters. The empty start is -inf, so no score may be -inf:
-     * the caller sends a bias with -inf to the row path. The masks live within one step: a mask
-     * carried around a loop would be boxed (allocated) by C2.
+     * Picks two per row per pass over the columns of probs (+ bias). Pick j of row i goes to
+     * scratch as the int bits of a float (blends and equality move and compare those bits exactly;
+     * no conversion), its weight (the probability) beside it.
      */
     private static void pickColumns(float[] scratch, int stride, float[] bias, int experts, int k, int blocks) {
         for (int b = 0; b < blocks; b++) {
-            pickColumns(scratch, b * stride, bias, experts, k);
+            for (int j = 0; j < k; j += 2) {
+                if (bias == null) {
+                    pickPair(scratch, b * stride, experts, k, j);
+                } else {
+                    pickPairWithBias(scratch, b * stride, bias, experts, k, j);
+                }
+            }
         }
     }
 
-    private static void pickColumns(float[] scratch, int at, float[] bias, int experts, int k) {
-        int invAt = at + experts * L;
-        int picked = invAt + L;
+    /**
+     * Picks j and j+1 of the block at scratch[at] by probability: each row's best two, a value
+     * entering only when strictly greater (ties keep the lower expert), after turning the earlier
+     * picks' values into NaN, which never enters. The empty start is -inf (no probability is).
+     *
+     * <p>The masks live within one step (a mask carried around a loop would be boxed by C2), and
+     * the two cases, without and with a bias, are separate methods: one method holding both, with
+     * every branch hot, left some vectors boxed (allocated) in some compilation orders.
+     */
+    private static void pickPair(float[] scratch, int at, int experts, int k, int j) {
+        int picked = at + (experts + 1) * L;
         int picksWeights = picked + k * L;
-        FloatVector inv = FloatVector.fromArray(S, scratch, invAt);
-        for (int j = 0; j < k; j += 2) {
-            FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            FloatVector second = best;
-            FloatVector bestWeight = best;
-            FloatVector secondWeight = best;
-            FloatVector bestAt = FloatVector.zero(S);
-            FloatVector secondAt = bestAt;
-            for (int e = 0; e < experts; e++) {
-                FloatVector p = FloatVector.fromArray(S, scratch, at + e * L);
-                if (j == 0) {
-                    p = p.mul(inv);
-                    p.intoArray(scratch, at + e * L);
-                }
-                FloatVector s = bias == null ? p : p.add(bias[e]);
-                FloatVector expert = FloatVector.broadcast(S, Float.intBitsToFloat(e));
-                for (int i = 0; i < j; i++) {
-                    s = s.blend(Float.NaN, FloatVector.fromArray(S, scratch, picked + i * L)
-                            .compare(VectorOperators.EQ, expert));
-                }
-                VectorMask<Float> aboveBest = s.compare(VectorOperators.GT, best);
-                VectorMask<Float> aboveSecond = s.compare(VectorOperators.GT, second);
-                second = second.blend(s, aboveSecond).blend(best, aboveBest);
-                secondAt = secondAt.blend(expert, aboveSecond).blend(bestAt, aboveBest);
-                best = best.blend(s, aboveBest);
-                bestAt = bestAt.blend(expert, aboveBest);
-                if (bias != null) {
-                    secondWeight = secondWeight.blend(p, aboveSecond).blend(bestWeight, aboveBest);
-                    bestWeight = bestWeight.blend(p, aboveBest);
-                }
+        FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector second = best;
+        FloatVector bestAt = FloatVector.zero(S);
+        FloatVector secondAt = bestAt;
+        for (int e = 0; e < experts; e++) {
+            FloatVector p = FloatVector.fromArray(S, scratch, at + e * L);
+            FloatVector expert = FloatVector.broadcast(S, Float.intBitsToFloat(e));
+            for (int i = 0; i < j; i++) {
+                p = p.blend(Float.NaN, FloatVector.fromArray(S, scratch, picked + i * L)
+                        .compare(VectorOperators.EQ, expert));
             }
-            if (bias == null) {
-                bestWeight = best;
-                secondWeight = second;
+            VectorMask<Float> aboveBest = p.compare(VectorOperators.GT, best);
+            VectorMask<Float> aboveSecond = p.compare(VectorOperators.GT, second);
+            second = second.blend(p, aboveSecond).blend(best, aboveBest);
+            secondAt = secondAt.blend(expert, aboveSecond).blend(bestAt, aboveBest);
+            best = best.blend(p, aboveBest);
+            bestAt = bestAt.blend(expert, aboveBest);
+        }
+        bestAt.intoArray(scratch, picked + j * L);
+        best.intoArray(scratch, picksWeights + j * L);
+        if (j + 1 < k) {
+            secondAt.intoArray(scratch, picked + (j + 1) * L);
+            second.intoArray(scratch, picksWeights + (j + 1) * L);
+        }
+    }
+
+    /**
+     * {@link #pickPair} by score = probability + bias, the weights still the probabilities. No
+     * score may be -inf (the empty start): the caller sends a bias with -inf to the row path.
+     */
+    private static void pickPairWithBias(float[] scratch, int at, float[] bias, int experts, int k, int j) {
+        int picked = at + (experts + 1) * L;
+        int picksWeights = picked + k * L;
+        FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector second = best;
+        FloatVector bestWeight = best;
+        FloatVector secondWeight = best;
+        FloatVector bestAt = FloatVector.zero(S);
+        FloatVector secondAt = bestAt;
+        for (int e = 0; e < experts; e++) {
+            FloatVector p = FloatVector.fromArray(S, scratch, at + e * L);
+            FloatVector s = p.add(bias[e]);
+            FloatVector expert = FloatVector.broadcast(S, Float.intBitsToFloat(e));
+            for (int i = 0; i < j; i++) {
+                s = s.blend(Float.NaN, FloatVector.fromArray(S, scratch, picked + i * L)
+                        .compare(VectorOperators.EQ, expert));
             }
-            bestAt.intoArray(scratch, picked + j * L);
-            bestWeight.intoArray(scratch, picksWeights + j * L);
-            if (j + 1 < k) {
-                secondAt.intoArray(scratch, picked + (j + 1) * L);
-                secondWeight.intoArray(scratch, picksWeights + (j + 1) * L);
-            }
+            VectorMask<Float> aboveBest = s.compare(VectorOperators.GT, best);
+            VectorMask<Float> aboveSecond = s.compare(VectorOperators.GT, second);
+            second = second.blend(s, aboveSecond).blend(best, aboveBest);
+            secondAt = secondAt.blend(expert, aboveSecond).blend(bestAt, aboveBest);
+            secondWeight = secondWeight.blend(p, aboveSecond).blend(bestWeight, aboveBest);
+            best = best.blend(s, aboveBest);
+            bestAt = bestAt.blend(expert, aboveBest);
+            bestWeight = bestWeight.blend(p, aboveBest);
+        }
+        bestAt.intoArray(scratch, picked + j * L);
+        bestWeight.intoArray(scratch, picksWeights + j * L);
+        if (j + 1 < k) {
+            secondAt.intoArray(scratch, picked + (j + 1) * L);
+            secondWeight.intoArray(scratch, picksWeights + (j + 1) * L);
         }
     }
 
