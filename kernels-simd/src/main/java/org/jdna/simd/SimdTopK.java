@@ -293,44 +293,78 @@ final class SimdTopK {
      * NaN, which never enters. The empty start is -inf, so no score may be -inf (the caller picks by
      * insertion when the bias has one).
      *
-     * <p>Written for C2: no vector is carried through a branch or an inner loop (each pass is one
-     * straight loop over the experts; no bias adds 0), and masks live within one step. A vector
-     * carried around an inner loop that the profile had not seen run was boxed, allocating on
-     * every iteration.
+     * <p>Written for C2: no vector is carried through a branch or an inner loop (each pass, with
+     * or without a bias, is its own method with one straight loop over the experts), and masks live
+     * within one step. A vector carried around an inner loop that the profile had not seen run was
+     * boxed, allocating on every iteration.
      */
     private static void pickColumns(float[] scratch, int stride, float[] bias, int experts, int k, int blocks) {
         for (int b = 0; b < blocks; b++) {
-            int at = b * stride;
-            int picked = at + (experts + 1) * L;
-            int picksWeights = picked + k * L;
-            FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            FloatVector second = best;
-            FloatVector bestWeight = best;
-            FloatVector secondWeight = best;
-            FloatVector bestAt = FloatVector.zero(S);
-            FloatVector secondAt = bestAt;
-            for (int e = 0; e < experts; e++) {
-                FloatVector p = FloatVector.fromArray(S, scratch, at + e * L);
-                FloatVector s = p.add(bias == null ? 0f : bias[e]);
-                FloatVector expert = FloatVector.broadcast(S, Float.intBitsToFloat(e));
-                VectorMask<Float> aboveBest = s.compare(VectorOperators.GT, best);
-                VectorMask<Float> aboveSecond = s.compare(VectorOperators.GT, second);
-                second = second.blend(s, aboveSecond).blend(best, aboveBest);
-                secondAt = secondAt.blend(expert, aboveSecond).blend(bestAt, aboveBest);
-                secondWeight = secondWeight.blend(p, aboveSecond).blend(bestWeight, aboveBest);
-                best = best.blend(s, aboveBest);
-                bestAt = bestAt.blend(expert, aboveBest);
-                bestWeight = bestWeight.blend(p, aboveBest);
-            }
-            bestAt.intoArray(scratch, picked);
-            bestWeight.intoArray(scratch, picksWeights);
-            if (k > 1) {
-                secondAt.intoArray(scratch, picked + L);
-                secondWeight.intoArray(scratch, picksWeights + L);
+            if (bias == null) {
+                pickFirstPair(scratch, b * stride, experts, k);
+            } else {
+                pickFirstPairWithBias(scratch, b * stride, bias, experts, k);
             }
             if (k > 2) {
-                pickSecondPair(scratch, at, bias, experts, k);
+                pickSecondPair(scratch, b * stride, bias, experts, k);
             }
+        }
+    }
+
+    /** Picks 0 and 1 of the block at scratch[at] by probability (the weights are the best values). */
+    private static void pickFirstPair(float[] scratch, int at, int experts, int k) {
+        int picked = at + (experts + 1) * L;
+        int picksWeights = picked + k * L;
+        FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector second = best;
+        FloatVector bestAt = FloatVector.zero(S);
+        FloatVector secondAt = bestAt;
+        for (int e = 0; e < experts; e++) {
+            FloatVector p = FloatVector.fromArray(S, scratch, at + e * L);
+            FloatVector expert = FloatVector.broadcast(S, Float.intBitsToFloat(e));
+            VectorMask<Float> aboveBest = p.compare(VectorOperators.GT, best);
+            VectorMask<Float> aboveSecond = p.compare(VectorOperators.GT, second);
+            second = second.blend(p, aboveSecond).blend(best, aboveBest);
+            secondAt = secondAt.blend(expert, aboveSecond).blend(bestAt, aboveBest);
+            best = best.blend(p, aboveBest);
+            bestAt = bestAt.blend(expert, aboveBest);
+        }
+        bestAt.intoArray(scratch, picked);
+        best.intoArray(scratch, picksWeights);
+        if (k > 1) {
+            secondAt.intoArray(scratch, picked + L);
+            second.intoArray(scratch, picksWeights + L);
+        }
+    }
+
+    /** Picks 0 and 1 of the block at scratch[at] by probability + bias, the weights the probabilities. */
+    private static void pickFirstPairWithBias(float[] scratch, int at, float[] bias, int experts, int k) {
+        int picked = at + (experts + 1) * L;
+        int picksWeights = picked + k * L;
+        FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector second = best;
+        FloatVector bestWeight = best;
+        FloatVector secondWeight = best;
+        FloatVector bestAt = FloatVector.zero(S);
+        FloatVector secondAt = bestAt;
+        for (int e = 0; e < experts; e++) {
+            FloatVector p = FloatVector.fromArray(S, scratch, at + e * L);
+            FloatVector s = p.add(bias[e]);
+            FloatVector expert = FloatVector.broadcast(S, Float.intBitsToFloat(e));
+            VectorMask<Float> aboveBest = s.compare(VectorOperators.GT, best);
+            VectorMask<Float> aboveSecond = s.compare(VectorOperators.GT, second);
+            second = second.blend(s, aboveSecond).blend(best, aboveBest);
+            secondAt = secondAt.blend(expert, aboveSecond).blend(bestAt, aboveBest);
+            secondWeight = secondWeight.blend(p, aboveSecond).blend(bestWeight, aboveBest);
+            best = best.blend(s, aboveBest);
+            bestAt = bestAt.blend(expert, aboveBest);
+            bestWeight = bestWeight.blend(p, aboveBest);
+        }
+        bestAt.intoArray(scratch, picked);
+        bestWeight.intoArray(scratch, picksWeights);
+        if (k > 1) {
+            secondAt.intoArray(scratch, picked + L);
+            secondWeight.intoArray(scratch, picksWeights + L);
         }
     }
 
