@@ -97,7 +97,7 @@ final class RoutingTask implements Parallel.RangeBody {
             case SELECT -> SimdRouting.selectRange(out, a, idx, width, from, to);
             case ADD -> SimdRouting.addRange(out, a, idx, count, width, from, to);
             case TOPK -> SimdTopK.topkBlocks(indices, out, a, b, c, count, width, k, flag, from, to);
-            case TOPK_BACKWARD -> SimdTopK.topkBackwardRange(out, a, b, indices, width, k, flag, from, to);
+            case TOPK_BACKWARD -> SimdTopKBackward.topkBackwardRange(out, a, b, indices, width, k, flag, from, to);
             case COMBINE -> SimdRouting.combineRange(out, a, b, idx, k, width, from, to);
             case COMBINE_BACKWARD -> SimdRouting.combineBackwardRange(out, a, b, c, d, idx, k, width, from, to);
             default -> throw new IllegalStateException("simd routing: no call in this task (kind " + kind + ")");

@@ -135,7 +135,7 @@ final class SimdRouting {
 
     /**
      * Through the weights only: dprobs = (renormalised) dweights at the chosen experts, then
-     * dlogits = p * (dprobs - sum(dprobs * p)) ({@link SimdTopK}).
+     * dlogits = p * (dprobs - sum(dprobs * p)) ({@link SimdTopKBackward}).
      */
     void topkBackward(float[] dlogits, float[] dweights, float[] probs, int[] indices,
                       int rows, int experts, int k, boolean renormalize) {
