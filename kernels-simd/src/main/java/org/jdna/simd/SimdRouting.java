@@ -23,6 +23,8 @@ final class SimdRouting {
     private static final int L = SimdConfig.LANES;
     /** Floats moved per parallel chunk. */
     private static final int GRAIN = 1 << 14;
+    /** Rows per claimed unit of top-k (a few microseconds of work). */
+    private static final int TOPK_UNIT_ROWS = 128;
 
     private final Parallel parallel;
     private final ThreadLocal<RoutingTask> tasks = ThreadLocal.withInitial(RoutingTask::new);
@@ -38,6 +40,20 @@ final class SimdRouting {
     private void run(RoutingTask task, int n, int grain) {
         try {
             parallel.forRange(n, grain, task);
+        } finally {
+            task.clear();
+        }
+    }
+
+    /**
+     * Runs task over [0, n) in units of unit indices claimed by the pool's threads as they come
+     * (see RoutingTask), on as many threads as n / grain allows.
+     */
+    private void runClaimed(RoutingTask task, int n, int unit, int grain) {
+        try {
+            task.claimUnits(n, unit);
+            parallel.forRange(parallel.chunks(n, grain), 1, task);
+            task.rethrowFailure();
         } finally {
             task.clear();
         }
@@ -111,14 +127,15 @@ final class SimdRouting {
         t.width = experts;
         t.k = k;
         t.flag = renormalize;
-        // whole blocks of rows per chunk
+        // units of whole blocks of rows
         int blockRows = SimdTopK.BLOCK_ROWS;
-        run(t, (rows + blockRows - 1) / blockRows, Math.max(1, rowGrain(4 * experts) / blockRows));
+        runClaimed(t, (rows + blockRows - 1) / blockRows, TOPK_UNIT_ROWS / blockRows,
+                Math.max(1, rowGrain(4 * experts) / blockRows));
     }
 
     /**
      * Through the weights only: dprobs = (renormalised) dweights at the chosen experts, then
-     * dlogits = p * (dprobs - sum(dprobs * p)) ({@link SimdTopK}).
+     * dlogits = p * (dprobs - sum(dprobs * p)) ({@link SimdTopKBackward}).
      */
     void topkBackward(float[] dlogits, float[] dweights, float[] probs, int[] indices,
                       int rows, int experts, int k, boolean renormalize) {
@@ -137,7 +154,7 @@ final class SimdRouting {
         t.width = experts;
         t.k = k;
         t.flag = renormalize;
-        run(t, rows, rowGrain(4 * experts));
+        runClaimed(t, rows, TOPK_UNIT_ROWS, rowGrain(4 * experts));
     }
 
     // ---------------------------------------------------------------- combine

@@ -1,54 +1,114 @@
 package org.jdna.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Router top-k over a range of rows, forward and backward: the bodies behind
- * {@link SimdRouting#topk} and {@link SimdRouting#topkBackward}.
+ * Router top-k over a range of rows, forward: the body behind {@link SimdRouting#topk} (the
+ * backward is {@link SimdTopKBackward}).
  *
  * <p>Forward, per row: probs = softmax(logits), then the K largest of score = probs + bias, in
  * descending order, ties to the lower index (what the reference's repeated arg-max with strict '>'
- * selects). Rows go in blocks of L (the lane count), and a parallel chunk is a run of whole blocks.
+ * selects).
  *
- * <p>Block path (E a multiple of L, K &lt;= {@value #BLOCK_MAX_K}, no NaN or -inf in the bias; the
- * model's routers): the block's logits (L, E) are transposed into columns (E vectors, lane i = row
- * i), so the row max, the sum of exponentials and the picks are plain lane-wise operations over the
- * E columns: no horizontal reduction, no branch, rows independent in every lane. The probabilities
- * are transposed back into the rows of probs. A per-thread scratch holds a group of blocks' columns
- * and picks.
+ * <p>Rows go by blocks of L (the lane count), turned into columns (E vectors, lane i = row i), so
+ * that the row max, the sum of exponentials and the picks are plain lane-wise operations: no
+ * horizontal reduction, no branch, rows independent in every lane. Blocks of whole rows with E a
+ * multiple of L move by in-register tile transposes ({@link TileTranspose}); any other E, and the
+ * last partial block (its missing rows copies of its last row), move element by element. The
+ * picks are vector passes of two per row (K &lt;= {@value #BLOCK_MAX_K}, no -inf in the bias),
+ * else one scalar pass per row keeping the K best by insertion. A per-thread scratch holds a group
+ * of blocks' columns and picks, taken phase by phase.
  *
- * <p>Row path (any other shape, the last partial block, a block with a NaN): a vector softmax
- * (masked tail) and one scalar pass keeping the K best sorted by insertion.
+ * <p>Every probability of every shape comes from the same code (the exponential in
+ * {@link #exponentialColumns}), so equal logits give bit-equal probabilities (ties stay ties), a
+ * row's result does not depend on its block, its thread or the thread count, and, built from
+ * exactly rounded operations only, not on whether C2 has compiled the caller either.
  *
- * <p>Both paths give the same bits for a row: the same exp per element ({@link VectorExp}: e^x
- * times 2^64, which the division by the sum cancels exactly; its bits do not depend on whether C2
- * compiled the caller; equal logits give bit-equal probabilities, so ties stay ties), the
- * exponentials summed in expert order, the same multiply by 1/sum; the picks are exact
- * comparisons. So results depend neither on the thread count nor on the JIT's state.
+ * <p>NaN costs one test per block: a NaN or infinite logit makes its row's sum of exponentials
+ * NaN (finite logits give a finite sum), and a NaN bias is found once per call; the block's rows
+ * are then scanned for the reference's message.
  *
- * <p>NaN costs one test per block or row: a NaN or infinite logit makes its row's sum of
- * exponentials NaN (finite logits give a finite sum), and a NaN bias is found once per call; the
- * row is then scanned for the reference's message.
+ * <p>Each vector phase is a method longer than C2's FreqInlineSize (325 bytecodes), so it is
+ * never inlined: it compiles as a unit of its own, the Vector API calls in it a few levels from the
+ * root. Inlined into a deep caller, they exceeded C2's MaxInlineLevel ("inlining too deep"), or the
+ * caller its node budget, and the vector operations fell back to boxed objects: allocating, and
+ * several times slower.
  *
  * <p>Legend: R rows, E experts, K picks per row, L lanes; row r of logits/probs is [r*E, r*E + E),
  * its picks indices/weights [r*K, r*K + K).
  */
 final class SimdTopK {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
+    private static final VectorSpecies<Integer> I = S == null ? null : S.withLanes(int.class);
     private static final int L = SimdConfig.LANES;
     /** Rows per block: one row per lane. */
     static final int BLOCK_ROWS = L;
     /** Blocks taken phase by phase together: amortises the phase calls, and stays within L1. */
     static final int GROUP_BLOCKS = 8;
-    /** The largest K the block path picks (a pass over the columns per two picks). */
+    /** The largest K picked by vector passes (one pass over the columns per two picks; see pickColumns). */
     static final int BLOCK_MAX_K = 4;
     /** Per thread: a group's columns and picks (see topkGroup). */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
+    // The exponential (Cephes' expf), as e^x * 2^64 for x <= 0: see exponentialColumns.
+    /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to an integer in the low mantissa bits. */
+    private static final float ROUND = 12582912f;
+    /** bits(ROUND + n) + this = n + 127 + 64, the biased exponent of 2^(n + 64). */
+    private static final int EXPONENT_BIAS = 127 + 64 - Float.floatToRawIntBits(ROUND);
+    /** e^x is taken at max(x, LOWEST): below, e^x / sum rounds to 0 anyway. */
+    static final float LOWEST = -110f;
+    // as vectors in static finals: C2 loads each, where a broadcast per use would inline a dozen methods
+    private static final FloatVector LOWEST_V = constant(LOWEST);
+    private static final FloatVector ROUND_V = constant(ROUND);
+    private static final FloatVector LOG2_E = constant(1.44269504088896341f);
+    /** -ln(2) = -(LN2_HIGH + LN2_LOW); LN2_HIGH has few mantissa bits, so n * LN2_HIGH is exact. */
+    private static final FloatVector MINUS_LN2_HIGH = constant(-0.693359375f);
+    private static final FloatVector MINUS_LN2_LOW = constant(2.12194440e-4f);
+    /** P(r) = P5 + P4 r + P3 r^2 + P2 r^3 + P1 r^4 + P0 r^5, e^r = 1 + r + r^2 P(r) on |r| <= ln(2)/2. */
+    private static final FloatVector P0 = constant(1.9875691500e-4f);
+    private static final FloatVector P1 = constant(1.3981999507e-3f);
+    private static final FloatVector P2 = constant(8.3334519073e-3f);
+    private static final FloatVector P3 = constant(4.1665795894e-2f);
+    private static final FloatVector P4 = constant(1.6666665459e-1f);
+    private static final FloatVector P5 = constant(5.0000001201e-1f);
+    private static final FloatVector ONE = constant(1f);
+    /** Lane i <- lane i/2, and lane i <- lane L/2 + i/2: the halves of an interleave of two vectors. */
+    private static final VectorShuffle<Float> SPREAD_LOW = spread(0);
+    private static final VectorShuffle<Float> SPREAD_HIGH = spread(L / 2);
+    private static final VectorMask<Float> ODD_LANES = oddLanes();
+
     private SimdTopK() {
+    }
+
+    private static FloatVector constant(float c) {
+        return S == null ? null : FloatVector.broadcast(S, c);
+    }
+
+    private static VectorMask<Float> oddLanes() {
+        if (S == null) {
+            return null;
+        }
+        boolean[] odd = new boolean[L];
+        for (int i = 0; i < L; i++) {
+            odd[i] = i % 2 == 1;
+        }
+        return VectorMask.fromArray(S, odd, 0);
+    }
+
+    private static VectorShuffle<Float> spread(int from) {
+        if (S == null) {
+            return null;
+        }
+        int[] lanes = new int[L];
+        for (int i = 0; i < L; i++) {
+            lanes[i] = from + i / 2;
+        }
+        return VectorShuffle.fromArray(S, lanes, 0);
     }
 
     // ---------------------------------------------------------------- forward
@@ -56,26 +116,32 @@ final class SimdTopK {
     /** Blocks [fromBlock, toBlock) of BLOCK_ROWS rows each (the last one cut at rows). */
     static void topkBlocks(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias,
                            int rows, int experts, int k, boolean renormalize, int fromBlock, int toBlock) {
-        boolean biasNaN = hasNaN(bias, experts);
-        boolean blocks = S != null && experts % L == 0 && k <= BLOCK_MAX_K && !biasNaN
-                && !hasNegativeInfinity(bias, experts);
+        if (S == null) {
+            for (int r = fromBlock; r < Math.min(rows, toBlock); r++) {
+                topkRowScalar(indices, weights, probs, logits, bias, experts, k, renormalize, r);
+            }
+            return;
+        }
+        if (fromBlock >= toBlock) {
+            return;
+        }
+        if (hasNaN(bias, experts)) { // every row has a NaN score: the first one reports it
+            topkRowScalar(indices, weights, probs, logits, bias, experts, k, renormalize, fromBlock * L);
+            throw new IllegalStateException("topk: a NaN bias went unreported");
+        }
+        boolean vectorPicks = k <= BLOCK_MAX_K && !hasNegativeInfinity(bias, experts);
         int stride = blockScratch(experts, k);
-        float[] scratch = blocks ? scratch(GROUP_BLOCKS * stride) : null;
+        float[] scratch = scratch(GROUP_BLOCKS * stride);
         for (int b = fromBlock; b < toBlock; ) {
-            int r0 = b * BLOCK_ROWS;
-            int fullBlocks = Math.min(toBlock - b, (rows - r0) / L);
-            int done = 0;
-            if (blocks && fullBlocks > 0) {
-                done = topkGroup(indices, weights, probs, logits, bias, experts, k, renormalize, r0,
-                        Math.min(GROUP_BLOCKS, fullBlocks), scratch, stride);
+            int r0 = b * L;
+            int blocks = Math.min(GROUP_BLOCKS, toBlock - b);
+            int groupRows = Math.min(blocks * L, rows - r0);
+            int done = topkGroup(indices, weights, probs, logits, bias, experts, k, renormalize, vectorPicks, r0,
+                    blocks, groupRows, scratch, stride);
+            if (done < blocks) {
+                throw nanInBlock(probs, logits, bias, experts, r0 + done * L, Math.min(rows, r0 + (done + 1) * L));
             }
-            if (done == 0) { // the row path: no block path here, a partial block, or a NaN in this block
-                for (int r = r0; r < Math.min(rows, r0 + BLOCK_ROWS); r++) {
-                    topkRow(indices, weights, probs, logits, bias, experts, k, renormalize, biasNaN, r);
-                }
-                done = 1;
-            }
-            b += done;
+            b += blocks;
         }
     }
 
@@ -88,190 +154,287 @@ final class SimdTopK {
         return s;
     }
 
-    /** Floats of scratch per block: columns (E*L), 1/sum (L), picks (K*L) and their weights (K*L). */
+    /** Floats of scratch per block: columns (E*L), a spare vector (L), picks (K*L) and their weights (K*L). */
     private static int blockScratch(int experts, int k) {
         return (experts + 1 + 2 * k) * L;
     }
 
     /**
-     * Blocks of rows [r0, r0 + blocks*L) by columns, phase by phase over the group; returns how many
-     * leading blocks were done (fewer than asked when a row has a NaN: that block is left to the
-     * row path, which reports it).
+     * Rows [r0, r0 + groupRows) in blocks of L, phase by phase; returns how many leading blocks were
+     * done (fewer than asked when a row has a NaN: that block is left unwritten and reported).
      *
-     * <p>Each phase is its own method with its own loop over the group: C2 compiles each whole.
-     * One method doing a block's every step (each inlined into it) exceeded C2's node budget in some
-     * compilation orders, which left vector operations unintrinsified (boxed and allocating).
-     *
-     * <p>scratch, per block b at b*stride: columns (row i, expert e at e*L + i), then 1/sum, then
-     * the picks' expert numbers (pick j of row i at j*L + i) and their weights.
+     * <p>scratch, per block b at b*stride: columns (row i, expert e at e*L + i), a spare vector,
+     * then the picks' expert numbers (pick j of row i at j*L + i) and their weights.
      */
     private static int topkGroup(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias,
-                                 int experts, int k, boolean renormalize, int r0, int blocks, float[] scratch,
-                                 int stride) {
-        columnsFromRows(scratch, stride, logits, r0 * experts, experts, blocks);
-        blocks = exponentialColumns(scratch, stride, experts, blocks);
-        pickColumns(scratch, stride, bias, experts, k, blocks);
-        rowsFromColumns(probs, r0 * experts, scratch, stride, experts, blocks);
-        writePicks(indices, weights, scratch, stride, experts, k, renormalize, r0, blocks);
+                                 int experts, int k, boolean renormalize, boolean vectorPicks, int r0, int blocks,
+                                 int groupRows, float[] scratch, int stride) {
+        boolean tiles = experts % L == 0;
+        int wholeBlocks = groupRows / L;
+        int tileBlocks = tiles ? wholeBlocks : 0;
+        if (tileBlocks > 0) {
+            TileTranspose.transposeTiles(logits, r0 * experts, experts, L * experts, L, scratch, 0, L, stride, L * L,
+                    tileBlocks, experts / L);
+        }
+        gatherColumns(scratch, stride, logits, r0, experts, tileBlocks, blocks, groupRows);
+        int done = exponentialColumns(scratch, stride, experts, blocks);
+        int doneRows = Math.min(groupRows, done * L);
+        int doneTileBlocks = Math.min(tileBlocks, done);
+        if (doneTileBlocks > 0) {
+            TileTranspose.transposeTiles(scratch, 0, L, stride, L * L, probs, r0 * experts, experts, L * experts, L,
+                    doneTileBlocks, experts / L);
+        }
+        scatterColumns(probs, r0, scratch, stride, experts, doneTileBlocks * L, doneRows);
+        if (vectorPicks) {
+            pickColumns(scratch, stride, bias, experts, k, done);
+            writePicks(indices, weights, scratch, stride, experts, k, r0, doneRows);
+        } else {
+            for (int r = 0; r < doneRows; r++) {
+                int at = (r0 + r) * k;
+                int column = (r / L) * stride + r % L;
+                pickByInsertion(indices, weights, scratch, column, L, bias, experts, at, k);
+                for (int j = 0; j < k; j++) {
+                    weights[at + j] = scratch[column + indices[at + j] * L];
+                }
+            }
+        }
+        if (renormalize) {
+            for (int r = r0; r < r0 + doneRows; r++) {
+                renormalize(weights, r * k, k);
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Columns element by element for blocks [fromBlock, blocks) (those that are not whole tiles),
+     * rows at or past groupRows copied from the last row, so that every lane holds a real row.
+     */
+    private static void gatherColumns(float[] scratch, int stride, float[] logits, int r0, int experts,
+                                      int fromBlock, int blocks, int groupRows) {
+        for (int b = fromBlock; b < blocks; b++) {
+            for (int i = 0; i < L; i++) {
+                int row = r0 + Math.min(b * L + i, groupRows - 1);
+                for (int e = 0; e < experts; e++) {
+                    scratch[b * stride + e * L + i] = logits[row * experts + e];
+                }
+            }
+        }
+    }
+
+    /** Probability rows [from, to) of the group (counted from r0) out of the columns, element by element. */
+    private static void scatterColumns(float[] probs, int r0, float[] scratch, int stride, int experts, int from,
+                                       int to) {
+        for (int r = from; r < to; r++) {
+            int column = (r / L) * stride + r % L;
+            for (int e = 0; e < experts; e++) {
+                probs[(r0 + r) * experts + e] = scratch[column + e * L];
+            }
+        }
+    }
+
+    /**
+     * Block by block: columns of logits to probabilities, e^(logit - row max) summed in expert
+     * order, times 1/sum; returns the number of leading blocks done, stopping at the first block
+     * with a NaN row.
+     *
+     * <p>The exponential is computed as e^x * 2^64 (the division by the sum cancels the power of
+     * two exactly), from exactly rounded operations only, so its bits do not depend on whether C2
+     * compiled this method ({@code lanewise(VectorOperators.EXP)} calls Intel's SVML compiled and
+     * StrictMath interpreted, and they differ in the last bit). Cephes' expf: n = round(x log2(e))
+     * by the 1.5 * 2^23 trick, r = x - n ln(2) in two parts (Cody-Waite), e^r = 1 + r + r^2 P(r),
+     * P of degree 5 by Estrin's scheme, times 2^(n + 64) made from exponent bits: a normal float
+     * down to x = {@value #LOWEST}, so no exponential is rounded to a subnormal and a tiny
+     * probability is rounded once, by the division. At most 1 ulp from Math.exp over [-87, 0].
+     */
+    static int exponentialColumns(float[] scratch, int stride, int experts, int blocks) {
+        for (int b = 0; b < blocks; b++) {
+            int at = b * stride;
+            FloatVector max = FloatVector.fromArray(S, scratch, at);
+            for (int e = 1; e < experts; e++) {
+                FloatVector v = FloatVector.fromArray(S, scratch, at + e * L);
+                max = max.blend(v, v.compare(VectorOperators.GT, max));
+            }
+            FloatVector sum = FloatVector.zero(S);
+            for (int e = 0; e < experts; e++) {
+                FloatVector x = FloatVector.fromArray(S, scratch, at + e * L).sub(max);
+                x = x.blend(LOWEST_V, x.compare(VectorOperators.LT, LOWEST_V));
+                FloatVector shifted = x.fma(LOG2_E, ROUND_V);
+                FloatVector n = shifted.sub(ROUND_V);
+                FloatVector r = n.fma(MINUS_LN2_HIGH, x);
+                r = n.fma(MINUS_LN2_LOW, r);
+                FloatVector r2 = r.mul(r);
+                FloatVector poly = r2.mul(r2).fma(r.fma(P0, P1), r2.fma(r.fma(P2, P3), r.fma(P4, P5)));
+                FloatVector power = (FloatVector) ((IntVector) shifted.reinterpretShape(I, 0)).add(EXPONENT_BIAS)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretShape(S, 0);
+                FloatVector exp = poly.fma(r2, r).add(ONE).mul(power);
+                exp.intoArray(scratch, at + e * L);
+                sum = sum.add(exp);
+            }
+            if (sum.compare(VectorOperators.NE, sum).anyTrue()) { // a NaN lane
+                return b;
+            }
+            FloatVector inv = ONE.div(sum);
+            for (int e = 0; e < experts; e++) {
+                FloatVector.fromArray(S, scratch, at + e * L).mul(inv).intoArray(scratch, at + e * L);
+            }
+        }
         return blocks;
     }
 
-    /** Block b's logits rows (L, E) at rows[rowsOff + b*L*E] to columns at scratch[b*stride]. */
-    private static void columnsFromRows(float[] scratch, int stride, float[] rows, int rowsOff, int experts,
-                                        int blocks) {
-        TileTranspose.transposeTiles(rows, rowsOff, experts, L * experts, L, scratch, 0, L, stride, L * L,
-                blocks, experts / L);
-    }
-
-    /** Block b's probability columns back to the rows of probs. */
-    private static void rowsFromColumns(float[] rows, int rowsOff, float[] scratch, int stride, int experts,
-                                        int blocks) {
-        TileTranspose.transposeTiles(scratch, 0, L, stride, L * L, rows, rowsOff, experts, L * experts, L,
-                blocks, experts / L);
-    }
-
-    /** indices (R, K) and weights (R, K) of the group's rows from the picks in scratch. */
-    private static void writePicks(int[] indices, float[] weights, float[] scratch, int stride, int experts, int k,
-                                   boolean renormalize, int r0, int blocks) {
+    /**
+     * Picks two per row per pass over the columns of probs (+ bias), for blocks [0, blocks): the
+     * first pass picks 0 and 1, a second one (K = 3 or 4) picks 2 and 3. Pick j of row i goes to
+     * scratch as the int bits of a float (blends and equality move and compare those bits exactly;
+     * no conversion), its weight (the probability) beside it.
+     *
+     * <p>A pass keeps each row's best two scores, a score entering only when strictly greater
+     * (ties keep the lower expert); the second pass first turns the scores of picks 0 and 1 into
+     * NaN, which never enters. The empty start is -inf, so no score may be -inf (the caller picks by
+     * insertion when the bias has one).
+     *
+     * <p>Written for C2: no vector is carried through a branch or an inner loop (each pass, with
+     * or without a bias, is its own method with one straight loop over the experts), and masks live
+     * within one step. A vector carried around an inner loop that the profile had not seen run was
+     * boxed, allocating on every iteration.
+     */
+    private static void pickColumns(float[] scratch, int stride, float[] bias, int experts, int k, int blocks) {
         for (int b = 0; b < blocks; b++) {
+            if (bias == null) {
+                pickFirstPair(scratch, b * stride, experts, k);
+            } else {
+                pickFirstPairWithBias(scratch, b * stride, bias, experts, k);
+            }
+            if (k > 2) {
+                pickSecondPair(scratch, b * stride, bias, experts, k);
+            }
+        }
+    }
+
+    /** Picks 0 and 1 of the block at scratch[at] by probability (the weights are the best values). */
+    private static void pickFirstPair(float[] scratch, int at, int experts, int k) {
+        int picked = at + (experts + 1) * L;
+        int picksWeights = picked + k * L;
+        FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector second = best;
+        FloatVector bestAt = FloatVector.zero(S);
+        FloatVector secondAt = bestAt;
+        for (int e = 0; e < experts; e++) {
+            FloatVector p = FloatVector.fromArray(S, scratch, at + e * L);
+            FloatVector expert = FloatVector.broadcast(S, Float.intBitsToFloat(e));
+            VectorMask<Float> aboveBest = p.compare(VectorOperators.GT, best);
+            VectorMask<Float> aboveSecond = p.compare(VectorOperators.GT, second);
+            second = second.blend(p, aboveSecond).blend(best, aboveBest);
+            secondAt = secondAt.blend(expert, aboveSecond).blend(bestAt, aboveBest);
+            best = best.blend(p, aboveBest);
+            bestAt = bestAt.blend(expert, aboveBest);
+        }
+        bestAt.intoArray(scratch, picked);
+        best.intoArray(scratch, picksWeights);
+        if (k > 1) {
+            secondAt.intoArray(scratch, picked + L);
+            second.intoArray(scratch, picksWeights + L);
+        }
+    }
+
+    /** Picks 0 and 1 of the block at scratch[at] by probability + bias, the weights the probabilities. */
+    private static void pickFirstPairWithBias(float[] scratch, int at, float[] bias, int experts, int k) {
+        int picked = at + (experts + 1) * L;
+        int picksWeights = picked + k * L;
+        FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector second = best;
+        FloatVector bestWeight = best;
+        FloatVector secondWeight = best;
+        FloatVector bestAt = FloatVector.zero(S);
+        FloatVector secondAt = bestAt;
+        for (int e = 0; e < experts; e++) {
+            FloatVector p = FloatVector.fromArray(S, scratch, at + e * L);
+            FloatVector s = p.add(bias[e]);
+            FloatVector expert = FloatVector.broadcast(S, Float.intBitsToFloat(e));
+            VectorMask<Float> aboveBest = s.compare(VectorOperators.GT, best);
+            VectorMask<Float> aboveSecond = s.compare(VectorOperators.GT, second);
+            second = second.blend(s, aboveSecond).blend(best, aboveBest);
+            secondAt = secondAt.blend(expert, aboveSecond).blend(bestAt, aboveBest);
+            secondWeight = secondWeight.blend(p, aboveSecond).blend(bestWeight, aboveBest);
+            best = best.blend(s, aboveBest);
+            bestAt = bestAt.blend(expert, aboveBest);
+            bestWeight = bestWeight.blend(p, aboveBest);
+        }
+        bestAt.intoArray(scratch, picked);
+        bestWeight.intoArray(scratch, picksWeights);
+        if (k > 1) {
+            secondAt.intoArray(scratch, picked + L);
+            secondWeight.intoArray(scratch, picksWeights + L);
+        }
+    }
+
+    /** Picks 2 and 3 (K = 3 or 4) of the block at scratch[at], picks 0 and 1 excluded. */
+    private static void pickSecondPair(float[] scratch, int at, float[] bias, int experts, int k) {
+        int picked = at + (experts + 1) * L;
+        int picksWeights = picked + k * L;
+        FloatVector pick0 = FloatVector.fromArray(S, scratch, picked);
+        FloatVector pick1 = FloatVector.fromArray(S, scratch, picked + L);
+        FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector second = best;
+        FloatVector bestWeight = best;
+        FloatVector secondWeight = best;
+        FloatVector bestAt = FloatVector.zero(S);
+        FloatVector secondAt = bestAt;
+        for (int e = 0; e < experts; e++) {
+            FloatVector p = FloatVector.fromArray(S, scratch, at + e * L);
+            FloatVector expert = FloatVector.broadcast(S, Float.intBitsToFloat(e));
+            FloatVector s = p.add(bias == null ? 0f : bias[e])
+                    .blend(Float.NaN, pick0.compare(VectorOperators.EQ, expert))
+                    .blend(Float.NaN, pick1.compare(VectorOperators.EQ, expert));
+            VectorMask<Float> aboveBest = s.compare(VectorOperators.GT, best);
+            VectorMask<Float> aboveSecond = s.compare(VectorOperators.GT, second);
+            second = second.blend(s, aboveSecond).blend(best, aboveBest);
+            secondAt = secondAt.blend(expert, aboveSecond).blend(bestAt, aboveBest);
+            secondWeight = secondWeight.blend(p, aboveSecond).blend(bestWeight, aboveBest);
+            best = best.blend(s, aboveBest);
+            bestAt = bestAt.blend(expert, aboveBest);
+            bestWeight = bestWeight.blend(p, aboveBest);
+        }
+        bestAt.intoArray(scratch, picked + 2 * L);
+        bestWeight.intoArray(scratch, picksWeights + 2 * L);
+        if (k > 3) {
+            secondAt.intoArray(scratch, picked + 3 * L);
+            secondWeight.intoArray(scratch, picksWeights + 3 * L);
+        }
+    }
+
+    /**
+     * indices (R, K) and weights (R, K) of the group's first rows picks out of scratch: two picks
+     * of a whole block interleave by vector (a 2 x L to L x 2 transpose), anything else goes
+     * element by element.
+     */
+    private static void writePicks(int[] indices, float[] weights, float[] scratch, int stride, int experts, int k,
+                                   int r0, int rows) {
+        for (int b = 0; b * L < rows; b++) {
             int picked = b * stride + (experts + 1) * L;
             int picksWeights = picked + k * L;
             int row = r0 + b * L;
-            if (k == 2) {
-                TileTranspose.interleave(scratch, picked, scratch, picked + L, indices, row * 2);
-                TileTranspose.interleave(scratch, picksWeights, scratch, picksWeights + L, weights, row * 2);
+            if (k == 2 && (b + 1) * L <= rows) {
+                FloatVector first = FloatVector.fromArray(S, scratch, picked);
+                FloatVector second = FloatVector.fromArray(S, scratch, picked + L);
+                ((IntVector) first.rearrange(SPREAD_LOW).blend(second.rearrange(SPREAD_LOW), ODD_LANES)
+                        .reinterpretShape(I, 0)).intoArray(indices, row * 2);
+                ((IntVector) first.rearrange(SPREAD_HIGH).blend(second.rearrange(SPREAD_HIGH), ODD_LANES)
+                        .reinterpretShape(I, 0)).intoArray(indices, row * 2 + L);
+                first = FloatVector.fromArray(S, scratch, picksWeights);
+                second = FloatVector.fromArray(S, scratch, picksWeights + L);
+                first.rearrange(SPREAD_LOW).blend(second.rearrange(SPREAD_LOW), ODD_LANES)
+                        .intoArray(weights, row * 2);
+                first.rearrange(SPREAD_HIGH).blend(second.rearrange(SPREAD_HIGH), ODD_LANES)
+                        .intoArray(weights, row * 2 + L);
             } else {
-                for (int j = 0; j < k; j++) {
-                    for (int i = 0; i < L; i++) {
+                for (int i = 0; i < L && b * L + i < rows; i++) {
+                    for (int j = 0; j < k; j++) {
                         indices[(row + i) * k + j] = Float.floatToRawIntBits(scratch[picked + j * L + i]);
                         weights[(row + i) * k + j] = scratch[picksWeights + j * L + i];
                     }
                 }
             }
-        }
-        if (renormalize) {
-            for (int r = r0; r < r0 + blocks * L; r++) {
-                renormalize(weights, r * k, k);
-            }
-        }
-    }
-
-    /**
-     * Block by block: columns of logits to exponentials of (logit - row max), and 1/(their sum,
-     * in expert order) after them; returns the number of leading blocks done, stopping at the
-     * first block with a NaN row.
-     */
-    private static int exponentialColumns(float[] scratch, int stride, int experts, int blocks) {
-        for (int b = 0; b < blocks; b++) {
-            int at = b * stride;
-            FloatVector max = FloatVector.fromArray(S, scratch, at);
-            for (int e = 1; e < experts; e++) {
-                max = greater(max, FloatVector.fromArray(S, scratch, at + e * L));
-            }
-            FloatVector sum = FloatVector.zero(S);
-            for (int e = 0; e < experts; e++) {
-                FloatVector x = VectorExp.expScaled(FloatVector.fromArray(S, scratch, at + e * L).sub(max));
-                x.intoArray(scratch, at + e * L);
-                sum = sum.add(x);
-            }
-            if (sum.compare(VectorOperators.NE, sum).anyTrue()) { // a NaN lane
-                return b;
-            }
-            FloatVector.broadcast(S, 1f).div(sum).intoArray(scratch, at + experts * L);
-        }
-        return blocks;
-    }
-
-    /**
-     * The first pass scales the exponential columns to probabilities; every pass picks two per
-     * row. Pick j of row i goes to scratch as the int bits of a float (blends and equality move
-     * and compare those bits exactly; no conversion), its weight (the probability) beside it.
-     *
-     * <p>A pass keeps each row's best two scores (probs + bias), a score entering only when
-     * strictly greater (ties keep the lower expert); a later pass first turns the scores of the
-     * earlier picks into NaN, which never enters. The empty start is -inf, so no score may be -inf:
-     * the caller sends a bias with -inf to the row path. The masks live within one step: a mask
-     * carried around a loop would be boxed (allocated) by C2.
-     */
-    private static void pickColumns(float[] scratch, int stride, float[] bias, int experts, int k, int blocks) {
-        for (int b = 0; b < blocks; b++) {
-            pickColumns(scratch, b * stride, bias, experts, k);
-        }
-    }
-
-    private static void pickColumns(float[] scratch, int at, float[] bias, int experts, int k) {
-        int invAt = at + experts * L;
-        int picked = invAt + L;
-        int picksWeights = picked + k * L;
-        FloatVector inv = FloatVector.fromArray(S, scratch, invAt);
-        for (int j = 0; j < k; j += 2) {
-            FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            FloatVector second = best;
-            FloatVector bestWeight = best;
-            FloatVector secondWeight = best;
-            FloatVector bestAt = FloatVector.zero(S);
-            FloatVector secondAt = bestAt;
-            for (int e = 0; e < experts; e++) {
-                FloatVector p = FloatVector.fromArray(S, scratch, at + e * L);
-                if (j == 0) {
-                    p = p.mul(inv);
-                    p.intoArray(scratch, at + e * L);
-                }
-                FloatVector s = bias == null ? p : p.add(bias[e]);
-                FloatVector expert = FloatVector.broadcast(S, Float.intBitsToFloat(e));
-                for (int i = 0; i < j; i++) {
-                    s = s.blend(Float.NaN, FloatVector.fromArray(S, scratch, picked + i * L)
-                            .compare(VectorOperators.EQ, expert));
-                }
-                VectorMask<Float> aboveBest = s.compare(VectorOperators.GT, best);
-                VectorMask<Float> aboveSecond = s.compare(VectorOperators.GT, second);
-                second = second.blend(s, aboveSecond).blend(best, aboveBest);
-                secondAt = secondAt.blend(expert, aboveSecond).blend(bestAt, aboveBest);
-                best = best.blend(s, aboveBest);
-                bestAt = bestAt.blend(expert, aboveBest);
-                if (bias != null) {
-                    secondWeight = secondWeight.blend(p, aboveSecond).blend(bestWeight, aboveBest);
-                    bestWeight = bestWeight.blend(p, aboveBest);
-                }
-            }
-            if (bias == null) {
-                bestWeight = best;
-                secondWeight = second;
-            }
-            bestAt.intoArray(scratch, picked + j * L);
-            bestWeight.intoArray(scratch, picksWeights + j * L);
-            if (j + 1 < k) {
-                secondAt.intoArray(scratch, picked + (j + 1) * L);
-                secondWeight.intoArray(scratch, picksWeights + (j + 1) * L);
-            }
-        }
-    }
-
-    /** Lane-wise b where b > a, else a: the max of NaN-free lanes in two instructions. */
-    private static FloatVector greater(FloatVector a, FloatVector b) {
-        return a.blend(b, b.compare(VectorOperators.GT, a));
-    }
-
-    /** One row by the row path. */
-    private static void topkRow(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias,
-                                int experts, int k, boolean renormalize, boolean biasNaN, int r) {
-        int base = r * experts;
-        float sum = softmaxRow(probs, logits, base, experts);
-        if (sum != sum || biasNaN) {
-            throw nanInRow(r, probs, logits, bias, base, experts);
-        }
-        pickByInsertion(indices, weights, probs, bias, base, experts, r * k, k);
-        writeWeights(weights, indices, probs, base, r * k, k, renormalize);
-    }
-
-    /** weights[at + j] = probs of pick j, divided by the (double) sum of the picks when renormalize. */
-    private static void writeWeights(float[] weights, int[] indices, float[] probs, int base, int at, int k,
-                                     boolean renormalize) {
-        for (int j = 0; j < k; j++) {
-            weights[at + j] = probs[base + indices[at + j]];
-        }
-        if (renormalize) {
-            renormalize(weights, at, k);
         }
     }
 
@@ -287,47 +450,19 @@ final class SimdTopK {
     }
 
     /**
-     * probs[base .. base+E) = softmax of the logits there, any E (masked vector chunks, or scalar
-     * without a species); returns the sum of the exponentials, added in expert order as the block
-     * path does.
+     * One scalar pass keeping the K best of a row (probs at p[from + e*step]) sorted in
+     * indices[at ..), their scores in weights[at ..) meanwhile (the caller then writes the
+     * weights). A score enters when greater than the kept K-th and moves up past strictly smaller
+     * ones only, so equal scores keep index order.
      */
-    private static float softmaxRow(float[] probs, float[] logits, int base, int n) {
-        if (S == null) {
-            float max = VectorOps.max(logits, base, n);
-            VectorOps.expShifted(probs, base, logits, base, n, max);
-        } else {
-            FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int i = 0; i < n; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, n);
-                max = greater(max, FloatVector.fromArray(S, logits, base + i, m).blend(Float.NEGATIVE_INFINITY, m.not()));
-            }
-            float shift = max.reduceLanes(VectorOperators.MAX);
-            for (int i = 0; i < n; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, n);
-                VectorExp.expScaled(FloatVector.fromArray(S, logits, base + i, m).sub(shift)).intoArray(probs, base + i, m);
-            }
-        }
-        float sum = 0f;
-        for (int i = 0; i < n; i++) {
-            sum += probs[base + i];
-        }
-        VectorOps.scaleShift(probs, base, probs, base, n, 1f / sum, 0f);
-        return sum;
-    }
-
-    /**
-     * One scalar pass keeping the K best of the row sorted in indices[at ..), their scores in
-     * weights[at ..) meanwhile (overwritten by the weights afterwards). A score enters when
-     * greater than the kept K-th and moves up past strictly smaller ones only.
-     */
-    private static void pickByInsertion(int[] indices, float[] weights, float[] probs, float[] bias, int base,
+    private static void pickByInsertion(int[] indices, float[] weights, float[] p, int from, int step, float[] bias,
                                         int experts, int at, int k) {
         if (k == 0) {
             return;
         }
         int kept = 0;
         for (int e = 0; e < experts; e++) {
-            float s = bias == null ? probs[base + e] : probs[base + e] + bias[e];
+            float s = bias == null ? p[from + e * step] : p[from + e * step] + bias[e];
             if (kept == k && !(s > weights[at + k - 1])) {
                 continue;
             }
@@ -338,6 +473,32 @@ final class SimdTopK {
             }
             weights[at + pos] = s;
             indices[at + pos] = e;
+        }
+    }
+
+    /**
+     * One row without a vector species (scalar loops of VectorOps, Math.exp), or the first row of
+     * a call whose bias has a NaN (only to report it).
+     */
+    private static void topkRowScalar(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias,
+                                      int experts, int k, boolean renormalize, int r) {
+        int base = r * experts;
+        float max = VectorOps.max(logits, base, experts);
+        VectorOps.expShifted(probs, base, logits, base, experts, max);
+        float sum = 0f;
+        for (int e = 0; e < experts; e++) {
+            sum += probs[base + e];
+        }
+        VectorOps.scaleShift(probs, base, probs, base, experts, 1f / sum, 0f);
+        if (sum != sum || hasNaN(bias, experts)) {
+            throw nanInRow(r, probs, logits, bias, base, experts);
+        }
+        pickByInsertion(indices, weights, probs, base, 1, bias, experts, r * k, k);
+        for (int j = 0; j < k; j++) {
+            weights[r * k + j] = probs[base + indices[r * k + j]];
+        }
+        if (renormalize) {
+            renormalize(weights, r * k, k);
         }
     }
 
@@ -365,6 +526,29 @@ final class SimdTopK {
         return false;
     }
 
+    /**
+     * The error for the first row of [from, to) whose softmax is NaN: a NaN logit, or an infinite
+     * one (or all -inf), whose probabilities the reference makes all NaN.
+     */
+    private static ArithmeticException nanInBlock(float[] probs, float[] logits, float[] bias, int experts, int from,
+                                                  int to) {
+        for (int r = from; r < to; r++) {
+            int base = r * experts;
+            boolean allNegativeInfinite = true;
+            boolean nan = false;
+            for (int e = 0; e < experts; e++) {
+                float x = logits[base + e];
+                nan |= Float.isNaN(x) || x == Float.POSITIVE_INFINITY;
+                allNegativeInfinite &= x == Float.NEGATIVE_INFINITY;
+            }
+            if (nan || allNegativeInfinite) {
+                java.util.Arrays.fill(probs, base, base + experts, Float.NaN);
+                return nanInRow(r, probs, logits, bias, base, experts);
+            }
+        }
+        return new ArithmeticException("topk: NaN in rows " + from + " to " + (to - 1));
+    }
+
     /** The reference's message: the first NaN logit of the row, else the first NaN score. */
     private static ArithmeticException nanInRow(int r, float[] probs, float[] logits, float[] bias, int base,
                                                 int experts) {
@@ -383,51 +567,5 @@ final class SimdTopK {
             }
         }
         return new ArithmeticException("topk: NaN in row " + r);
-    }
-
-    // ---------------------------------------------------------------- backward
-
-    /**
-     * Rows [from, to) of topkBackward. Only the K picked experts have dprobs != 0, so
-     * s = sum(dprobs * p) is a sum over the picks (in double, as the reference), the row is
-     * dlogits = p * (-s) in one vector pass, and the picked entries are then set to
-     * p * (dprobs - s), duplicates of an index summed in pick order.
-     */
-    static void topkBackwardRange(float[] dlogits, float[] dweights, float[] probs, int[] indices,
-                                  int experts, int k, boolean renormalize, int from, int to) {
-        for (int r = from; r < to; r++) {
-            int base = r * experts;
-            int at = r * k;
-            double chosenSum = 0;
-            double dotWeights = 0;
-            if (renormalize) {
-                for (int j = 0; j < k; j++) {
-                    chosenSum += probs[base + indices[at + j]];
-                }
-                for (int j = 0; j < k; j++) {
-                    dotWeights += (double) dweights[at + j] * (probs[base + indices[at + j]] / chosenSum);
-                }
-            }
-            double s = 0;
-            for (int j = 0; j < k; j++) {
-                s += dprob(dweights[at + j], dotWeights, chosenSum, renormalize) * probs[base + indices[at + j]];
-            }
-            VectorOps.scaleShift(dlogits, base, probs, base, experts, (float) -s, 0f);
-            for (int j = 0; j < k; j++) {
-                int e = indices[at + j];
-                double dp = 0;
-                for (int i = 0; i < k; i++) {
-                    if (indices[at + i] == e) {
-                        dp += dprob(dweights[at + i], dotWeights, chosenSum, renormalize);
-                    }
-                }
-                dlogits[base + e] = (float) (probs[base + e] * (dp - s));
-            }
-        }
-    }
-
-    /** d(loss)/d(prob) of one pick: its dweight, or through the renormalisation w = p / sum. */
-    private static double dprob(float dweight, double dotWeights, double chosenSum, boolean renormalize) {
-        return renormalize ? (dweight - dotWeights) / chosenSum : dweight;
     }
 }

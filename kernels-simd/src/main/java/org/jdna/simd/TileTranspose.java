@@ -15,8 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * lane swap by d and a blend each). 4 and 8 lanes keep the whole tile in registers (log2(L) * L
  * swaps and blends, L loads and L stores); 16 lanes would need all 16 vector registers of AVX-512's
  * lower half plus temporaries, so they stage through dst instead.
- *
- * <p>Also the 2 x L to L x 2 transpose (interleave) that writes two picks per row.
+
  */
 final class TileTranspose {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
@@ -30,9 +29,6 @@ final class TileTranspose {
     private static final VectorMask<Float> BIT_2 = bitMask(2);
     private static final VectorMask<Float> BIT_4 = bitMask(4);
     private static final VectorMask<Float> BIT_8 = bitMask(8);
-    /** Lane i <- lane i/2, and lane i <- lane L/2 + i/2: the halves of an interleave. */
-    private static final VectorShuffle<Float> SPREAD_LOW = spread(0);
-    private static final VectorShuffle<Float> SPREAD_HIGH = spread(L / 2);
 
     private TileTranspose() {
     }
@@ -44,17 +40,6 @@ final class TileTranspose {
         int[] lanes = new int[L];
         for (int i = 0; i < L; i++) {
             lanes[i] = i ^ d;
-        }
-        return VectorShuffle.fromArray(S, lanes, 0);
-    }
-
-    private static VectorShuffle<Float> spread(int from) {
-        if (S == null) {
-            return null;
-        }
-        int[] lanes = new int[L];
-        for (int i = 0; i < L; i++) {
-            lanes[i] = from + i / 2;
         }
         return VectorShuffle.fromArray(S, lanes, 0);
     }
@@ -130,26 +115,6 @@ final class TileTranspose {
                 }
             }
         }
-    }
-
-    /**
-     * The 2 x L -> L x 2 transpose: dst[dOff + 2i] = a[aOff + i], dst[dOff + 2i + 1] = b[bOff + i]
-     * for i in [0, L).
-     */
-    static void interleave(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff) {
-        FloatVector va = FloatVector.fromArray(S, a, aOff);
-        FloatVector vb = FloatVector.fromArray(S, b, bOff);
-        va.rearrange(SPREAD_LOW).blend(vb.rearrange(SPREAD_LOW), BIT_1).intoArray(dst, dOff);
-        va.rearrange(SPREAD_HIGH).blend(vb.rearrange(SPREAD_HIGH), BIT_1).intoArray(dst, dOff + L);
-    }
-
-    /** {@link #interleave} of floats that hold int bits, into an int array (the bits unchanged). */
-    static void interleave(float[] a, int aOff, float[] b, int bOff, int[] dst, int dOff) {
-        FloatVector va = FloatVector.fromArray(S, a, aOff);
-        FloatVector vb = FloatVector.fromArray(S, b, bOff);
-        va.rearrange(SPREAD_LOW).blend(vb.rearrange(SPREAD_LOW), BIT_1).reinterpretAsInts().intoArray(dst, dOff);
-        va.rearrange(SPREAD_HIGH).blend(vb.rearrange(SPREAD_HIGH), BIT_1).reinterpretAsInts()
-                .intoArray(dst, dOff + L);
     }
 
     /** a with b's lanes moved by d where bit d is set: the lower vector of a pair after a stage. */

@@ -121,6 +121,17 @@ class SimdTopKTest {
                         + "', reference: '" + expected + "'");
             }
         }
+        // two bad rows far apart: whichever thread meets the later one first, the first is reported
+        int many = 4100;
+        float[] twoBad = normal(new Rng(27), many * experts, 1);
+        twoBad[3000 * experts + 2] = Float.NaN;
+        twoBad[100 * experts + 9] = Float.NaN;
+        for (SimdBackend b : new SimdBackend[]{one, two}) {
+            for (int repeat = 0; repeat < 20; repeat++) {
+                String actual = message(() -> topk(b, twoBad, null, many, experts, 2, false));
+                assertTrue(actual.equals("topk: NaN in row 100 at expert 9"), b.description() + ": " + actual);
+            }
+        }
         float[] nanBias = new float[experts];
         nanBias[7] = Float.NaN;
         float[] logits = normal(new Rng(24), rows * experts, 1);
