@@ -1,13 +1,10 @@
 package org.jdna.dna.analysis;
 
-import java.util.function.Consumer;
-
 import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.config.Task;
 import org.jdna.dna.data.ImageDataset;
-import org.jdna.dna.data.ImageDatasets;
 import org.jdna.dna.data.TextCorpus;
-import org.jdna.dna.data.TextDatasets;
+import org.jdna.dna.train.Datasets;
 
 /**
  * The evaluation set of a run's analysis, from the run's own data configuration: held-out text (the val split:
@@ -21,12 +18,12 @@ public final class EvaluationSets {
      * @param images   vision: at most this many images
      * @param announce receives notes such as the synthetic-fallback announcement
      */
-    public static EvaluationInputs of(RunConfig config, int tokens, int images, Consumer<String> announce) {
+    public static EvaluationInputs of(RunConfig config, int tokens, int images, Datasets datasets) {
         if (config.model().task() == Task.VISION) {
-            ImageDataset data = ImageDatasets.load(config.data(), announce);
+            ImageDataset data = datasets.images(config.data());
             return new ImageInputs(data.test(), data.classNames(), config.model().vision(), images);
         }
-        TextCorpus corpus = TextDatasets.load(config.data(), announce);
+        TextCorpus corpus = datasets.text(config.data());
         return new TextInputs(corpus.val(), corpus.tags(), config.model().context(), tokens);
     }
 }

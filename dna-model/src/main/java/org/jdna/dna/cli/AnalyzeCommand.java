@@ -17,6 +17,7 @@ import org.jdna.dna.config.ConfigJson;
 import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.model.DnaModel;
 import org.jdna.dna.radial.ResidualProfiler;
+import org.jdna.dna.train.Datasets;
 import org.jdna.dna.train.TaskData;
 import org.jdna.dna.train.TrainBatch;
 import org.jdna.dna.train.TrainedModel;
@@ -82,10 +83,8 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + " start from different weights");
         }
         DnaModel control = new DnaModel(config.model(), seed);
-        EvaluationInputs inputs = EvaluationSets.of(config, tokens, images, line -> {
-            err.println("note: " + line);
-            err.flush();
-        });
+        Datasets datasets = LoadOptions.datasetsNotingTo(err);    // one load for the analysis and the profile
+        EvaluationInputs inputs = EvaluationSets.of(config, tokens, images, datasets);
         Path dir = out != null ? out : defaultOut(m.checkpoint());
         String controlNote = "the same architecture and configuration at random initialisation (seed " + seed
                 + ", router init std " + config.model().routerInitStd() + ", identity biases 0)";
@@ -93,7 +92,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 ConfigJson.toTree(config), m.state().metrics(), TrainingMetrics.near(m.checkpoint()));
         err.println("profiling the residual ratio of every block on the run's evaluation batches");
         err.flush();
-        List<TrainBatch> eval = TaskData.open(config, LoadOptions.datasetsNotingTo(err)).evalBatches();
+        List<TrainBatch> eval = TaskData.open(config, datasets).evalBatches();
         ResidualSummary residual = ResidualSummary.of(new ResidualProfiler(m.model()).profile(eval),
                 "the run's " + eval.size() + " evaluation batches", eval.stream().mapToLong(TrainBatch::tokens).sum());
         Analyzer.Result r = Analyzer.run(m.model(), control, inputs,
