@@ -3,12 +3,14 @@
 # (OpenBLAS SGEMM through PyTorch, memory copy inside the JMH run). Prints one table and writes it
 # to benchmarks/results/latest.md (raw JSON beside it).
 #
-#   benchmarks/compare.sh            # quick: 1 fork, 2+3 iterations of 1 s; < 10 min on 2 cores
+#   benchmarks/compare.sh            # quick: 1 fork, 2 warm-up iterations of 1 s + 5 measured of 0.4 s; < 10 min on 2 cores
 #   benchmarks/compare.sh --full     # the JMH defaults of JdnaBenchmark (2 forks, 5+5 iterations)
 #   options: --threads "1 2"  --shapes d256,d512  --bench REGEX (JMH benchmarks to run)
 #            --no-torch  --no-jmh (reuses the last JMH JSON of the mode);  --no-train (skips the
 #            training step: TrainStepBench and peers/pytorch_dna_step.py);
 #            JDNA_BENCH_BACKEND=reference measures another jdna backend
+#   Times are the best measurement window on both sides (the best JMH iteration, the best PyTorch
+#   window or step): this shared machine runs at half speed for ~0.2 s at a time; means stay in the JSON.
 #
 # PyTorch comes from Debian's python3-torch (with OpenBLAS as its BLAS); when /usr/bin/python3
 # cannot import torch this script installs them with apt-get, and says so clearly when it cannot.
@@ -102,7 +104,7 @@ if [[ $run_jmh -eq 1 ]]; then
   fi
   jmh_threads="$(echo $threads | tr ' ' ',')"
   jmh_opts=()
-  [[ $mode == quick ]] && jmh_opts=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
+  [[ $mode == quick ]] && jmh_opts=(-f 1 -wi 2 -i 5 -w 1s -r 400ms)
   say "JMH ($mode, threads $jmh_threads): $bench"
   # GemmBench's shapes are its own; --shapes restricts the routing and memory ones.
   shape_opt=()
@@ -113,7 +115,7 @@ if [[ $run_jmh -eq 1 ]]; then
   if [[ $run_train -eq 1 ]]; then
     train_opts=()
     # one step is 0.3 to 3 s, so its iterations are longer than the kernels'
-    [[ $mode == quick ]] && train_opts=(-f 1 -wi 2 -i 3 -w 3s -r 3s)
+    [[ $mode == quick ]] && train_opts=(-f 1 -wi 2 -i 4 -w 3s -r 2s)
     say "JMH ($mode, threads $jmh_threads): TrainStepBench"
     "$jdk/bin/java" -Djdna.bench.backend="${JDNA_BENCH_BACKEND:-simd}" -jar "$jar" TrainStepBench \
       -p threads="$jmh_threads" "${train_opts[@]}" -rf json -rff "$results/jmh-train-$mode.json" >&2
@@ -124,7 +126,7 @@ fi
 torch_jsons=()
 if [[ $run_torch -eq 1 && -z "$torch_missing" ]]; then
   seconds=1.0
-  [[ $mode == quick ]] && seconds=0.5
+  [[ $mode == quick ]] && seconds=1.0
   for t in $threads; do
     out="$results/pytorch-$mode-t$t.json"
     say "PyTorch, $t thread(s)"
@@ -134,7 +136,7 @@ if [[ $run_torch -eq 1 && -z "$torch_missing" ]]; then
     torch_jsons+=("$out")
     if [[ $run_train -eq 1 ]]; then
       step_opts=()
-      [[ $mode == quick ]] && step_opts=(--warmup 1 --steps 2)  # a 2-thread PyTorch DNA step can take 30 s on a loaded machine
+      [[ $mode == quick ]] && step_opts=(--warmup 1 --steps 3)  # a 2-thread PyTorch DNA step can take 30 s on a loaded machine
       say "PyTorch training step (DNA and dense), $t thread(s)"
       OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t MKL_NUM_THREADS=$t \
         "$py" "$here/peers/pytorch_dna_step.py" --threads "$t" "${step_opts[@]}" > "$results/pytorch-train-$mode-t$t.json"

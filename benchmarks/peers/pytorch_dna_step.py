@@ -207,20 +207,24 @@ def run(torch, a, which):
 
     for _ in range(a.warmup):
         step()
-    start = time.perf_counter()
-    flops = 0.0
+    # every step timed on its own: the best step is what compare.sh uses on both sides (JMH: the best
+    # iteration), since a shared machine slows down for fractions of a second at a time
+    times, flops = [], []
     for _ in range(a.steps):
+        start = time.perf_counter()
         loss = step()
-        flops += 3 * forward_flops(a, model, which == "dna")   # forward + backward (2x)
-    elapsed = time.perf_counter() - start
+        times.append(time.perf_counter() - start)
+        flops.append(3 * forward_flops(a, model, which == "dna"))   # forward + backward (2x)
+    best = min(range(a.steps), key=lambda i: times[i])
     params = sum(p.numel() for p in model.parameters())
-    tokens = a.batch * a.seq * a.steps
-    result = {"model": which, "threads": a.threads, "tokens_per_s": round(tokens / elapsed, 1),
-              "step_ms": round(1000 * elapsed / a.steps, 3), "model_gflops": round(flops / elapsed / 1e9, 3),
-              "params": params, "loss": round(loss, 4)}
+    tokens = a.batch * a.seq
+    result = {"model": which, "threads": a.threads, "tokens_per_s": round(tokens / times[best], 1),
+              "step_ms": round(1000 * times[best], 3), "model_gflops": round(flops[best] / times[best] / 1e9, 3),
+              "tokens_per_s_mean": round(tokens * a.steps / sum(times), 1),
+              "step_ms_mean": round(1000 * sum(times) / a.steps, 3), "params": params, "loss": round(loss, 4)}
     if which == "dna":
         result["identity_fraction"] = round(sum(model.identity_routes) / (a.steps_routed * a.batch * a.seq * a.k), 3)
-    print(f"  {which:5s} {a.threads}t {result['tokens_per_s']:10.1f} tokens/s  {result['step_ms']:9.1f} ms/step",
+    print(f"  {which:5s} {a.threads}t {result['tokens_per_s']:10.1f} tokens/s  {result['step_ms']:9.1f} ms/step (best of {a.steps}; mean {result['step_ms_mean']:.1f})",
           file=sys.stderr)
     return result
 

@@ -35,23 +35,32 @@ def parse_args():
     p.add_argument("--kernels", default="all",
                    help="comma list of topk,dispatch,groupedMlp,combine,routedAttention,layerFwdBwd,sgemm,copy")
     p.add_argument("--seconds", type=float, default=1.0, help="measured time per kernel (after warmup)")
+    p.add_argument("--windows", type=int, default=5, help="measurement windows per kernel (the best is reported)")
     p.add_argument("--tiny", action="store_true", help="tiny shapes, for testing the script")
     return p.parse_args()
 
 
-def timed(fn, seconds, min_calls=3):
-    """Mean ms per call over at least `seconds` (after a warmup of about a quarter of that)."""
+def timed(fn, seconds, windows=5):
+    """(best, mean) ms per call: after a warmup of about a quarter of `seconds`, `windows` windows of
+    seconds / windows each (at least one call per window). The best window is what compare.sh uses
+    on both sides (JMH: the best iteration), since a shared machine slows down for fractions of a
+    second at a time; the mean is kept in the JSON."""
     warm_end = time.perf_counter() + seconds / 4
     fn()
     while time.perf_counter() < warm_end:
         fn()
-    calls, start = 0, time.perf_counter()
-    while True:
-        fn()
-        calls += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds and calls >= min_calls:
-            return 1000.0 * elapsed / calls
+    best, total_calls, total_time = float("inf"), 0, 0.0
+    for _ in range(max(1, windows)):
+        calls, start = 0, time.perf_counter()
+        while True:
+            fn()
+            calls += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= seconds / windows:
+                break
+        best = min(best, 1000.0 * elapsed / calls)
+        total_calls, total_time = total_calls + calls, total_time + elapsed
+    return best, 1000.0 * total_time / total_calls
 
 
 def blas_library():
@@ -185,14 +194,15 @@ def main():
     wanted = None if args.kernels == "all" else set(args.kernels.split(","))
     results = []
 
-    def record(kernel, shape, ms, gflop=None, gbyte=None):
-        r = {"kernel": kernel, "shape": shape, "threads": args.threads, "ms": round(ms, 6)}
+    def record(kernel, shape, times, gflop=None, gbyte=None):
+        ms, mean = times
+        r = {"kernel": kernel, "shape": shape, "threads": args.threads, "ms": round(ms, 6), "ms_mean": round(mean, 6)}
         if gflop is not None:
             r["gflops"] = round(gflop / (ms / 1000) / 1e9, 3)
         if gbyte is not None:
             r["gbps"] = round(gbyte / (ms / 1000) / 1e9, 3)
         results.append(r)
-        print(f"  {kernel:16s} {shape:22s} {args.threads}t {ms:10.3f} ms", file=sys.stderr)
+        print(f"  {kernel:16s} {shape:22s} {args.threads}t {ms:10.3f} ms (mean {mean:.3f})", file=sys.stderr)
 
     def want(kernel):
         return wanted is None or kernel in wanted
@@ -200,26 +210,26 @@ def main():
     for shape in shapes:
         r = Routing(torch, shape)
         if want("topk"):
-            record("topk", shape, timed(lambda: r.topk(r.logits), args.seconds), gbyte=r.topk_bytes())
+            record("topk", shape, timed(lambda: r.topk(r.logits), args.seconds, args.windows), gbyte=r.topk_bytes())
         if want("dispatch"):
-            record("dispatch", shape, timed(lambda: r.dispatch(r.x, r.idx), args.seconds), gbyte=r.dispatch_bytes())
+            record("dispatch", shape, timed(lambda: r.dispatch(r.x, r.idx), args.seconds, args.windows), gbyte=r.dispatch_bytes())
         if want("groupedMlp"):
-            record("groupedMlp", shape, timed(lambda: r.grouped_mlp(r.xd, r.counts), args.seconds),
+            record("groupedMlp", shape, timed(lambda: r.grouped_mlp(r.xd, r.counts), args.seconds, args.windows),
                    gflop=r.mlp_flops())
         if want("combine"):
-            record("combine", shape, timed(lambda: r.combine(r.y, r.weights, r.order), args.seconds),
+            record("combine", shape, timed(lambda: r.combine(r.y, r.weights, r.order), args.seconds, args.windows),
                    gbyte=r.combine_bytes())
         if want("routedAttention"):
-            record("routedAttention", shape, timed(r.routed_attention, args.seconds), gflop=r.attention_flops())
+            record("routedAttention", shape, timed(r.routed_attention, args.seconds, args.windows), gflop=r.attention_flops())
         if want("layerFwdBwd"):
             params = [p.clone().requires_grad_(True) for p in (r.x, r.wr, r.w1, r.w2)]
             with torch.enable_grad():
-                record("layerFwdBwd", shape, timed(lambda: r.layer_fwd_bwd(params), args.seconds),
+                record("layerFwdBwd", shape, timed(lambda: r.layer_fwd_bwd(params), args.seconds, args.windows),
                        gflop=r.layer_flops())
         if want("copy"):
             n = r.N * r.K * r.D
             src, dst = torch.randn(n), torch.empty(n)
-            record("copy", shape, timed(lambda: dst.copy_(src), args.seconds), gbyte=2.0 * n * 4)
+            record("copy", shape, timed(lambda: dst.copy_(src), args.seconds, args.windows), gbyte=2.0 * n * 4)
         del r
 
     if want("sgemm"):
@@ -227,7 +237,7 @@ def main():
             m, k, k2, n = (int(v) for v in gs.replace("@", "x").split("x"))
             assert k == k2, f"gemm shape must be MxK@KxN, got {gs}"
             a, b, c = torch.randn(m, k), torch.randn(k, n), torch.empty(m, n)
-            record("sgemm", gs, timed(lambda: torch.mm(a, b, out=c), args.seconds), gflop=2.0 * m * n * k)
+            record("sgemm", gs, timed(lambda: torch.mm(a, b, out=c), args.seconds, args.windows), gflop=2.0 * m * n * k)
 
     meta = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_library(),
             "sdpa": hasattr(torch.nn.functional, "scaled_dot_product_attention")}
