@@ -60,6 +60,15 @@ class SimdKernelsTest {
         checkGemm(two, true, true, 190, 200, 150, 1f, 1f, 1);
     }
 
+    @Test
+    void gemmAcrossColumnBlocksAndTallRowBlocks() {
+        // several KC blocks and a C wider than the column-block cap (C_BLOCK / MIN_ROWS), with an edge
+        checkGemm(two, false, false, 70, 1100, 600, 1f, 1f, 1);
+        checkGemm(one, false, true, 33, 530, 300, 0.5f, 0f, 1);
+        // one KC block: row blocks of the full MC rows
+        checkGemm(two, true, false, 300, 70, 200, 1f, 0f, 1);
+    }
+
     /** Compares a (batched, padded leading dimensions) GEMM on b with the reference. */
     private void checkGemm(Backend b, boolean ta, boolean tb, int m, int n, int k, float alpha, float beta, int batch) {
         Rng rng = new Rng(7).fork("gemm " + m + "x" + n + "x" + k);
