@@ -36,8 +36,6 @@ final class SimdGemm {
      * the old loop order).
      */
     private static final int C_BLOCK = 1 << 15;
-    /** Fewest rows of a C block worth the revisits: nc is narrowed to C_BLOCK / MIN_ROWS for them. */
-    private static final int MIN_ROWS = 64;
     /** Most columns of a packed B block (k, NC), shared by the threads: L3. A multiple of NR. */
     private static final int NC = 4096 / NR * NR;
     /** Most floats of one packed B block (k, nc) (16 MiB): a long k narrows nc. */
@@ -115,11 +113,7 @@ final class SimdGemm {
             return;
         }
         int kBlocks = (k + KC - 1) / KC;
-        // with several KC blocks the row blocks revisit their C block, so nc is capped for C blocks of
-        // at least MIN_ROWS rows in L2 (a 2048-wide C allowed 16-row blocks, each streaming the whole
-        // packed B from L3: grouped MLP d512 at 0.67x of SGEMM on 2 threads)
-        int ncCap = kBlocks > 1 ? Math.max(NR, C_BLOCK / MIN_ROWS / NR * NR) : NC;
-        int nc = Math.max(NR, Math.min(Math.min(NC, ncCap), MAX_PACKED_B / (kBlocks * KC) / NR * NR));
+        int nc = Math.max(NR, Math.min(NC, MAX_PACKED_B / (kBlocks * KC) / NR * NR));
         int threads = parallelRows ? parallel.threads() : 1;
         for (int jc = 0; jc < n; jc += nc) {
             int ncb = Math.min(nc, n - jc);
@@ -134,7 +128,7 @@ final class SimdGemm {
                             NR, s, e);
                 }
             };
-            int mc = rowBlock(m, ncb, threads, kBlocks);
+            int mc = rowBlock(m, ncb, threads);
             int items = (m + mc - 1) / mc;
             if (threads > 1) {
                 // pieces of at least 32K packed floats; then the row blocks, each on its taker's workspace
@@ -182,9 +176,8 @@ final class SimdGemm {
      * about C_BLOCK / nc (C block in L2), and with several threads small enough for about two
      * blocks per thread (for balance). The tiles, and so the sums, are those of the serial loop.
      */
-    static int rowBlock(int m, int nc, int threads, int kBlocks) {
-        // one KC block: C is written once, never revisited, so only the A block bounds the rows
-        int rows = kBlocks == 1 ? MC : Math.min(MC, Math.max(MR, C_BLOCK / nc / MR * MR));
+    static int rowBlock(int m, int nc, int threads) {
+        int rows = Math.min(MC, Math.max(MR, C_BLOCK / nc / MR * MR));
         if (threads > 1) {
             int perItem = (m + 2 * threads - 1) / (2 * threads);
             rows = Math.min(rows, Math.max(MR, (perItem + MR - 1) / MR * MR));
