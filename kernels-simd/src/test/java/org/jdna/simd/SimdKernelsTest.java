@@ -61,11 +61,11 @@ class SimdKernelsTest {
     }
 
     @Test
-    void gemmAcrossColumnBlocksAndTallRowBlocks() {
-        // several KC blocks and a C wider than the column-block cap (C_BLOCK / MIN_ROWS), with an edge
+    void gemmWideAndTallShapesMatchTheReference() {
+        // several KC blocks, a wide C whose last column panel is partial
         checkGemm(two, false, false, 70, 1100, 600, 1f, 1f, 1);
         checkGemm(one, false, true, 33, 530, 300, 0.5f, 0f, 1);
-        // one KC block: row blocks of the full MC rows
+        // one KC block, tall A: many row blocks
         checkGemm(two, true, false, 300, 70, 200, 1f, 0f, 1);
     }
 
