@@ -49,8 +49,9 @@ def timed(fn, seconds, windows=5):
     fn()
     while time.perf_counter() < warm_end:
         fn()
+    windows = max(1, windows)
     best, total_calls, total_time = float("inf"), 0, 0.0
-    for _ in range(max(1, windows)):
+    for _ in range(windows):
         calls, start = 0, time.perf_counter()
         while True:
             fn()
