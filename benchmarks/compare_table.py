@@ -40,9 +40,8 @@ def to_ms(score, unit):
 
 def best_iteration(run):
     """(primary score, {secondary: score}) of the best measurement iteration of a JMH run (highest
-    throughput, or lowest time per op), secondaries taken from that same iteration. The PyTorch peers
-    report their best window the same way: a shared machine slows down for fractions of a second at
-    a time, and the best window is the estimate that this noise cannot inflate on either side."""
+    throughput, or lowest time per op), secondaries taken from that same iteration; the PyTorch peers
+    report their best window the same way (benchmarks/README.md, "Which number the table shows")."""
     pm = run["primaryMetric"]
     raw = [(f, i, v) for f, fork in enumerate(pm.get("rawData") or []) for i, v in enumerate(fork)]
     if not raw:

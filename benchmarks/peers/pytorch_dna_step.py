@@ -207,8 +207,7 @@ def run(torch, a, which):
 
     for _ in range(a.warmup):
         step()
-    # every step timed on its own: the best step is what compare.sh uses on both sides (JMH: the best
-    # iteration), since a shared machine slows down for fractions of a second at a time
+    # every step timed on its own; compare.sh uses the best (benchmarks/README.md, "Which number the table shows")
     times, flops = [], []
     for _ in range(a.steps):
         start = time.perf_counter()
@@ -220,7 +219,6 @@ def run(torch, a, which):
     tokens = a.batch * a.seq
     result = {"model": which, "threads": a.threads, "tokens_per_s": round(tokens / times[best], 1),
               "step_ms": round(1000 * times[best], 3), "model_gflops": round(flops[best] / times[best] / 1e9, 3),
-              "tokens_per_s_mean": round(tokens * a.steps / sum(times), 1),
               "step_ms_mean": round(1000 * sum(times) / a.steps, 3), "params": params, "loss": round(loss, 4)}
     if which == "dna":
         result["identity_fraction"] = round(sum(model.identity_routes) / (a.steps_routed * a.batch * a.seq * a.k), 3)

@@ -42,9 +42,8 @@ def parse_args():
 
 def timed(fn, seconds, windows=5):
     """(best, mean) ms per call: after a warmup of about a quarter of `seconds`, `windows` windows of
-    seconds / windows each (at least one call per window). The best window is what compare.sh uses
-    on both sides (JMH: the best iteration), since a shared machine slows down for fractions of a
-    second at a time; the mean is kept in the JSON."""
+    seconds / windows each (at least one call per window). Why the best: benchmarks/README.md,
+    "Which number the table shows"."""
     warm_end = time.perf_counter() + seconds / 4
     fn()
     while time.perf_counter() < warm_end:
