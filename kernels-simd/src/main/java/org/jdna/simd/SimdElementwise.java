@@ -76,7 +76,15 @@ final class SimdElementwise {
         }
         int rows = total / last;
         int grainRows = Math.max(1, GRAIN / Math.max(1, last));
+        int aStep = aStrides[rank - 1];
+        int bStep = bStrides[rank - 1];
+        // vector rows: each operand contiguous (step 1) or broadcast (step 0) along the last axis
+        boolean vector = S != null && (aStep == 0 || aStep == 1) && (bStep == 0 || bStep == 1) && (aStep | bStep) != 0;
         parallel.forRange(rows, grainRows, (from, to) -> {
+            // a broadcast operand's value spread over one row, so that every vector row reads two
+            // arrays: a loop that picks a broadcast vector or a loaded one per iteration merges
+            // vector objects through a phi, and C2 then boxes every vector (an allocation per lane group)
+            float[] spread = null;
             for (int r = from; r < to; r++) {
                 int aBase = 0;
                 int bBase = 0;
@@ -87,41 +95,101 @@ final class SimdElementwise {
                     aBase += idx * aStrides[d];
                     bBase += idx * bStrides[d];
                 }
-                binaryRow(op, out, r * last, a, aBase, aStrides[rank - 1], b, bBase, bStrides[rank - 1], last);
+                int outOff = r * last;
+                if (!vector) {
+                    scalarRow(op, out, outOff, a, aBase, aStep, b, bBase, bStep, 0, last);
+                } else if (aStep == 1 && bStep == 1) {
+                    vectorRow(op, out, outOff, a, aBase, b, bBase, last);
+                } else if (aStep == 0) {
+                    spread = spread(spread, last, a[aBase]);
+                    vectorRow(op, out, outOff, spread, 0, b, bBase, last);
+                } else {
+                    spread = spread(spread, last, b[bBase]);
+                    vectorRow(op, out, outOff, a, aBase, spread, 0, last);
+                }
             }
         });
     }
 
-    /** One output row of n elements; a and b advance by aStep and bStep. */
-    private static void binaryRow(BinaryOp op, float[] out, int outOff, float[] a, int aOff, int aStep,
-                                  float[] b, int bOff, int bStep, int n) {
-        int i = 0;
-        if (S != null && (aStep == 1 || aStep == 0) && (bStep == 1 || bStep == 0) && (aStep | bStep) != 0) {
-            FloatVector aScalar = aStep == 0 ? FloatVector.broadcast(S, a[aOff]) : null;
-            FloatVector bScalar = bStep == 0 ? FloatVector.broadcast(S, b[bOff]) : null;
-            for (int up = S.loopBound(n); i < up; i += L) {
-                FloatVector av = aScalar != null ? aScalar : FloatVector.fromArray(S, a, aOff + i);
-                FloatVector bv = bScalar != null ? bScalar : FloatVector.fromArray(S, b, bOff + i);
-                apply(op, av, bv).intoArray(out, outOff + i);
-            }
-        }
-        for (; i < n; i++) {
-            out[outOff + i] = (float) ReferenceElementwise.apply(op, a[aOff + i * aStep], b[bOff + i * bStep]);
-        }
+    /** A row of n copies of value, in row when it is long enough. */
+    private static float[] spread(float[] row, int n, float value) {
+        float[] r = row == null || row.length < n ? new float[n] : row;
+        java.util.Arrays.fill(r, 0, n, value);
+        return r;
     }
 
-    private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
-        return switch (op) {
-            case ADD -> a.add(b);
-            case SUB -> a.sub(b);
-            case MUL -> a.mul(b);
-            case DIV -> a.div(b);
-            case MAXIMUM -> a.max(b);
-            case MINIMUM -> a.min(b);
-            case EQ -> FloatVector.zero(S).blend(1f, a.compare(VectorOperators.EQ, b));
-            case GT -> FloatVector.zero(S).blend(1f, a.compare(VectorOperators.GT, b));
-            case LT -> FloatVector.zero(S).blend(1f, a.compare(VectorOperators.LT, b));
-        };
+    /**
+     * out[outOff + i] = op(a[aOff + i], b[bOff + i]) for i < n: one loop per op, so that each loop
+     * holds one constant operator (C2 intrinsifies a vector op only when it is a constant).
+     */
+    private static void vectorRow(BinaryOp op, float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {
+        int up = S.loopBound(n);
+        switch (op) {
+            case ADD -> {
+                for (int i = 0; i < up; i += L) {
+                    FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+                }
+            }
+            case SUB -> {
+                for (int i = 0; i < up; i += L) {
+                    FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+                }
+            }
+            case MUL -> {
+                for (int i = 0; i < up; i += L) {
+                    FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+                }
+            }
+            case DIV -> {
+                for (int i = 0; i < up; i += L) {
+                    FloatVector.fromArray(S, a, aOff + i).div(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+                }
+            }
+            case MAXIMUM -> {
+                for (int i = 0; i < up; i += L) {
+                    FloatVector x = FloatVector.fromArray(S, a, aOff + i);
+                    FloatVector y = FloatVector.fromArray(S, b, bOff + i);
+                    x.max(y).intoArray(out, outOff + i);
+                }
+            }
+            case MINIMUM -> {
+                for (int i = 0; i < up; i += L) {
+                    FloatVector x = FloatVector.fromArray(S, a, aOff + i);
+                    FloatVector y = FloatVector.fromArray(S, b, bOff + i);
+                    x.min(y).intoArray(out, outOff + i);
+                }
+            }
+            case EQ -> {
+                for (int i = 0; i < up; i += L) {
+                    FloatVector x = FloatVector.fromArray(S, a, aOff + i);
+                    FloatVector y = FloatVector.fromArray(S, b, bOff + i);
+                    FloatVector.zero(S).blend(1f, x.compare(VectorOperators.EQ, y)).intoArray(out, outOff + i);
+                }
+            }
+            case GT -> {
+                for (int i = 0; i < up; i += L) {
+                    FloatVector x = FloatVector.fromArray(S, a, aOff + i);
+                    FloatVector y = FloatVector.fromArray(S, b, bOff + i);
+                    FloatVector.zero(S).blend(1f, x.compare(VectorOperators.GT, y)).intoArray(out, outOff + i);
+                }
+            }
+            case LT -> {
+                for (int i = 0; i < up; i += L) {
+                    FloatVector x = FloatVector.fromArray(S, a, aOff + i);
+                    FloatVector y = FloatVector.fromArray(S, b, bOff + i);
+                    FloatVector.zero(S).blend(1f, x.compare(VectorOperators.LT, y)).intoArray(out, outOff + i);
+                }
+            }
+        }
+        scalarRow(op, out, outOff, a, aOff, 1, b, bOff, 1, up, n);
+    }
+
+    /** out[outOff + i] = op(a[aOff + i*aStep], b[bOff + i*bStep]) for i in [from, n), the reference's scalar rule. */
+    private static void scalarRow(BinaryOp op, float[] out, int outOff, float[] a, int aOff, int aStep,
+                                  float[] b, int bOff, int bStep, int from, int n) {
+        for (int i = from; i < n; i++) {
+            out[outOff + i] = (float) ReferenceElementwise.apply(op, a[aOff + i * aStep], b[bOff + i * bStep]);
+        }
     }
 
     // ---------------------------------------------------------------- strided copy

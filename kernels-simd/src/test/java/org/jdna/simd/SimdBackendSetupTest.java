@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 
 import org.jdna.engine.backend.Backend;
+import org.jdna.engine.backend.BinaryOp;
 import org.jdna.engine.backend.BackendProvider;
 import org.jdna.engine.backend.Backends;
 import org.jdna.engine.backend.Storage;
@@ -96,6 +97,43 @@ class SimdBackendSetupTest {
         }
         throw new AssertionError(b.description() + ": topk/indexSelectRows/combine/indexAddRows still allocate "
                 + last + " bytes per round of 20 calls each, after 400 rounds");
+    }
+
+    /**
+     * Broadcasting binary ops keep their vectors in registers: once compiled, a call allocates only
+     * its small fixed bookkeeping (the loop body, one spread row), not per lane group. A loop that
+     * merged a broadcast vector and a loaded one boxed every vector: ~200 KB per call here.
+     */
+    @Test
+    void broadcastingBinaryAllocatesNoVectorsInSteadyState() {
+        int rows = 256;
+        int cols = 128;
+        int budget = 2048; // bytes per call
+        try (SimdBackend b = new SimdBackend(1)) {
+            Rng rng = new Rng(6);
+            Storage x = upload(b, rng, rows * cols);
+            Storage column = upload(b, rng, rows);
+            Storage out = b.allocate(rows * cols);
+            int[] shape = {rows, cols};
+            int[] full = {cols, 1};
+            int[] broadcast = {1, 0};
+            com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long perCall = -1;
+            for (int round = 0; round < 400; round++) {
+                long before = mx.getCurrentThreadAllocatedBytes();
+                for (int call = 0; call < 10; call++) {
+                    b.binary(BinaryOp.MUL, out, shape, x, full, column, broadcast);
+                    b.binary(BinaryOp.SUB, out, shape, column, broadcast, x, full);
+                    b.binary(BinaryOp.ADD, out, shape, x, full, out, full);
+                }
+                perCall = (mx.getCurrentThreadAllocatedBytes() - before) / 30;
+                if (perCall <= budget) {
+                    return;
+                }
+            }
+            throw new AssertionError(b.description() + ": binary still allocates " + perCall
+                    + " bytes per call on (" + rows + ", " + cols + ") after 400 rounds (budget " + budget + ")");
+        }
     }
 
     private static Storage upload(Backend b, Rng rng, int n) {

@@ -163,6 +163,13 @@ public abstract class CoreContract extends ContractSupport {
                         d.upload(b), new int[]{0, 1, 0});
                 return d.results(out);
             });
+            // a a (3, 7, 1) column broadcast along the last axis, b full (the other operand order)
+            check("binary " + op + " a broadcast along the last axis", Tolerance.ELEMENTWISE, d -> {
+                Storage out = d.garbage(3 * 7 * 33);
+                d.backend().binary(op, out, new int[]{3, 7, 33}, d.upload(a), new int[]{7, 1, 0},
+                        d.upload(b), new int[]{231, 33, 1});
+                return d.results(out);
+            });
             // a a (33) row broadcast, b read transposed from a (33, 7, 3) layout
             check("binary " + op + " a broadcast, b transposed", Tolerance.ELEMENTWISE, d -> {
                 Storage out = d.garbage(3 * 7 * 33);
