@@ -48,21 +48,9 @@ public final class Autograd {
      * several inputs): the first contribution is kept as given, a second one sums into a fresh copy.
      */
     public static void accumulate(Tensor input, Tensor g) {
-        if (input == null || !input.requiresGrad()) {
-            return;
-        }
-        Tape tape = TAPE.get();
+        Tape tape = tapeFor(input, g);
         if (tape == null) {
-            throw new IllegalStateException("Autograd.accumulate called outside backward()");
-        }
-        if (!java.util.Arrays.equals(input.shape(), g.shape())) {
-            throw new IllegalStateException("gradient shape " + java.util.Arrays.toString(g.shape())
-                    + " does not match input shape " + java.util.Arrays.toString(input.shape())
-                    + (input.gradFn() != null ? " (input made by op '" + input.gradFn().op() + "')" : ""));
-        }
-        if (g.backend() != input.backend()) {
-            throw new IllegalStateException("gradient on backend '" + g.backend().name() + "' for an input on '"
-                    + input.backend().name() + "'");
+            return;
         }
         Tensor existing = tape.pending.get(input);
         if (existing == null) {
@@ -77,7 +65,54 @@ public final class Autograd {
         existing.addInPlace(g, 1f);
     }
 
-    /** Pending gradients of one backward pass, and which of them the tape allocated (may be written). */
+    /**
+     * As {@link #accumulate}, for a gradient the rule has just allocated and keeps no reference to
+     * (not {@code dout}, not a view of anything): the tape takes it over, so it may sum later
+     * contributions into it and hand it to a leaf as its gradient, with no copy.
+     */
+    public static void accumulateFresh(Tensor input, Tensor g) {
+        Tape tape = tapeFor(input, g);
+        if (tape == null) {
+            return;
+        }
+        Tensor existing = tape.pending.get(input);
+        if (existing != null && tape.owned.containsKey(existing)) {
+            existing.addInPlace(g, 1f);
+            return;
+        }
+        if (existing != null) {
+            g.addInPlace(existing, 1f); // the first contribution was handed to us: sum into ours instead
+        }
+        tape.pending.put(input, g);
+        tape.owned.put(g, Boolean.TRUE);
+    }
+
+    // The tape of the running backward pass, or null when input needs no gradient; checks g against input.
+    private static Tape tapeFor(Tensor input, Tensor g) {
+        if (input == null || !input.requiresGrad()) {
+            return null;
+        }
+        Tape tape = TAPE.get();
+        if (tape == null) {
+            throw new IllegalStateException("Autograd.accumulate called outside backward()");
+        }
+        if (!java.util.Arrays.equals(input.shape(), g.shape())) {
+            throw new IllegalStateException("gradient shape " + java.util.Arrays.toString(g.shape())
+                    + " does not match input shape " + java.util.Arrays.toString(input.shape())
+                    + (input.gradFn() != null ? " (input made by op '" + input.gradFn().op() + "')" : ""));
+        }
+        if (g.backend() != input.backend()) {
+            throw new IllegalStateException("gradient on backend '" + g.backend().name() + "' for an input on '"
+                    + input.backend().name() + "'");
+        }
+        return tape;
+    }
+
+    /**
+     * Pending gradients of one backward pass, and which of them the tape may write: those it
+     * allocated or was handed fresh, each held by exactly one pending entry. A gradient stops being
+     * owned when its tensor's rule runs, since the rule may hand it on to several inputs.
+     */
     private record Tape(Map<Tensor, Tensor> pending, Map<Tensor, Boolean> owned) {
     }
 
@@ -99,7 +134,8 @@ public final class Autograd {
         }
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> pending = new IdentityHashMap<>();
-        TAPE.set(new Tape(pending, new IdentityHashMap<>()));
+        Tape tape = new Tape(pending, new IdentityHashMap<>());
+        TAPE.set(tape);
         try (var ignored = GradMode.disabled()) {
             pending.put(root, seed);
             for (Tensor t : order) {
@@ -107,9 +143,14 @@ public final class Autograd {
                 if (g == null) {
                     continue;
                 }
+                boolean ours = tape.owned.remove(g) != null;
                 Node node = t.gradFn();
                 if (node == null) {
-                    t.accumulateGrad(g);
+                    if (ours) {
+                        t.takeGrad(g); // nobody else holds g: no copy
+                    } else {
+                        t.accumulateGrad(g);
+                    }
                 } else {
                     node.backward().apply(g);
                     if (t.retainsGrad()) {

@@ -56,9 +56,9 @@ public final class Attention {
             Tensor dv = Tensor.zeros(be, rows, width);
             be.attentionBackward(dq.storage(), dk.storage(), dv.storage(), dout.storage(), q.storage(), k.storage(),
                     v.storage(), out.storage(), lse.storage(), segs, heads, headDim, causal, maskStorage, ms, scale);
-            Autograd.accumulate(q, dq);
-            Autograd.accumulate(k, dk);
-            Autograd.accumulate(v, dv);
+            Autograd.accumulateFresh(q, dq);
+            Autograd.accumulateFresh(k, dk);
+            Autograd.accumulateFresh(v, dv);
         }, q, k, v);
     }
 
@@ -113,7 +113,7 @@ public final class Attention {
             be.copy(dstack.storage(), 2 * block, dv.storage(), 0, block);
             Tensor dqkv = Tensor.zeros(be, rows, 3 * width);
             be.copyStrided(dqkv.storage(), dstack.storage(), 0, new int[]{rows, 3, width}, new int[]{width, block, 1});
-            Autograd.accumulate(qkv, dqkv);
+            Autograd.accumulateFresh(qkv, dqkv);
         }, qkv);
     }
 

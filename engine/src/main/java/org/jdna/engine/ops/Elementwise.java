@@ -137,7 +137,7 @@ public final class Elementwise {
         return Autograd.record(op, out, dout -> {
             Tensor dx = Tensor.zeros(be, x.shape());
             be.unaryBackward(kind, dx.storage(), dout.storage(), x.storage(), x.numel(), alpha);
-            Autograd.accumulate(x, dx);
+            Autograd.accumulateFresh(x, dx);
         }, x);
     }
 
@@ -185,7 +185,7 @@ public final class Elementwise {
         return Autograd.record("maskedFill", out, dout -> {
             Tensor dx = Tensor.zeros(be, shape);
             be.where(dx.storage(), m.storage(), fill.fill(0f).storage(), dout.storage(), dx.numel());
-            Autograd.accumulate(x, dx);
+            Autograd.accumulateFresh(x, dx);
         }, x);
     }
 

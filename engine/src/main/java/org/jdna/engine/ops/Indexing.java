@@ -63,7 +63,7 @@ public final class Indexing {
         return Autograd.record("indexAddRows", out, dout -> {
             Tensor dsrc = Tensor.zeros(be, src.shape());
             be.indexSelectRows(dsrc.storage(), dout.storage(), r, r.length, width);
-            Autograd.accumulate(src, dsrc);
+            Autograd.accumulateFresh(src, dsrc);
         }, src);
     }
 
@@ -96,7 +96,7 @@ public final class Indexing {
         return Autograd.record("gather", out, dout -> {
             Tensor dx = Tensor.zeros(be, xShape);
             be.scatterAdd(dx.storage(), dout.storage(), idx, outer, len, inner, idxLen);
-            Autograd.accumulate(x, dx);
+            Autograd.accumulateFresh(x, dx);
         }, x);
     }
 
@@ -112,7 +112,7 @@ public final class Indexing {
         return Autograd.record(op, out, dout -> {
             Tensor dx = Tensor.zeros(be, xShape);
             be.indexAddRows(dx.storage(), dout.storage(), rows, rows.length, width);
-            Autograd.accumulate(x, dx);
+            Autograd.accumulateFresh(x, dx);
         }, x);
     }
 }

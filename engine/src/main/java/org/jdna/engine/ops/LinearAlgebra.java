@@ -101,18 +101,18 @@ public final class LinearAlgebra {
                 Tensor dx = Tensor.zeros(be, x.shape());
                 be.gemm(false, false, n, in, outF, 1f, dout.storage(), 0, outF, 0, w.storage(), 0, in, 0,
                         0f, dx.storage(), 0, in, 0, 1);
-                Autograd.accumulate(x, dx);
+                Autograd.accumulateFresh(x, dx);
             }
             if (w.requiresGrad()) { // dw (out, in) = dout^T (out, rows) @ x (rows, in)
                 Tensor dw = Tensor.zeros(be, outF, in);
                 be.gemm(true, false, outF, in, n, 1f, dout.storage(), 0, outF, 0, x.storage(), 0, in, 0,
                         0f, dw.storage(), 0, in, 0, 1);
-                Autograd.accumulate(w, dw);
+                Autograd.accumulateFresh(w, dw);
             }
             if (bias != null && bias.requiresGrad()) { // db = column sums of dout
                 Tensor db = Tensor.zeros(be, outF);
                 be.reduce(ReduceOp.SUM, db.storage(), dout.storage(), 1, n, outF);
-                Autograd.accumulate(bias, db);
+                Autograd.accumulateFresh(bias, db);
             }
         }, x, w, bias);
     }
@@ -147,7 +147,7 @@ public final class LinearAlgebra {
                     gemmSummed(be, transB, true, k, m, n, b.storage(), ldb, strideB, dc, n, strideC,
                             da.storage(), lda, strideA, batch);
                 }
-                Autograd.accumulate(a, da);
+                Autograd.accumulateFresh(a, da);
             }
             if (b.requiresGrad()) {
                 Tensor db = Tensor.zeros(be, bs);
@@ -158,7 +158,7 @@ public final class LinearAlgebra {
                     gemmSummed(be, true, transA, n, k, m, dc, n, strideC, a.storage(), lda, strideA,
                             db.storage(), ldb, strideB, batch);
                 }
-                Autograd.accumulate(b, db);
+                Autograd.accumulateFresh(b, db);
             }
         }, a, b);
     }

@@ -54,7 +54,7 @@ public final class Losses {
             be.unary(UnaryOp.MUL_SCALAR, dlosses.storage(), dlosses.storage(), rows, scale);
             Tensor dlogits = Tensor.zeros(be, logits.shape());
             be.crossEntropyBackward(dlogits.storage(), dlosses.storage(), logits.storage(), t, rows, cols, ignoreIndex);
-            Autograd.accumulate(logits, dlogits);
+            Autograd.accumulateFresh(logits, dlogits);
         }, logits);
     }
 }

@@ -29,12 +29,12 @@ public final class Normalization {
             Tensor db = b != null && b.requiresGrad() ? Tensor.zeros(be, cols) : null;
             be.layerNormBackward(dx.storage(), storageOrNull(dw), storageOrNull(db), dout.storage(), x.storage(),
                     storageOrNull(w), mean.storage(), rstd.storage(), rows, cols);
-            Autograd.accumulate(x, dx);
+            Autograd.accumulateFresh(x, dx);
             if (dw != null) {
-                Autograd.accumulate(w, dw);
+                Autograd.accumulateFresh(w, dw);
             }
             if (db != null) {
-                Autograd.accumulate(b, db);
+                Autograd.accumulateFresh(b, db);
             }
         }, x, w, b);
     }
@@ -53,9 +53,9 @@ public final class Normalization {
             Tensor dw = w != null && w.requiresGrad() ? Tensor.zeros(be, cols) : null;
             be.rmsNormBackward(dx.storage(), storageOrNull(dw), dout.storage(), x.storage(), storageOrNull(w),
                     rstd.storage(), rows, cols);
-            Autograd.accumulate(x, dx);
+            Autograd.accumulateFresh(x, dx);
             if (dw != null) {
-                Autograd.accumulate(w, dw);
+                Autograd.accumulateFresh(w, dw);
             }
         }, x, w);
     }

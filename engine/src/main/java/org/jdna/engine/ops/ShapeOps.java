@@ -83,7 +83,7 @@ public final class ShapeOps {
         return Autograd.record("slice", out, dout -> {
             Tensor dx = Tensor.zeros(be, xShape);
             writeSlab(dx, a, start, dout);
-            Autograd.accumulate(x, dx);
+            Autograd.accumulateFresh(x, dx);
         }, x);
     }
 
@@ -126,7 +126,7 @@ public final class ShapeOps {
                     int[] ps = parts[p].shape();
                     Tensor dp = Tensor.zeros(be, ps);
                     be.copyStrided(dp.storage(), dout.storage(), starts[p] * strides[a], ps, strides);
-                    Autograd.accumulate(parts[p], dp);
+                    Autograd.accumulateFresh(parts[p], dp);
                 }
             }
         }, parts);

@@ -44,7 +44,7 @@ public final class Softmax {
         return Autograd.record(op, out, dout -> {
             Tensor dx = Tensor.zeros(be, x.shape());
             be.softmaxBackward(dx.storage(), dout.storage(), out.storage(), rows, cols, log);
-            Autograd.accumulate(x, dx);
+            Autograd.accumulateFresh(x, dx);
         }, x);
     }
 }

@@ -38,7 +38,7 @@ public final class Routing {
         Autograd.record("topk", weights, dw -> {
             Tensor dlogits = Tensor.zeros(be, n, e);
             be.topkBackward(dlogits.storage(), dw.storage(), probs.storage(), choices, n, e, k, renormalize);
-            Autograd.accumulate(logits, dlogits);
+            Autograd.accumulateFresh(logits, dlogits);
         }, logits);
         return new TopK(choices, weights, probs, k);
     }
@@ -72,8 +72,8 @@ public final class Routing {
             Tensor dw = Tensor.zeros(be, n, k);
             be.combineBackward(dy.storage(), dw.storage(), dout.storage(), y.storage(), weights.storage(),
                     slotRow, n, k, d);
-            Autograd.accumulate(y, dy);
-            Autograd.accumulate(weights, dw);
+            Autograd.accumulateFresh(y, dy);
+            Autograd.accumulateFresh(weights, dw);
         }, y, weights);
     }
 

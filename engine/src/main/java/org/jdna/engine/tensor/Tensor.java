@@ -239,6 +239,18 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #accumulateGrad}, handing g over: g becomes the gradient itself when there is none
+     * yet. The caller must hold the only reference to g (the tape does, for gradients it owns).
+     */
+    public void takeGrad(Tensor g) {
+        if (grad == null) {
+            grad = g;
+        } else {
+            grad.addInPlace(g, 1f);
+        }
+    }
+
     /** Back-propagates from a one-element tensor (seed 1). */
     public void backward() {
         if (numel != 1) {

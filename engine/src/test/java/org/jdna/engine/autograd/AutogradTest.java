@@ -84,6 +84,20 @@ class AutogradTest {
     }
 
     @Test
+    void aSummedGradientHandedOnIsNeverWrittenInPlace() {
+        // t gets two contributions, so the tape sums them into a tensor of its own; add then hands that
+        // tensor to both x and y, and y's rule hands it to w and x. Summing x's second contribution into
+        // it in place would double w's gradient as well. s = 2t = 2x + 2y = 4x + 2w.
+        Tensor x = leaf(1, 1);
+        Tensor w = leaf(0, 0);
+        Tensor y = Elementwise.add(w, x);
+        Tensor t = Elementwise.add(x, y);
+        Reductions.sum(Elementwise.add(t, t)).backward();
+        expect(new float[]{2, 2}, w.grad());
+        expect(new float[]{4, 4}, x.grad());
+    }
+
+    @Test
     void leafGradientDoesNotAliasTheSeed() {
         Tensor x = leaf(1, 2);
         Tensor y = x.reshape(2, 1);
