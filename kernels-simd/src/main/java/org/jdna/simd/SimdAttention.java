@@ -44,16 +44,35 @@ final class SimdAttention {
         }
     }
 
-    /** The call's fixed arguments. */
+    /**
+     * The call's fixed arguments. q, k, v and their gradients are read and written at row stride
+     * {@code ld} from column offsets qOff, kOff, vOff: (W, 0, 0, 0) for separate arrays, (3W, 0, W, 2W)
+     * for one packed qkv array (rows, 3W); out and dout always have row stride W.
+     */
     private record Layout(int[] segments, int heads, int headDim, int width, int totalRows, boolean causal,
-                          float[] mask, int maskSegmentStride, float scale) {
+                          float[] mask, int maskSegmentStride, float scale, int ld, int qOff, int kOff, int vOff) {
+        static Layout of(int[] segments, int heads, int headDim, boolean causal, float[] mask, int maskSegmentStride,
+                         float scale, boolean packed) {
+            int w = heads * headDim;
+            return new Layout(segments, heads, headDim, w, segments[segments.length - 1], causal, mask,
+                    maskSegmentStride, scale, packed ? 3 * w : w, 0, packed ? w : 0, packed ? 2 * w : 0);
+        }
     }
 
     void forward(float[] out, float[] lse, float[] q, float[] k, float[] v, int[] segments, int heads, int headDim,
                  boolean causal, float[] mask, int maskSegmentStride, float scale) {
-        Layout lay = new Layout(segments, heads, headDim, heads * headDim, segments[segments.length - 1], causal,
-                mask, maskSegmentStride, scale);
-        int items = (segments.length - 1) * heads;
+        forward(Layout.of(segments, heads, headDim, causal, mask, maskSegmentStride, scale, false), out, lse, q, k, v);
+    }
+
+    /** Forward on a packed qkv (rows, 3W): q | k | v read in place. */
+    void forwardPacked(float[] out, float[] lse, float[] qkv, int[] segments, int heads, int headDim,
+                       boolean causal, float[] mask, int maskSegmentStride, float scale) {
+        forward(Layout.of(segments, heads, headDim, causal, mask, maskSegmentStride, scale, true), out, lse, qkv, qkv, qkv);
+    }
+
+    private void forward(Layout lay, float[] out, float[] lse, float[] q, float[] k, float[] v) {
+        int heads = lay.heads;
+        int items = (lay.segments.length - 1) * heads;
         parallel.forRange(items, 1, (from, to) -> {
             for (int item = from; item < to; item++) {
                 forwardItem(lay, item / heads, item % heads, out, lse, q, k, v);
@@ -65,23 +84,25 @@ final class SimdAttention {
         int start = lay.segments[seg];
         int len = lay.segments[seg + 1] - start;
         int w = lay.width;
+        int ld = lay.ld;
         int dh = lay.headDim;
         Scratch sc = scratch.get();
         sc.ensure(QB * len);
         float[] p = sc.p;
-        int headOff = start * w + h * dh;
+        int headOff = start * w + h * dh;   // in out
+        int inOff = start * ld + h * dh;    // in q, k, v, before their column offsets
         for (int p0 = 0; p0 < len; p0 += QB) {
             int rows = Math.min(QB, len - p0);
             int keys = lay.causal ? p0 + rows : len;
             // P (rows, keys) = scale * Q_block K^T
-            gemm.gemmSerial(false, true, rows, keys, dh, lay.scale, q, headOff + p0 * w, w, k, headOff, w,
-                    0f, p, 0, keys);
+            gemm.gemmSerial(false, true, rows, keys, dh, lay.scale, q, lay.qOff + inOff + p0 * ld, ld, k,
+                    lay.kOff + inOff, ld, 0f, p, 0, keys);
             for (int r = 0; r < rows; r++) {
                 float rowLse = softmaxRow(lay, seg, p, r * keys, p0 + r, keys, len);
                 lse[h * lay.totalRows + start + p0 + r] = rowLse;
             }
             // O_block (rows, Dh) = P V
-            gemm.gemmSerial(false, false, rows, dh, keys, 1f, p, 0, keys, v, headOff, w,
+            gemm.gemmSerial(false, false, rows, dh, keys, 1f, p, 0, keys, v, lay.vOff + inOff, ld,
                     0f, out, headOff + p0 * w, w);
         }
     }
@@ -119,13 +140,26 @@ final class SimdAttention {
     void backward(float[] dq, float[] dk, float[] dv, float[] dout, float[] q, float[] k, float[] v, float[] out,
                   float[] lse, int[] segments, int heads, int headDim, boolean causal, float[] mask,
                   int maskSegmentStride, float scale) {
-        Layout lay = new Layout(segments, heads, headDim, heads * headDim, segments[segments.length - 1], causal,
-                mask, maskSegmentStride, scale);
+        Layout lay = Layout.of(segments, heads, headDim, causal, mask, maskSegmentStride, scale, false);
         int n = lay.totalRows * lay.width;
         java.util.Arrays.fill(dq, 0, n, 0f);
         java.util.Arrays.fill(dk, 0, n, 0f);
         java.util.Arrays.fill(dv, 0, n, 0f);
-        int items = (segments.length - 1) * heads;
+        backward(lay, dq, dk, dv, dout, q, k, v, out, lse);
+    }
+
+    /** Backward on a packed qkv (rows, 3W): writes dqkv in the same layout. */
+    void backwardPacked(float[] dqkv, float[] dout, float[] qkv, float[] out, float[] lse, int[] segments, int heads,
+                        int headDim, boolean causal, float[] mask, int maskSegmentStride, float scale) {
+        Layout lay = Layout.of(segments, heads, headDim, causal, mask, maskSegmentStride, scale, true);
+        java.util.Arrays.fill(dqkv, 0, lay.totalRows * lay.ld, 0f);
+        backward(lay, dqkv, dqkv, dqkv, dout, qkv, qkv, qkv, out, lse);
+    }
+
+    private void backward(Layout lay, float[] dq, float[] dk, float[] dv, float[] dout, float[] q, float[] k, float[] v,
+                          float[] out, float[] lse) {
+        int heads = lay.heads;
+        int items = (lay.segments.length - 1) * heads;
         parallel.forRange(items, 1, (from, to) -> {
             for (int item = from; item < to; item++) {
                 backwardItem(lay, item / heads, item % heads, dq, dk, dv, dout, q, k, v, out, lse);
@@ -138,18 +172,24 @@ final class SimdAttention {
         int start = lay.segments[seg];
         int len = lay.segments[seg + 1] - start;
         int w = lay.width;
+        int ld = lay.ld;
         int dh = lay.headDim;
         Scratch sc = scratch.get();
         sc.ensure(QB * len);
         float[] p = sc.p;
         float[] ds = sc.dp;
-        int headOff = start * w + h * dh;
+        int headOff = start * w + h * dh;   // in out and dout
+        int inOff = start * ld + h * dh;    // in q, k, v and their gradients, before the column offsets
+        int qAt = lay.qOff + inOff;
+        int kAt = lay.kOff + inOff;
+        int vAt = lay.vOff + inOff;
         for (int p0 = 0; p0 < len; p0 += QB) {
             int rows = Math.min(QB, len - p0);
             int keys = lay.causal ? p0 + rows : len;
             int blockOff = headOff + p0 * w;
+            int qBlock = qAt + p0 * ld;
             // P = exp(scale * Q K^T - lse), zero where masked or where the row attends to nothing
-            gemm.gemmSerial(false, true, rows, keys, dh, lay.scale, q, blockOff, w, k, headOff, w, 0f, p, 0, keys);
+            gemm.gemmSerial(false, true, rows, keys, dh, lay.scale, q, qBlock, ld, k, kAt, ld, 0f, p, 0, keys);
             for (int r = 0; r < rows; r++) {
                 float rowLse = lse[h * lay.totalRows + start + p0 + r];
                 if (rowLse == Float.NEGATIVE_INFINITY) {
@@ -160,16 +200,16 @@ final class SimdAttention {
                 VectorOps.expShifted(p, r * keys, p, r * keys, keys, rowLse);
             }
             // dV[0:keys] += P^T dO_block
-            gemm.gemmSerial(true, false, keys, dh, rows, 1f, p, 0, keys, dout, blockOff, w, 1f, dv, headOff, w);
+            gemm.gemmSerial(true, false, keys, dh, rows, 1f, p, 0, keys, dout, blockOff, w, 1f, dv, vAt, ld);
             // dP = dO_block V^T, then dS = P (dP - D) scale with D = dO . O per row
-            gemm.gemmSerial(false, true, rows, keys, dh, 1f, dout, blockOff, w, v, headOff, w, 0f, ds, 0, keys);
+            gemm.gemmSerial(false, true, rows, keys, dh, 1f, dout, blockOff, w, v, vAt, ld, 0f, ds, 0, keys);
             for (int r = 0; r < rows; r++) {
                 float d = VectorOps.dot(dout, blockOff + r * w, out, blockOff + r * w, dh);
                 scoreGradientRow(ds, p, r * keys, keys, d, lay.scale);
             }
             // dQ_block = dS K; dK[0:keys] += dS^T Q_block
-            gemm.gemmSerial(false, false, rows, dh, keys, 1f, ds, 0, keys, k, headOff, w, 0f, dq, blockOff, w);
-            gemm.gemmSerial(true, false, keys, dh, rows, 1f, ds, 0, keys, q, blockOff, w, 1f, dk, headOff, w);
+            gemm.gemmSerial(false, false, rows, dh, keys, 1f, ds, 0, keys, k, kAt, ld, 0f, dq, qBlock, ld);
+            gemm.gemmSerial(true, false, keys, dh, rows, 1f, ds, 0, keys, q, qBlock, ld, 1f, dk, kAt, ld);
         }
     }
 

@@ -235,6 +235,23 @@ public final class SimdBackend implements HeapBackend, AutoCloseable {
                 data(lse), segments, heads, headDim, causal, dataOrNull(mask), maskSegmentStride, scale);
     }
 
+    /** Reads q | k | v in place from qkv's strided rows (no copies). */
+    @Override
+    public void attentionPacked(Storage out, Storage lse, Storage qkv, int[] segments, int heads, int headDim,
+                                boolean causal, Storage mask, int maskSegmentStride, float scale) {
+        attention.forwardPacked(data(out), data(lse), data(qkv), segments, heads, headDim, causal, dataOrNull(mask),
+                maskSegmentStride, scale);
+    }
+
+    /** Writes dq | dk | dv straight into dqkv's strided rows. */
+    @Override
+    public void attentionPackedBackward(Storage dqkv, Storage dout, Storage qkv, Storage out, Storage lse,
+                                        int[] segments, int heads, int headDim, boolean causal,
+                                        Storage mask, int maskSegmentStride, float scale) {
+        attention.backwardPacked(data(dqkv), data(dout), data(qkv), data(out), data(lse), segments, heads, headDim,
+                causal, dataOrNull(mask), maskSegmentStride, scale);
+    }
+
     // ---------------------------------------------------------------- optimizer
 
     @Override

@@ -19,7 +19,7 @@ final class SimdElementwise {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = SimdConfig.LANES;
     /** Elements per parallel chunk: below 2x this an op runs on the calling thread. */
-    private static final int GRAIN = 1 << 15;
+    private static final int GRAIN = 1 << 13;
 
     private final Parallel parallel;
 

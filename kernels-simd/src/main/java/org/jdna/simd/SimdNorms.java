@@ -15,7 +15,7 @@ final class SimdNorms {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = SimdConfig.LANES;
     /** Elements per parallel chunk. */
-    private static final int GRAIN = 1 << 14;
+    private static final int GRAIN = 1 << 13;
     /** Rows summed in float before the partial column sums are added in double. */
     private static final int ROW_BLOCK = 128;
 

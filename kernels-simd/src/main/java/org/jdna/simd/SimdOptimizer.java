@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class SimdOptimizer {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = SimdConfig.LANES;
-    private static final int GRAIN = 1 << 15;
+    private static final int GRAIN = 1 << 13;
 
     private final Parallel parallel;
 

@@ -16,7 +16,9 @@ final class SimdReductions {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = SimdConfig.LANES;
     /** Elements read per parallel chunk. */
-    private static final int GRAIN = 1 << 15;
+    private static final int GRAIN = 1 << 13;
+    /** Columns per chunk when a reduction with few output rows is split across its columns (vectors of 8 or 16). */
+    private static final int COLUMN_BLOCK = 64;
     /** sumOfSquares sums blocks of this many floats in float, then the block sums in double. */
     private static final int BLOCK = 1024;
 
@@ -41,20 +43,38 @@ final class SimdReductions {
             return;
         }
         // inner > 1: out[o, :] accumulates the rows x[o, l, :] over l, vectors across the inner axis
+        if (outer < parallel.threads() && inner >= 2 * COLUMN_BLOCK) {
+            // few output rows (a bias gradient: outer = 1): split the columns instead; each element
+            // is still summed over l in order by one thread
+            int blocks = (inner + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
+            int grainBlocks = Math.max(1, GRAIN / Math.max(1, len * COLUMN_BLOCK * outer));
+            parallel.forRange(blocks, grainBlocks, (from, to) ->
+                    reduceColumns(op, out, x, 0, outer, len, inner, from * COLUMN_BLOCK, Math.min(inner, to * COLUMN_BLOCK)));
+            return;
+        }
         parallel.forRange(outer, grain, (from, to) -> {
             for (int o = from; o < to; o++) {
-                int outBase = o * inner;
-                java.util.Arrays.fill(out, outBase, outBase + inner, op == ReduceOp.SUM ? 0f : Float.NEGATIVE_INFINITY);
-                for (int l = 0; l < len; l++) {
-                    int xBase = (o * len + l) * inner;
-                    if (op == ReduceOp.SUM) {
-                        VectorOps.add(out, outBase, x, xBase, inner);
-                    } else {
-                        maxInto(out, outBase, x, xBase, inner);
-                    }
-                }
+                reduceColumns(op, out, x, o, o + 1, len, inner, 0, inner);
             }
         });
+    }
+
+    /** out[o, j] = reduce over l of x[o, l, j] for o in [o0, o1), j in [j0, j1), l in order. */
+    private static void reduceColumns(ReduceOp op, float[] out, float[] x, int o0, int o1, int len, int inner,
+                                      int j0, int j1) {
+        for (int o = o0; o < o1; o++) {
+            int outBase = o * inner + j0;
+            int width = j1 - j0;
+            java.util.Arrays.fill(out, outBase, outBase + width, op == ReduceOp.SUM ? 0f : Float.NEGATIVE_INFINITY);
+            for (int l = 0; l < len; l++) {
+                int xBase = (o * len + l) * inner + j0;
+                if (op == ReduceOp.SUM) {
+                    VectorOps.add(out, outBase, x, xBase, width);
+                } else {
+                    maxInto(out, outBase, x, xBase, width);
+                }
+            }
+        }
     }
 
     /** y[i] = max(y[i], x[i]), NaN-propagating like Math.max. */

@@ -200,6 +200,52 @@ public interface Backend {
                            int[] segments, int heads, int headDim, boolean causal,
                            Storage mask, int maskSegmentStride, float scale);
 
+    /**
+     * {@link #attention} on a packed projection: qkv (rows, 3W), W = heads*headDim, holds q | k | v
+     * as column blocks (GPT-2's c_attn layout); out (rows, W) and lse as in {@link #attention}. The
+     * default copies the three blocks out first; a backend that reads strided rows overrides it.
+     */
+    default void attentionPacked(Storage out, Storage lse, Storage qkv, int[] segments, int heads, int headDim,
+                                 boolean causal, Storage mask, int maskSegmentStride, float scale) {
+        Storage[] parts = unpackQkv(qkv, segments[segments.length - 1], heads * headDim);
+        attention(out, lse, parts[0], parts[1], parts[2], segments, heads, headDim, causal, mask, maskSegmentStride,
+                scale);
+    }
+
+    /**
+     * Backward of {@link #attentionPacked}: writes dqkv (rows, 3W), the gradients of q | k | v in
+     * the layout of qkv.
+     */
+    default void attentionPackedBackward(Storage dqkv, Storage dout, Storage qkv, Storage out, Storage lse,
+                                         int[] segments, int heads, int headDim, boolean causal,
+                                         Storage mask, int maskSegmentStride, float scale) {
+        int rows = segments[segments.length - 1];
+        int w = heads * headDim;
+        int block = rows * w;
+        Storage[] parts = unpackQkv(qkv, rows, w);
+        // stack (3, rows, W) = dq | dk | dv, then dqkv (rows, 3, W) = its permutation, one pass
+        Storage dq = allocate(block);
+        Storage dk = allocate(block);
+        Storage dv = allocate(block);
+        attentionBackward(dq, dk, dv, dout, parts[0], parts[1], parts[2], out, lse, segments, heads, headDim, causal,
+                mask, maskSegmentStride, scale);
+        Storage stack = allocate(3 * block);
+        copy(stack, 0, dq, 0, block);
+        copy(stack, block, dk, 0, block);
+        copy(stack, 2 * block, dv, 0, block);
+        copyStrided(dqkv, stack, 0, new int[]{rows, 3, w}, new int[]{w, block, 1});
+    }
+
+    // q, k, v (rows, W) copied out of qkv (rows, 3W): one strided copy each (contiguous runs of W floats)
+    private Storage[] unpackQkv(Storage qkv, int rows, int w) {
+        Storage[] parts = new Storage[3];
+        for (int p = 0; p < 3; p++) {
+            parts[p] = allocate(rows * w);
+            copyStrided(parts[p], qkv, p * w, new int[]{rows, w}, new int[]{3 * w, 1});
+        }
+        return parts;
+    }
+
     // ---------------------------------------------------------------- optimizer
 
     /**

@@ -66,7 +66,8 @@ public final class Attention {
      * Attention on a fused projection: qkv (rows, 3 * heads*headDim) holds q | k | v as column
      * blocks (GPT-2's c_attn layout); otherwise as {@link #attention}. One op instead of three
      * slices and an attention: the backward writes dq, dk, dv straight into one (rows, 3W) gradient,
-     * where three slice gradients would each be a zero-filled (rows, 3W) tensor summed by the tape.
+     * where three slice gradients would each be a zero-filled (rows, 3W) tensor summed by the tape,
+     * and a backend that reads strided rows ({@link Backend#attentionPacked}) copies nothing.
      */
     public static Tensor attentionPacked(Tensor qkv, int[] segments, int heads, boolean causal, Tensor mask) {
         String op = "attentionPacked";
@@ -89,30 +90,14 @@ public final class Attention {
         int ms = mask == null ? 0 : checkMask(op, mask, segs);
         Storage maskStorage = mask == null ? null : mask.storage();
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        // q, k, v (rows, W): one strided copy each (contiguous runs of W floats)
-        Storage[] parts = new Storage[3];
-        for (int p = 0; p < 3; p++) {
-            parts[p] = Tensor.zeros(be, rows, width).storage();
-            be.copyStrided(parts[p], qkv.storage(), p * width, new int[]{rows, width}, new int[]{3 * width, 1});
-        }
         Tensor out = Tensor.zeros(be, rows, width);
         Tensor lse = Tensor.zeros(be, heads, rows);
-        be.attention(out.storage(), lse.storage(), parts[0], parts[1], parts[2], segs, heads, headDim, causal,
-                maskStorage, ms, scale);
+        be.attentionPacked(out.storage(), lse.storage(), qkv.storage(), segs, heads, headDim, causal, maskStorage, ms,
+                scale);
         return Autograd.record(op, out, dout -> {
-            // dstack (3, rows, W) = dq | dk | dv, then dqkv (rows, 3, W) = its permutation, one pass
-            Tensor dq = Tensor.zeros(be, rows, width);
-            Tensor dk = Tensor.zeros(be, rows, width);
-            Tensor dv = Tensor.zeros(be, rows, width);
-            be.attentionBackward(dq.storage(), dk.storage(), dv.storage(), dout.storage(), parts[0], parts[1],
-                    parts[2], out.storage(), lse.storage(), segs, heads, headDim, causal, maskStorage, ms, scale);
-            int block = rows * width;
-            Tensor dstack = Tensor.zeros(be, 3, rows, width);
-            be.copy(dstack.storage(), 0, dq.storage(), 0, block);
-            be.copy(dstack.storage(), block, dk.storage(), 0, block);
-            be.copy(dstack.storage(), 2 * block, dv.storage(), 0, block);
             Tensor dqkv = Tensor.zeros(be, rows, 3 * width);
-            be.copyStrided(dqkv.storage(), dstack.storage(), 0, new int[]{rows, 3, width}, new int[]{width, block, 1});
+            be.attentionPackedBackward(dqkv.storage(), dout.storage(), qkv.storage(), out.storage(), lse.storage(), segs,
+                    heads, headDim, causal, maskStorage, ms, scale);
             Autograd.accumulateFresh(qkv, dqkv);
         }, qkv);
     }

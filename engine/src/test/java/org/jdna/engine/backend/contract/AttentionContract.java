@@ -101,4 +101,27 @@ public abstract class AttentionContract extends RoutingContract {
             });
         }
     }
+
+    @Test
+    void packedAttentionMatchesTheSeparateBlocksOverEveryLayout() {
+        for (Layout l : layouts()) {
+            Rng rng = rng("attentionPacked " + l.name());
+            int rows = l.rows();
+            int w = l.width();
+            float[] qkv = normal(rng, rows * 3 * w, 1);
+            float[] dout = normal(rng, rows * w, 1);
+            check("attentionPacked " + l.name(), Tolerance.ATTENTION_BACKWARD, d -> {
+                Storage packed = d.upload(qkv);
+                Storage mask = l.mask() == null ? null : d.upload(l.mask());
+                Storage out = d.garbage(rows * w);
+                Storage lse = d.garbage(l.heads() * rows);
+                d.backend().attentionPacked(out, lse, packed, l.segments(), l.heads(), l.headDim(), l.causal(), mask,
+                        l.maskSegmentStride(), l.scale());
+                Storage dqkv = d.garbage(rows * 3 * w);
+                d.backend().attentionPackedBackward(dqkv, d.upload(dout), packed, out, lse, l.segments(), l.heads(),
+                        l.headDim(), l.causal(), mask, l.maskSegmentStride(), l.scale());
+                return d.results(out, lse, dqkv);
+            });
+        }
+    }
 }
