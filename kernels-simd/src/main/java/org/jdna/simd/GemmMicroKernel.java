@@ -61,10 +61,42 @@ final class GemmMicroKernel {
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
         }
-        store(c00, c01, c, cOff, alpha, beta);
-        store(c10, c11, c, cOff + ldc, alpha, beta);
-        store(c20, c21, c, cOff + 2 * ldc, alpha, beta);
-        store(c30, c31, c, cOff + 3 * ldc, alpha, beta);
+        // The epilogue is written out here, not in a helper taking the accumulators: a helper that C2
+        // compiled on its own first (it is hot too) is "already compiled into a big method" and not
+        // inlined, and vectors passed to a call are boxed, so the loop above then allocated a box per
+        // accumulator per iteration (GEMM 3x slower, in a JVM whose compile order happened to be that).
+        int c1 = cOff + ldc;
+        int c2 = cOff + 2 * ldc;
+        int c3 = cOff + 3 * ldc;
+        if (alpha != 1f) {
+            c00 = c00.mul(alpha);
+            c01 = c01.mul(alpha);
+            c10 = c10.mul(alpha);
+            c11 = c11.mul(alpha);
+            c20 = c20.mul(alpha);
+            c21 = c21.mul(alpha);
+            c30 = c30.mul(alpha);
+            c31 = c31.mul(alpha);
+        }
+        if (beta != 0f) {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            c00 = FloatVector.fromArray(S, c, cOff).fma(vb, c00);
+            c01 = FloatVector.fromArray(S, c, cOff + L).fma(vb, c01);
+            c10 = FloatVector.fromArray(S, c, c1).fma(vb, c10);
+            c11 = FloatVector.fromArray(S, c, c1 + L).fma(vb, c11);
+            c20 = FloatVector.fromArray(S, c, c2).fma(vb, c20);
+            c21 = FloatVector.fromArray(S, c, c2 + L).fma(vb, c21);
+            c30 = FloatVector.fromArray(S, c, c3).fma(vb, c30);
+            c31 = FloatVector.fromArray(S, c, c3 + L).fma(vb, c31);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c10.intoArray(c, c1);
+        c11.intoArray(c, c1 + L);
+        c20.intoArray(c, c2);
+        c21.intoArray(c, c2 + L);
+        c30.intoArray(c, c3);
+        c31.intoArray(c, c3 + L);
     }
 
     /**
@@ -87,19 +119,6 @@ final class GemmMicroKernel {
                 }
             }
         }
-    }
-
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int off, float alpha, float beta) {
-        if (alpha != 1f) {
-            v0 = v0.mul(alpha);
-            v1 = v1.mul(alpha);
-        }
-        if (beta != 0f) {
-            v0 = FloatVector.fromArray(S, c, off).fma(FloatVector.broadcast(S, beta), v0);
-            v1 = FloatVector.fromArray(S, c, off + L).fma(FloatVector.broadcast(S, beta), v1);
-        }
-        v0.intoArray(c, off);
-        v1.intoArray(c, off + L);
     }
 
     private static void scalar(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc,

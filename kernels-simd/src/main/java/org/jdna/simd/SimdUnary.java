@@ -58,9 +58,11 @@ final class SimdUnary {
                     }
                 }
                 case SIGMOID -> {
+                    // 1 / (1 + exp(-x)): exp overflows to infinity for very negative x, giving 0 as it should
+                    // (written out at each use: a helper taking a vector is boxed when C2 does not inline it)
                     for (; i < up; i += L) {
                         FloatVector v = FloatVector.fromArray(S, x, i);
-                        sigmoid(v).intoArray(out, i);
+                        FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(out, i);
                     }
                 }
                 case TANH -> {
@@ -131,7 +133,7 @@ final class SimdUnary {
                 case SILU -> {
                     for (; i < up; i += L) {
                         FloatVector v = FloatVector.fromArray(S, x, i);
-                        FloatVector s = sigmoid(v);
+                        FloatVector s = FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
                         // s + x s (1 - s)
                         FloatVector d = v.mul(s).mul(s.neg().add(1f)).add(s);
                         d.mul(FloatVector.fromArray(S, g, i)).intoArray(dx, i);
@@ -139,7 +141,8 @@ final class SimdUnary {
                 }
                 case SIGMOID -> {
                     for (; i < up; i += L) {
-                        FloatVector s = sigmoid(FloatVector.fromArray(S, x, i));
+                        FloatVector v = FloatVector.fromArray(S, x, i);
+                        FloatVector s = FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
                         s.mul(s.neg().add(1f)).mul(FloatVector.fromArray(S, g, i)).intoArray(dx, i);
                     }
                 }
@@ -183,10 +186,5 @@ final class SimdUnary {
         for (; i < to; i++) {
             dx[i] = (float) (g[i] * ReferenceElementwise.derivative(op, x[i], alpha));
         }
-    }
-
-    /** 1 / (1 + exp(-x)); exp overflows to infinity for very negative x, giving 0 as it should. */
-    private static FloatVector sigmoid(FloatVector v) {
-        return FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
     }
 }

@@ -65,6 +65,11 @@ final class TileTranspose {
      * Inlined into the top-k driver together with the other phases, the transposes pushed C2 past
      * its node budget (NodeCountInliningCutoff), which left vector operations of the other phases
      * uninlined: boxed, allocating and slow.
+     *
+     * <p>Each stage pairs vectors d lanes apart: a.blend(b.rearrange(swap), bit) is the lower vector
+     * of a pair after the stage, a.rearrange(swap).blend(b, bit) the upper. They are written out, not
+     * called through helpers taking vectors: a helper that C2 compiled on its own before this method
+     * is not inlined ("already compiled into a big method"), and then every vector passed is boxed.
      */
     static void transposeTiles(float[] src, int srcOff, int srcStride, int srcBlock, int srcTile,
                                float[] dst, int dstOff, int dstStride, int dstBlock, int dstTile,
@@ -84,30 +89,30 @@ final class TileTranspose {
                     FloatVector a5 = FloatVector.fromArray(S, src, so + 5 * ss);
                     FloatVector a6 = FloatVector.fromArray(S, src, so + 6 * ss);
                     FloatVector a7 = FloatVector.fromArray(S, src, so + 7 * ss);
-                    FloatVector b0 = low(a0, a4, XOR_4, BIT_4);
-                    FloatVector b4 = high(a0, a4, XOR_4, BIT_4);
-                    FloatVector b1 = low(a1, a5, XOR_4, BIT_4);
-                    FloatVector b5 = high(a1, a5, XOR_4, BIT_4);
-                    FloatVector b2 = low(a2, a6, XOR_4, BIT_4);
-                    FloatVector b6 = high(a2, a6, XOR_4, BIT_4);
-                    FloatVector b3 = low(a3, a7, XOR_4, BIT_4);
-                    FloatVector b7 = high(a3, a7, XOR_4, BIT_4);
-                    FloatVector c0 = low(b0, b2, XOR_2, BIT_2);
-                    FloatVector c2 = high(b0, b2, XOR_2, BIT_2);
-                    FloatVector c1 = low(b1, b3, XOR_2, BIT_2);
-                    FloatVector c3 = high(b1, b3, XOR_2, BIT_2);
-                    FloatVector c4 = low(b4, b6, XOR_2, BIT_2);
-                    FloatVector c6 = high(b4, b6, XOR_2, BIT_2);
-                    FloatVector c5 = low(b5, b7, XOR_2, BIT_2);
-                    FloatVector c7 = high(b5, b7, XOR_2, BIT_2);
-                    low(c0, c1, XOR_1, BIT_1).intoArray(dst, dOff);
-                    high(c0, c1, XOR_1, BIT_1).intoArray(dst, dOff + ds);
-                    low(c2, c3, XOR_1, BIT_1).intoArray(dst, dOff + 2 * ds);
-                    high(c2, c3, XOR_1, BIT_1).intoArray(dst, dOff + 3 * ds);
-                    low(c4, c5, XOR_1, BIT_1).intoArray(dst, dOff + 4 * ds);
-                    high(c4, c5, XOR_1, BIT_1).intoArray(dst, dOff + 5 * ds);
-                    low(c6, c7, XOR_1, BIT_1).intoArray(dst, dOff + 6 * ds);
-                    high(c6, c7, XOR_1, BIT_1).intoArray(dst, dOff + 7 * ds);
+                    FloatVector b0 = a0.blend(a4.rearrange(XOR_4), BIT_4);
+                    FloatVector b4 = a0.rearrange(XOR_4).blend(a4, BIT_4);
+                    FloatVector b1 = a1.blend(a5.rearrange(XOR_4), BIT_4);
+                    FloatVector b5 = a1.rearrange(XOR_4).blend(a5, BIT_4);
+                    FloatVector b2 = a2.blend(a6.rearrange(XOR_4), BIT_4);
+                    FloatVector b6 = a2.rearrange(XOR_4).blend(a6, BIT_4);
+                    FloatVector b3 = a3.blend(a7.rearrange(XOR_4), BIT_4);
+                    FloatVector b7 = a3.rearrange(XOR_4).blend(a7, BIT_4);
+                    FloatVector c0 = b0.blend(b2.rearrange(XOR_2), BIT_2);
+                    FloatVector c2 = b0.rearrange(XOR_2).blend(b2, BIT_2);
+                    FloatVector c1 = b1.blend(b3.rearrange(XOR_2), BIT_2);
+                    FloatVector c3 = b1.rearrange(XOR_2).blend(b3, BIT_2);
+                    FloatVector c4 = b4.blend(b6.rearrange(XOR_2), BIT_2);
+                    FloatVector c6 = b4.rearrange(XOR_2).blend(b6, BIT_2);
+                    FloatVector c5 = b5.blend(b7.rearrange(XOR_2), BIT_2);
+                    FloatVector c7 = b5.rearrange(XOR_2).blend(b7, BIT_2);
+                    c0.blend(c1.rearrange(XOR_1), BIT_1).intoArray(dst, dOff);
+                    c0.rearrange(XOR_1).blend(c1, BIT_1).intoArray(dst, dOff + ds);
+                    c2.blend(c3.rearrange(XOR_1), BIT_1).intoArray(dst, dOff + 2 * ds);
+                    c2.rearrange(XOR_1).blend(c3, BIT_1).intoArray(dst, dOff + 3 * ds);
+                    c4.blend(c5.rearrange(XOR_1), BIT_1).intoArray(dst, dOff + 4 * ds);
+                    c4.rearrange(XOR_1).blend(c5, BIT_1).intoArray(dst, dOff + 5 * ds);
+                    c6.blend(c7.rearrange(XOR_1), BIT_1).intoArray(dst, dOff + 6 * ds);
+                    c6.rearrange(XOR_1).blend(c7, BIT_1).intoArray(dst, dOff + 7 * ds);
                 } else if (L == 4) {
                     transpose4(src, so, srcStride, dst, dOff, dstStride);
                 } else {
@@ -117,29 +122,19 @@ final class TileTranspose {
         }
     }
 
-    /** a with b's lanes moved by d where bit d is set: the lower vector of a pair after a stage. */
-    private static FloatVector low(FloatVector a, FloatVector b, VectorShuffle<Float> swap, VectorMask<Float> bit) {
-        return a.blend(b.rearrange(swap), bit);
-    }
-
-    /** a's lanes moved by d where bit d is clear, b's elsewhere: the upper vector of the pair. */
-    private static FloatVector high(FloatVector a, FloatVector b, VectorShuffle<Float> swap, VectorMask<Float> bit) {
-        return a.rearrange(swap).blend(b, bit);
-    }
-
     private static void transpose4(float[] src, int so, int ss, float[] dst, int dOff, int ds) {
         FloatVector a0 = FloatVector.fromArray(S, src, so);
         FloatVector a1 = FloatVector.fromArray(S, src, so + ss);
         FloatVector a2 = FloatVector.fromArray(S, src, so + 2 * ss);
         FloatVector a3 = FloatVector.fromArray(S, src, so + 3 * ss);
-        FloatVector b0 = low(a0, a2, XOR_2, BIT_2);
-        FloatVector b2 = high(a0, a2, XOR_2, BIT_2);
-        FloatVector b1 = low(a1, a3, XOR_2, BIT_2);
-        FloatVector b3 = high(a1, a3, XOR_2, BIT_2);
-        low(b0, b1, XOR_1, BIT_1).intoArray(dst, dOff);
-        high(b0, b1, XOR_1, BIT_1).intoArray(dst, dOff + ds);
-        low(b2, b3, XOR_1, BIT_1).intoArray(dst, dOff + 2 * ds);
-        high(b2, b3, XOR_1, BIT_1).intoArray(dst, dOff + 3 * ds);
+        FloatVector b0 = a0.blend(a2.rearrange(XOR_2), BIT_2);
+        FloatVector b2 = a0.rearrange(XOR_2).blend(a2, BIT_2);
+        FloatVector b1 = a1.blend(a3.rearrange(XOR_2), BIT_2);
+        FloatVector b3 = a1.rearrange(XOR_2).blend(a3, BIT_2);
+        b0.blend(b1.rearrange(XOR_1), BIT_1).intoArray(dst, dOff);
+        b0.rearrange(XOR_1).blend(b1, BIT_1).intoArray(dst, dOff + ds);
+        b2.blend(b3.rearrange(XOR_1), BIT_1).intoArray(dst, dOff + 2 * ds);
+        b2.rearrange(XOR_1).blend(b3, BIT_1).intoArray(dst, dOff + 3 * ds);
     }
 
     /** 16 lanes: the first stage reads src, the others work in place on dst. */
@@ -156,8 +151,8 @@ final class TileTranspose {
             if ((a & d) == 0) {
                 FloatVector va = FloatVector.fromArray(S, src, so + a * ss);
                 FloatVector vb = FloatVector.fromArray(S, src, so + (a + d) * ss);
-                low(va, vb, swap, bit).intoArray(dst, dOff + a * ds);
-                high(va, vb, swap, bit).intoArray(dst, dOff + (a + d) * ds);
+                va.blend(vb.rearrange(swap), bit).intoArray(dst, dOff + a * ds);
+                va.rearrange(swap).blend(vb, bit).intoArray(dst, dOff + (a + d) * ds);
             }
         }
     }
