@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * C2 then refused to inline it into {@code full} ("already compiled into a big method"), the vectors
  * passed to it were boxed, and the k loop allocated a box per accumulator per iteration: GEMM ran 3x
  * slower and allocated ~860 KB per 64 x 64 x 64 product. In a normal JVM that compile order came up
- * at random in about one JVM in 13 (benchmarks/README.md); here it came up every time.
+ * at random in one JVM in 4 to 13 (benchmarks/README.md, "Fixed"); here it came up every time.
  */
 class GemmLateCompileTest {
 
