@@ -25,8 +25,8 @@ class GemmLateCompileTest {
         int k = 64;
         int budget = 2048; // bytes per call: the loop bodies and lambdas of a call, not its vectors
         try (SimdBackend b = new SimdBackend(1)) {
-            Storage a = upload(b, new Rng(1), m * k);
-            Storage w = upload(b, new Rng(2), k * n);
+            Storage a = SimdBackendSetupTest.upload(b, new Rng(1), m * k);
+            Storage w = SimdBackendSetupTest.upload(b, new Rng(2), k * n);
             Storage c = b.allocate(m * n);
             com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long perCall = -1;
@@ -47,15 +47,5 @@ class GemmLateCompileTest {
                     + perCall + " bytes per call after 3000 rounds (budget " + budget + "): the micro-kernel's"
                     + " vectors are boxed");
         }
-    }
-
-    private static Storage upload(SimdBackend b, Rng rng, int n) {
-        float[] host = new float[n];
-        for (int i = 0; i < n; i++) {
-            host[i] = (float) rng.nextGaussian();
-        }
-        Storage s = b.allocate(n);
-        b.copyIn(s, 0, host, 0, n);
-        return s;
     }
 }

@@ -136,7 +136,8 @@ class SimdBackendSetupTest {
         }
     }
 
-    private static Storage upload(Backend b, Rng rng, int n) {
+    /** n standard normal floats from rng, on b (also used by GemmLateCompileTest). */
+    static Storage upload(Backend b, Rng rng, int n) {
         float[] host = new float[n];
         for (int i = 0; i < n; i++) {
             host[i] = (float) rng.nextGaussian();
