@@ -4,7 +4,8 @@
 Columns: kernel, shape, threads, jdna ms, PyTorch ms, speedup = PyTorch ms / jdna ms (> 1: jdna is
 faster), the rate of each side (GB/s for memory-bound kernels, GFLOP/s for GEMM-bound ones), the
 ceiling at the same thread count (OpenBLAS SGEMM GFLOP/s, best of the GEMM shapes, or for sgemm
-the same shape; memory copy GB/s from the same JMH run) and the issue-3 target with its verdict.
+the same shape; memory copy GB/s: the fastest plain copy of the same bytes at that thread count,
+jdna's or PyTorch's) and the issue-3 target with its verdict.
 """
 import argparse
 import datetime
@@ -160,7 +161,9 @@ def train_table(jdna_steps, torch_steps, jdna, torch):
 def ceiling(kernel, shape, threads, jdna, torch):
     """(value, label) of the ceiling this kernel is judged against."""
     if kernel in MEMORY_BOUND:
+        # the fastest plain copy of these bytes at this thread count, on either side
         copies = [jdna.get((c, shape, threads), {}).get("rate") for c in ("copy", "copy (arraycopy)")]
+        copies += [torch.get(("copy", shape, threads), {}).get("rate")]
         copies = [c for c in copies if c]
         return (max(copies), "copy GB/s") if copies else (None, "copy GB/s")
     if kernel == "sgemm":

@@ -86,7 +86,31 @@ public final class SimdBackend implements HeapBackend, AutoCloseable {
 
     // ---------------------------------------------------------------- memory
 
-    // allocate, copyIn, copyOut, copy, fill: HeapBackend's defaults
+    // allocate, copyIn, copyOut, fill: HeapBackend's defaults
+
+    /** Floats per piece of a parallel copy (1 MiB): below two pieces one arraycopy is as fast. */
+    private static final int COPY_GRAIN = 1 << 18;
+
+    /**
+     * Large copies go in contiguous pieces over the pool: one core's arraycopy moves about half
+     * the bytes per second two cores do (82 vs 163 GB/s for 16 MB on Zen 5). Overlapping ranges
+     * of one array stay a single arraycopy, which has memmove semantics.
+     */
+    @Override
+    public void copy(Storage dst, int dstOff, Storage src, int srcOff, int len) {
+        float[] d = data(dst);
+        float[] s = data(src);
+        if (len < 0 || srcOff < 0 || dstOff < 0 || srcOff > s.length - len || dstOff > d.length - len) {
+            throw new IndexOutOfBoundsException("copy: " + len + " floats from offset " + srcOff + " of "
+                    + s.length + " to offset " + dstOff + " of " + d.length);
+        }
+        boolean overlapping = d == s && srcOff < dstOff + len && dstOff < srcOff + len;
+        if (overlapping || parallel.chunks(len, COPY_GRAIN) <= 1) {
+            System.arraycopy(s, srcOff, d, dstOff, len);
+            return;
+        }
+        parallel.forRange(len, COPY_GRAIN, (from, to) -> System.arraycopy(s, srcOff + from, d, dstOff + from, to - from));
+    }
 
     // ---------------------------------------------------------------- layout
 

@@ -51,8 +51,9 @@ final class SimdRouting {
      */
     private void runClaimed(RoutingTask task, int n, int unit, int grain) {
         try {
-            task.claimUnits(n, unit);
-            parallel.forRange(parallel.chunks(n, grain), 1, task);
+            int chunks = parallel.chunks(n, grain);
+            task.claimUnits(n, unit, chunks);
+            parallel.forRange(chunks, 1, task);
             task.rethrowFailure();
         } finally {
             task.clear();

@@ -45,7 +45,11 @@ public interface Backend {
     /** dst[dstOff .. dstOff+len) = src[srcOff .. srcOff+len) (backend to host; synchronizes). */
     void copyOut(Storage src, int srcOff, float[] dst, int dstOff, int len);
 
-    /** dst[dstOff + i] = src[srcOff + i] for i in [0, len) (within the backend). */
+    /**
+     * dst[dstOff + i] = src[srcOff + i] for i in [0, len) (within the backend); overlapping ranges
+     * of one storage copy as if through a temporary (memmove). A range outside either storage
+     * throws IndexOutOfBoundsException before anything is written.
+     */
     void copy(Storage dst, int dstOff, Storage src, int srcOff, int len);
 
     /** dst[off + i] = value for i in [0, len). */

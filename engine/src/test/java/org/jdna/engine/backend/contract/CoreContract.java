@@ -1,6 +1,7 @@
 package org.jdna.engine.backend.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.jdna.engine.backend.BinaryOp;
 import org.jdna.engine.backend.ReduceOp;
@@ -59,6 +60,42 @@ public abstract class CoreContract extends ContractSupport {
     }
 
     // ---------------------------------------------------------------- layout
+
+    /**
+     * Copies long enough for a backend to split them (the SIMD one over its threads, from 2^19
+     * floats), with odd offsets, and overlapping ranges of one storage both ways (memmove).
+     */
+    @Test
+    void largeAndOverlappingCopies() {
+        int n = (1 << 20) + 37;
+        float[] src = normal(rng("copyLarge"), n, 1);
+        check("copy large", Tolerance.EXACT, d -> {
+            Storage t = d.zeros(n + 11);
+            d.backend().copy(t, 11, d.upload(src), 5, n - 5);
+            return d.results(t);
+        });
+        for (int shift : new int[]{-3, 3, -(1 << 19) - 1, (1 << 19) + 1}) {
+            check("copy overlapping by " + shift, Tolerance.EXACT, d -> {
+                Storage t = d.upload(src);
+                int len = n - Math.abs(shift) - 8;
+                int from = 4 + Math.max(0, -shift);
+                d.backend().copy(t, from + shift, t, from, len);
+                return d.results(t);
+            });
+        }
+    }
+
+    @Test
+    void copyOutsideAStorageWritesNothing() {
+        float[] src = normal(rng("copyBounds"), 1 << 20, 1);
+        try (Device d = new Device(backend())) {
+            Storage s = d.upload(src);
+            Storage t = d.zeros(1 << 20);
+            assertThrows(IndexOutOfBoundsException.class, () -> backend().copy(t, 1, s, 0, 1 << 20));
+            assertThrows(IndexOutOfBoundsException.class, () -> backend().copy(t, 0, s, -1, 1 << 19));
+            assertArrayEquals(new float[1 << 20], d.download(t), "a refused copy wrote into dst on " + backend().name());
+        }
+    }
 
     @Test
     void copyStridedPermuteBroadcastSliceAndScalar() {
