@@ -23,9 +23,10 @@ final class SimdGemm {
     private static final int MR = GemmMicroKernel.MR;
     private static final int NR = GemmMicroKernel.NR;
     /**
-     * Inner-dimension block: one packed B micro-panel (KC, NR) is about 16 KiB and stays in L1.
-     * (192 to 512 measured the same on Zen 3; KC also fixes the summation order, so it depends on
-     * the species only, never on the thread count.)
+     * Inner-dimension block: one packed B micro-panel (KC, NR) is 16 KiB (256-bit) or 32 KiB
+     * (512-bit, KC = 128) and stays in L1. (192 to 512 measured the same on Zen 3, 128 and 256 the
+     * same on Zen 5; KC also fixes the summation order, so it depends on the species only, never
+     * on the thread count.)
      */
     private static final int KC = Math.clamp(4096 / NR, 128, 512);
     /** Most rows of a packed A block (MC, KC), about 128 KiB: stays in L2. A multiple of MR. */
