@@ -1,9 +1,14 @@
 package org.jdna.bench;
 
+import org.jdna.engine.backend.Backend;
+import org.jdna.engine.backend.DispatchSort;
+import org.jdna.engine.backend.Storage;
+
 /**
  * dispatch's bookkeeping with buffers kept between calls: the stable counting sort of engine's
- * {@link org.jdna.engine.routing.DispatchPlan} (the model's immutable plan) run into arrays allocated once
- * for the largest batch, so {@link #build} allocates nothing in steady state.
+ * {@link DispatchSort} (which also builds the model's immutable DispatchPlan) run into arrays
+ * allocated once for the largest batch, so {@link #build} and {@link #dispatch} (the sort and the
+ * gather in one backend call) allocate nothing in steady state.
  *
  * <p>After {@code build(indices, tokens)} with indices (tokens, K) of modules in [0, E):
  * <ul>
@@ -40,15 +45,29 @@ public final class ReusableDispatchPlan {
 
     /** Sorts the pairs of indices (tokens, K) by module. */
     public void build(int[] indices, int tokens) {
+        int pairs = checkCapacity(indices, tokens);
+        // the counting sort lives once, in engine's DispatchSort; this class only keeps the buffers
+        DispatchSort.countByModule(indices, pairs, k, experts, null, counts, offsets);
+        DispatchSort.placeRows(indices, pairs, k, null, offsets, cursor, sourceRows, slotRows);
+        this.tokens = tokens;
+    }
+
+    /**
+     * Sorts and gathers in one backend call: out (tokens*K, width) = src[sourceRows] with src
+     * (tokens, width). The same plan as {@link #build}, plus the gathered rows.
+     */
+    public void dispatch(Backend backend, Storage out, Storage src, int[] indices, int tokens, int width) {
+        checkCapacity(indices, tokens);
+        backend.dispatch(out, counts, offsets, sourceRows, slotRows, src, indices, null, tokens, k, experts, width);
+        this.tokens = tokens;
+    }
+
+    private int checkCapacity(int[] indices, int tokens) {
         if (tokens < 0 || tokens * k > sourceRows.length || indices.length < tokens * k) {
             throw new IllegalArgumentException("dispatch: " + tokens + " tokens x K=" + k + " do not fit (capacity "
                     + sourceRows.length + " pairs, indices hold " + indices.length + ")");
         }
-        this.tokens = tokens;
-        int pairs = tokens * k;
-        // the counting sort lives once, in engine's DispatchPlan; this class only keeps the buffers
-        org.jdna.engine.routing.DispatchPlan.countByModule(indices, pairs, k, experts, null, counts, offsets);
-        org.jdna.engine.routing.DispatchPlan.placeRows(indices, pairs, k, null, offsets, cursor, sourceRows, slotRows);
+        return tokens * k;
     }
 
     /**

@@ -32,11 +32,10 @@ public final class RoutedLayer {
         p.backend.topk(p.indices, p.weights, p.probs, p.logits, null, s.tokens(), s.experts(), s.k(), false);
     }
 
-    /** Counting sort of the (token, slot) pairs by module, then xd (N*K, D) = x[sourceRows]. */
+    /** Counting sort of the (token, slot) pairs by module and xd (N*K, D) = x[sourceRows], one backend call. */
     public static void dispatch(RoutingProblem p) {
         RoutingShape s = p.shape;
-        p.plan.build(p.indices, s.tokens());
-        p.backend.indexSelectRows(p.xd, p.x, p.plan.sourceRows(), p.plan.rows(), s.d());
+        p.plan.dispatch(p.backend, p.xd, p.x, p.indices, s.tokens(), s.d());
     }
 
     /** Per module e: pre_e = xd_e @ w1_e, act = gelu(pre), y_e = act_e @ w2_e. */

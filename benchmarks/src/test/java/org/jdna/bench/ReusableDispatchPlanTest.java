@@ -59,4 +59,27 @@ class ReusableDispatchPlanTest {
         assertArrayEquals(new int[]{1, 1, 2}, new int[]{plan.count(0), plan.count(1), plan.count(2)});
         assertArrayEquals(new int[]{1, 0, 0, 1}, java.util.Arrays.copyOf(plan.sourceRows(), 4));
     }
+
+    /** The one-call dispatch (sort + gather on a backend) leaves the plan build() makes, plus the rows. */
+    @Test
+    void dispatchOnABackendMatchesBuildAndGathers() {
+        org.jdna.engine.backend.Backend backend = org.jdna.engine.backend.reference.ReferenceBackend.INSTANCE;
+        ReusableDispatchPlan built = new ReusableDispatchPlan(4, 3, 2);
+        built.build(INDICES, 4);
+        ReusableDispatchPlan dispatched = new ReusableDispatchPlan(4, 3, 2);
+        org.jdna.engine.backend.Storage x = backend.allocate(4 * 2);
+        backend.copyIn(x, 0, new float[]{0, 1, 10, 11, 20, 21, 30, 31}, 0, 8);
+        org.jdna.engine.backend.Storage out = backend.allocate(8 * 2);
+        dispatched.dispatch(backend, out, x, INDICES, 4, 2);
+        assertArrayEquals(built.sourceRows(), dispatched.sourceRows());
+        assertArrayEquals(built.slotRows(), dispatched.slotRows());
+        for (int e = 0; e < 3; e++) {
+            assertEquals(built.offset(e), dispatched.offset(e));
+            assertEquals(built.count(e), dispatched.count(e));
+        }
+        float[] gathered = new float[16];
+        backend.copyOut(out, 0, gathered, 0, 16);
+        // rows hold tokens 0, 1, 3, 0, 1, 2, 3, 2
+        assertArrayEquals(new float[]{0, 1, 10, 11, 30, 31, 0, 1, 10, 11, 20, 21, 30, 31, 20, 21}, gathered);
+    }
 }

@@ -15,7 +15,7 @@ import org.jdna.engine.backend.reference.ReferenceBackend;
  * count per instance.
  *
  * <p>This class only routes: each primitive family lives in its own kernel class
- * ({@link SimdGemm}, {@link SimdElementwise}, {@link SimdReductions}, {@link SimdNorms}, {@link SimdRouting},
+ * ({@link SimdGemm}, {@link SimdElementwise}, {@link SimdReductions}, {@link SimdNorms}, {@link SimdRouting}, {@link SimdDispatch},
  * {@link SimdAttention}, {@link SimdOptimizer}). Primitives that are not hot (strided copies,
  * gather/scatter along an axis) run the reference's scalar loops on the same heap arrays.
  *
@@ -31,6 +31,7 @@ public final class SimdBackend implements HeapBackend, AutoCloseable {
     private final SimdReductions reductions;
     private final SimdNorms norms;
     private final SimdRouting routing;
+    private final SimdDispatch dispatch;
     private final SimdAttention attention;
     private final SimdOptimizer optimizer;
 
@@ -47,6 +48,7 @@ public final class SimdBackend implements HeapBackend, AutoCloseable {
         this.reductions = new SimdReductions(parallel);
         this.norms = new SimdNorms(parallel);
         this.routing = new SimdRouting(parallel);
+        this.dispatch = new SimdDispatch(parallel);
         this.attention = new SimdAttention(parallel, gemm);
         this.optimizer = new SimdOptimizer(parallel);
     }
@@ -223,6 +225,13 @@ public final class SimdBackend implements HeapBackend, AutoCloseable {
     @Override
     public void indexSelectRows(Storage out, Storage src, int[] rows, int count, int width) {
         routing.indexSelectRows(data(out), data(src), rows, count, width);
+    }
+
+    @Override
+    public int dispatch(Storage out, int[] counts, int[] offsets, int[] tokenOfRow, int[] slotRow, Storage src,
+                        int[] choices, boolean[] skipped, int tokens, int k, int experts, int width) {
+        return dispatch.dispatch(data(out), counts, offsets, tokenOfRow, slotRow, data(src), choices, skipped, tokens,
+                k, experts, width);
     }
 
     @Override

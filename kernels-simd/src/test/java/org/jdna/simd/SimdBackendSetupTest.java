@@ -49,7 +49,7 @@ class SimdBackendSetupTest {
     }
 
     @Test
-    void topkCombineAndRowGathersAllocateNothingInSteadyState() {
+    void topkDispatchCombineAndRowGathersAllocateNothingInSteadyState() {
         for (int threads : new int[]{1, 2}) {
             try (SimdBackend b = new SimdBackend(threads)) {
                 assertSteadyStateAllocationFree(b);
@@ -76,6 +76,10 @@ class SimdBackendSetupTest {
         int[] indices = new int[n * k];
         int[] tokenOfSlot = new int[n * k];
         int[] slotOfToken = new int[n * k];
+        int[] counts = new int[e];
+        int[] offsets = new int[e + 1];
+        int[] rowTokens = new int[n * k];
+        int[] pairRows = new int[n * k];
         for (int i = 0; i < n * k; i++) {
             tokenOfSlot[i] = i / k;
             slotOfToken[i] = i;
@@ -86,6 +90,7 @@ class SimdBackendSetupTest {
             long before = mx.getCurrentThreadAllocatedBytes();
             for (int call = 0; call < 20; call++) {
                 b.topk(indices, weights, probs, logits, null, n, e, k, false);
+                b.dispatch(gathered, counts, offsets, rowTokens, pairRows, x, indices, null, n, k, e, d);
                 b.indexSelectRows(gathered, x, tokenOfSlot, n * k, d);
                 b.combine(out, gathered, weights, slotOfToken, n, k, d);
                 b.indexAddRows(out, gathered, tokenOfSlot, n * k, d);
@@ -95,7 +100,7 @@ class SimdBackendSetupTest {
                 return;
             }
         }
-        throw new AssertionError(b.description() + ": topk/indexSelectRows/combine/indexAddRows still allocate "
+        throw new AssertionError(b.description() + ": topk/dispatch/indexSelectRows/combine/indexAddRows still allocate "
                 + last + " bytes per round of 20 calls each, after 400 rounds");
     }
 

@@ -2,6 +2,8 @@ package org.jdna.engine.routing;
 
 import java.util.Arrays;
 
+import org.jdna.engine.backend.DispatchSort;
+
 /**
  * Where every (token, slot) pair goes: a stable counting sort of the top-k choices by module.
  *
@@ -57,62 +59,12 @@ public final class DispatchPlan {
         }
         int[] counts = new int[modules];
         int[] offsets = new int[modules + 1];
-        int rows = countByModule(choices, k, modules, skipped, counts, offsets);
+        // the sort itself lives once, in DispatchSort (every backend's dispatch runs the same)
+        int rows = DispatchSort.countByModule(choices, choices.length, k, modules, skipped, counts, offsets);
         int[] tokenOfRow = new int[rows];
         int[] slotRow = new int[choices.length];
-        placeRows(choices, choices.length, k, skipped, offsets, new int[modules], tokenOfRow, slotRow);
+        DispatchSort.placeRows(choices, choices.length, k, skipped, offsets, new int[modules], tokenOfRow, slotRow);
         return new DispatchPlan(tokens, k, modules, counts, offsets, tokenOfRow, slotRow);
-    }
-
-    /**
-     * First half of the counting sort, into caller-owned arrays (no allocation): counts (E) and
-     * offsets (E+1) of all pairs; returns R, the rows.
-     * Checks every module index. Kernels that rebuild a plan every call (the benchmarks) use these
-     * two halves with buffers they keep; the model uses {@link #build}, whose plan is immutable
-     * because backward closures hold it.
-     */
-    public static int countByModule(int[] choices, int k, int modules, boolean[] skipped, int[] counts, int[] offsets) {
-        return countByModule(choices, choices.length, k, modules, skipped, counts, offsets);
-    }
-
-    /** As {@link #countByModule(int[], int, int, boolean[], int[], int[])} over the first {@code pairs} entries. */
-    public static int countByModule(int[] choices, int pairs, int k, int modules, boolean[] skipped, int[] counts,
-                                    int[] offsets) {
-        Arrays.fill(counts, 0, modules, 0);
-        for (int s = 0; s < pairs; s++) {
-            int e = choices[s];
-            if (e < 0 || e >= modules) {
-                throw new IllegalArgumentException("dispatch: module index " + e + " of token " + (s / k) + ", slot "
-                        + (s % k) + " is outside [0, E = " + modules + ")");
-            }
-            if (skipped == null || !skipped[e]) {
-                counts[e]++;
-            }
-        }
-        offsets[0] = 0;
-        for (int e = 0; e < modules; e++) {
-            offsets[e + 1] = offsets[e] + counts[e];
-        }
-        return offsets[modules];
-    }
-
-    /**
-     * Second half: places pair s at the next free row of its module (stable, so rows of a module
-     * stay in token order). cursor (E) is scratch; slotRow gets -1 for skipped modules.
-     */
-    public static void placeRows(int[] choices, int pairs, int k, boolean[] skipped, int[] offsets, int[] cursor,
-                                 int[] tokenOfRow, int[] slotRow) {
-        System.arraycopy(offsets, 0, cursor, 0, cursor.length);
-        for (int s = 0; s < pairs; s++) {
-            int e = choices[s];
-            if (skipped != null && skipped[e]) {
-                slotRow[s] = -1;
-            } else {
-                int row = cursor[e]++;
-                tokenOfRow[row] = s / k;
-                slotRow[s] = row;
-            }
-        }
     }
 
     public int tokens() { return tokens; }

@@ -1,7 +1,11 @@
 package org.jdna.engine.backend.contract;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
 
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.backend.Storage;
@@ -9,8 +13,8 @@ import org.jdna.engine.tensor.Rng;
 import org.junit.jupiter.api.Test;
 
 /**
- * Contract of the routing primitives: row gather/scatter-add, gather along an axis, top-k and the
- * weighted combine. Chosen indices must match the reference exactly (ties to the lower index).
+ * Contract of the routing primitives: row gather/scatter-add, dispatch (sort + gather), gather along
+ * an axis, top-k and the weighted combine. Chosen indices must match the reference exactly (ties to the lower index).
  *
  * <p>Legend: R rows, E experts, K top-k, W row width, T tokens, (O, L, I) gather view, J idxLen.
  */
@@ -66,6 +70,120 @@ public abstract class RoutingContract extends NormsContract {
     private static void assertNamed(String op, String value, RuntimeException e) {
         assertTrue(e.getMessage() != null && e.getMessage().contains(op) && e.getMessage().contains(value),
                 "message should name " + op + " and " + value + ": " + e.getMessage());
+    }
+
+    // ---------------------------------------------------------------- dispatch
+
+    /** Module choices (tokens, K), distinct per token, never module 5 (an empty module). */
+    private static int[] choices(Rng rng, int tokens, int k, int experts) {
+        int[] c = new int[tokens * k];
+        for (int t = 0; t < tokens; t++) {
+            for (int j = 0; j < k; j++) {
+                int e;
+                boolean taken;
+                do {
+                    e = rng.nextInt(experts);
+                    taken = e == 5;
+                    for (int i = 0; i < j; i++) {
+                        taken |= c[t * k + i] == e;
+                    }
+                } while (taken);
+                c[t * k + j] = e;
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Sizes on both sides of a kernel's parallel split (1,000 tokens x K = 2 of 64 floats move enough
+     * to use two threads), K = 1, 2, 3, with and without a skipped (identity) module.
+     */
+    @Test
+    void dispatchSortsStablyAndGathers() {
+        int experts = 7;
+        for (int tokens : new int[]{0, 1, 13, 1000}) {
+            for (int k = 1; k <= 3; k++) {
+                for (int width : new int[]{1, 64, 257}) {
+                    for (boolean withSkipped : new boolean[]{false, true}) {
+                        Rng rng = rng("dispatch" + tokens + "x" + k + "x" + width + withSkipped);
+                        float[] src = normal(rng, tokens * width, 1);
+                        int[] choices = choices(rng, tokens, k, experts);
+                        boolean[] skipped = withSkipped ? new boolean[]{false, false, true, false, false, false, false}
+                                : null;
+                        int kk = k;
+                        check("dispatch N=" + tokens + " K=" + k + " W=" + width + " skipped=" + withSkipped,
+                                Tolerance.EXACT, d -> {
+                                    int[] counts = new int[experts];
+                                    int[] offsets = new int[experts + 1];
+                                    int[] tokenOfRow = new int[tokens * kk];
+                                    int[] slotRow = new int[tokens * kk];
+                                    Storage out = d.garbage(tokens * kk * width);
+                                    int rows = d.backend().dispatch(out, counts, offsets, tokenOfRow, slotRow,
+                                            d.upload(src), choices, skipped, tokens, kk, experts, width);
+                                    float[][] r = d.results(out);
+                                    return new float[][]{Arrays.copyOf(r[0], rows * width),
+                                            asFloats(counts), asFloats(offsets),
+                                            asFloats(Arrays.copyOf(tokenOfRow, rows)), asFloats(slotRow)};
+                                });
+                    }
+                }
+            }
+        }
+    }
+
+    /** A case small enough to write out: the specification itself (the reference) is held to it too. */
+    @Test
+    void dispatchOfAWrittenOutCase() {
+        // 4 tokens, K = 2, E = 3, module 1 skipped; rows of width 2 hold (10 t, 10 t + 1).
+        // module 0 gets tokens 0, 1, 3 (rows 0-2), module 2 tokens 0, 2, 3 (rows 3-5)
+        int[] choices = {2, 0, 0, 1, 2, 1, 0, 2};
+        try (Device d = new Device(backend())) {
+            Storage src = d.upload(new float[]{0, 1, 10, 11, 20, 21, 30, 31});
+            int[] counts = new int[3];
+            int[] offsets = new int[4];
+            int[] tokenOfRow = new int[8];
+            int[] slotRow = new int[8];
+            Storage out = d.garbage(8 * 2);
+            int rows = d.backend().dispatch(out, counts, offsets, tokenOfRow, slotRow, src, choices,
+                    new boolean[]{false, true, false}, 4, 2, 3, 2);
+            assertEquals(6, rows);
+            assertArrayEquals(new int[]{3, 0, 3}, counts);
+            assertArrayEquals(new int[]{0, 3, 3, 6}, offsets);
+            assertArrayEquals(new int[]{0, 1, 3, 0, 2, 3},
+                    Arrays.copyOf(tokenOfRow, 6));
+            assertArrayEquals(new int[]{3, 0, 1, -1, 4, -1, 2, 5}, slotRow);
+            assertArrayEquals(new float[]{0, 1, 10, 11, 30, 31, 0, 1, 20, 21, 30, 31},
+                    Arrays.copyOf(d.results(out)[0], 12));
+        }
+    }
+
+    /** A bad module index far into a large call: named, and nothing of the outputs written. */
+    @Test
+    void dispatchRejectsABadModuleWritingNothing() {
+        int tokens = 1000;
+        int width = 64;
+        int[] choices = choices(rng("dispatchBad"), tokens, 2, 7);
+        choices[700 * 2 + 1] = 9;
+        choices[900 * 2] = -3;
+        try (Device d = new Device(backend())) {
+            float[] before = new float[tokens * 2 * width];
+            Arrays.fill(before, 42f);
+            Storage out = d.upload(before);
+            int[] tokenOfRow = new int[tokens * 2];
+            int[] slotRow = new int[tokens * 2];
+            Arrays.fill(tokenOfRow, 7);
+            Arrays.fill(slotRow, 7);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> d.backend().dispatch(out, new int[7], new int[8], tokenOfRow, slotRow,
+                            d.upload(new float[tokens * width]), choices, null, tokens, 2, 7, width));
+            assertNamed("dispatch", "9 of token 700, slot 1", e);
+            assertArrayEquals(before, d.results(out)[0], "out was written");
+            assertTrue(Arrays.stream(tokenOfRow).allMatch(v -> v == 7), "tokenOfRow was written");
+            assertTrue(Arrays.stream(slotRow).allMatch(v -> v == 7), "slotRow was written");
+            assertNamed("dispatch", "K = 8", assertThrows(IllegalArgumentException.class,
+                    () -> d.backend().dispatch(out, new int[7], new int[8], tokenOfRow, slotRow,
+                            d.upload(new float[tokens * width]), choices, null, 250, 8, 7, width)));
+        }
     }
 
     // ---------------------------------------------------------------- gather / scatter
