@@ -59,7 +59,7 @@ final class SimdNorms {
                         FloatVector y = FloatVector.fromArray(S, out, base + c);
                         FloatVector g = FloatVector.fromArray(S, dout, base + c);
                         FloatVector d = log
-                                ? y.lanewise(jdk.incubator.vector.VectorOperators.EXP).mul(-s).add(g)
+                                ? VectorMath.exp(y).mul(-s).add(g)
                                 : g.sub(s).mul(y);
                         d.intoArray(dx, base + c);
                     }
@@ -150,8 +150,8 @@ final class SimdNorms {
                 gAcc = gAcc.add(g);
                 gnAcc = g.fma(norm, gnAcc);
             }
-            gSum = gAcc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-            gNormSum = gnAcc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            gSum = VectorMath.sumLanes(gAcc);
+            gNormSum = VectorMath.sumLanes(gnAcc);
         }
         for (; c < cols; c++) {
             float g = w == null ? dout[base + c] : dout[base + c] * w[c];

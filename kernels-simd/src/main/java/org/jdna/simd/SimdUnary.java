@@ -41,7 +41,7 @@ final class SimdUnary {
                     for (; i < up; i += L) {
                         FloatVector v = FloatVector.fromArray(S, x, i);
                         FloatVector minus2u = v.mul(v).fma(FloatVector.broadcast(S, GELU_A), one).mul(v).mul(-2f * GELU_C);
-                        FloatVector y = v.div(minus2u.min(80f).max(-80f).lanewise(VectorOperators.EXP).add(1f));
+                        FloatVector y = v.div(VectorMath.exp(minus2u.min(80f).max(-80f)).add(1f));
                         y.blend(v.mul(0f), v.compare(VectorOperators.LT, -10f)).intoArray(out, i);
                     }
                 }
@@ -54,7 +54,7 @@ final class SimdUnary {
                 case SILU -> {
                     for (; i < up; i += L) {
                         FloatVector v = FloatVector.fromArray(S, x, i);
-                        v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(out, i);
+                        v.div(VectorMath.exp(v.neg()).add(1f)).intoArray(out, i);
                     }
                 }
                 case SIGMOID -> {
@@ -62,17 +62,17 @@ final class SimdUnary {
                     // (written out at each use: a helper taking a vector is boxed when C2 does not inline it)
                     for (; i < up; i += L) {
                         FloatVector v = FloatVector.fromArray(S, x, i);
-                        FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(out, i);
+                        FloatVector.broadcast(S, 1f).div(VectorMath.exp(v.neg()).add(1f)).intoArray(out, i);
                     }
                 }
                 case TANH -> {
                     for (; i < up; i += L) {
-                        FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(out, i);
+                        VectorMath.tanh(FloatVector.fromArray(S, x, i)).intoArray(out, i);
                     }
                 }
                 case EXP -> {
                     for (; i < up; i += L) {
-                        FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(out, i);
+                        VectorMath.exp(FloatVector.fromArray(S, x, i)).intoArray(out, i);
                     }
                 }
                 case NEG -> {
@@ -116,7 +116,7 @@ final class SimdUnary {
                     for (; i < up; i += L) {
                         FloatVector v = FloatVector.fromArray(S, x, i);
                         FloatVector v2 = v.mul(v);
-                        FloatVector t = v2.mul(v).fma(FloatVector.broadcast(S, GELU_A), v).mul(GELU_C).lanewise(VectorOperators.TANH);
+                        FloatVector t = VectorMath.tanh(v2.mul(v).fma(FloatVector.broadcast(S, GELU_A), v).mul(GELU_C));
                         // 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 a x^2)
                         FloatVector inner = v2.fma(FloatVector.broadcast(S, 3 * GELU_A), FloatVector.broadcast(S, 1f)).mul(GELU_C);
                         FloatVector sech2 = t.neg().fma(t, FloatVector.broadcast(S, 1f));
@@ -133,7 +133,7 @@ final class SimdUnary {
                 case SILU -> {
                     for (; i < up; i += L) {
                         FloatVector v = FloatVector.fromArray(S, x, i);
-                        FloatVector s = FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+                        FloatVector s = FloatVector.broadcast(S, 1f).div(VectorMath.exp(v.neg()).add(1f));
                         // s + x s (1 - s)
                         FloatVector d = v.mul(s).mul(s.neg().add(1f)).add(s);
                         d.mul(FloatVector.fromArray(S, g, i)).intoArray(dx, i);
@@ -142,19 +142,19 @@ final class SimdUnary {
                 case SIGMOID -> {
                     for (; i < up; i += L) {
                         FloatVector v = FloatVector.fromArray(S, x, i);
-                        FloatVector s = FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+                        FloatVector s = FloatVector.broadcast(S, 1f).div(VectorMath.exp(v.neg()).add(1f));
                         s.mul(s.neg().add(1f)).mul(FloatVector.fromArray(S, g, i)).intoArray(dx, i);
                     }
                 }
                 case TANH -> {
                     for (; i < up; i += L) {
-                        FloatVector t = FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH);
+                        FloatVector t = VectorMath.tanh(FloatVector.fromArray(S, x, i));
                         t.neg().fma(t, FloatVector.broadcast(S, 1f)).mul(FloatVector.fromArray(S, g, i)).intoArray(dx, i);
                     }
                 }
                 case EXP -> {
                     for (; i < up; i += L) {
-                        FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP)
+                        VectorMath.exp(FloatVector.fromArray(S, x, i))
                                 .mul(FloatVector.fromArray(S, g, i)).intoArray(dx, i);
                     }
                 }

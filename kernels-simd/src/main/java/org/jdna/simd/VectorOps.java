@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The building blocks every kernel is made of, each in the same shape (llama3.java): a vector main
- * loop (FMA into several accumulators where it sums), one {@code reduceLanes}, a scalar tail. With
+ * loop (FMA into several accumulators where it sums), one lane sum ({@link VectorMath#sumLanes}: a fixed
+ * order, where {@code reduceLanes(ADD)} changes its order once compiled), a scalar tail. With
  * the scalar fallback (species null) the tail covers the whole range.
  *
  * <p>Legend: n element count; a, b, x, y arrays with their offsets (…Off).
@@ -40,7 +41,7 @@ final class VectorOps {
             for (int up = upper(n); i < up; i += L) {
                 acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
             }
-            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            sum = VectorMath.sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
         }
         for (; i < n; i++) {
             sum = Math.fma(a[aOff + i], b[bOff + i], sum);
@@ -65,7 +66,7 @@ final class VectorOps {
             for (int up = upper(n); i < up; i += L) {
                 acc0 = acc0.add(FloatVector.fromArray(S, x, off + i));
             }
-            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            sum = VectorMath.sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
         }
         for (; i < n; i++) {
             sum += x[off + i];
@@ -114,7 +115,7 @@ final class VectorOps {
                 FloatVector d0 = FloatVector.fromArray(S, x, off + i).sub(m);
                 acc0 = d0.fma(d0, acc0);
             }
-            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            sum = VectorMath.sumLanes(acc0.add(acc1));
         }
         for (; i < n; i++) {
             float d = x[off + i] - shift;
@@ -132,19 +133,19 @@ final class VectorOps {
             FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
             int bound2 = n - 2 * L + 1;
             for (; i < bound2; i += 2 * L) {
-                FloatVector e0 = FloatVector.fromArray(S, x, xOff + i).sub(m).lanewise(VectorOperators.EXP);
-                FloatVector e1 = FloatVector.fromArray(S, x, xOff + i + L).sub(m).lanewise(VectorOperators.EXP);
+                FloatVector e0 = VectorMath.exp(FloatVector.fromArray(S, x, xOff + i).sub(m));
+                FloatVector e1 = VectorMath.exp(FloatVector.fromArray(S, x, xOff + i + L).sub(m));
                 e0.intoArray(out, outOff + i);
                 e1.intoArray(out, outOff + i + L);
                 acc0 = acc0.add(e0);
                 acc1 = acc1.add(e1);
             }
             for (int up = upper(n); i < up; i += L) {
-                FloatVector e0 = FloatVector.fromArray(S, x, xOff + i).sub(m).lanewise(VectorOperators.EXP);
+                FloatVector e0 = VectorMath.exp(FloatVector.fromArray(S, x, xOff + i).sub(m));
                 e0.intoArray(out, outOff + i);
                 acc0 = acc0.add(e0);
             }
-            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            sum = VectorMath.sumLanes(acc0.add(acc1));
         }
         for (; i < n; i++) {
             float e = (float) Math.exp(x[xOff + i] - shift);
@@ -163,13 +164,13 @@ final class VectorOps {
             FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
             int bound2 = n - 2 * L + 1;
             for (; i < bound2; i += 2 * L) {
-                acc0 = acc0.add(FloatVector.fromArray(S, x, xOff + i).sub(m).lanewise(VectorOperators.EXP));
-                acc1 = acc1.add(FloatVector.fromArray(S, x, xOff + i + L).sub(m).lanewise(VectorOperators.EXP));
+                acc0 = acc0.add(VectorMath.exp(FloatVector.fromArray(S, x, xOff + i).sub(m)));
+                acc1 = acc1.add(VectorMath.exp(FloatVector.fromArray(S, x, xOff + i + L).sub(m)));
             }
             for (int up = upper(n); i < up; i += L) {
-                acc0 = acc0.add(FloatVector.fromArray(S, x, xOff + i).sub(m).lanewise(VectorOperators.EXP));
+                acc0 = acc0.add(VectorMath.exp(FloatVector.fromArray(S, x, xOff + i).sub(m)));
             }
-            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            sum = VectorMath.sumLanes(acc0.add(acc1));
         }
         for (; i < n; i++) {
             sum += (float) Math.exp(x[xOff + i] - shift);
