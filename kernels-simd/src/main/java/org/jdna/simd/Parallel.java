@@ -118,6 +118,49 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs task(0), ..., task(n - 1), each on whichever thread takes it next (the caller's
+     * included), and returns when all have finished. Everything a task calls runs inline on its
+     * thread, as from inside any running loop. Tasks are taken in number order, so numbering the
+     * longest first balances the threads. A failing task does not stop the others; the exception of
+     * the lowest-numbered failing task is rethrown at the end. Outside a running loop and with more
+     * than one thread, allocates a counter and a loop body per call (meant for coarse tasks).
+     */
+    public void forEachTask(int n, java.util.function.IntConsumer task) {
+        int c = chunks(n, 1);
+        if (c <= 1) {
+            for (int i = 0; i < n; i++) {
+                task.accept(i);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        Throwable[] firstFailure = new Throwable[1];
+        int[] failedTask = {Integer.MAX_VALUE};
+        forRange(c, 1, (from, to) -> {
+            for (int i; (i = next.getAndIncrement()) < n; ) {
+                try {
+                    task.accept(i);
+                } catch (RuntimeException | Error e) {
+                    synchronized (firstFailure) {
+                        if (i < failedTask[0]) {
+                            failedTask[0] = i;
+                            firstFailure[0] = e;
+                        }
+                    }
+                }
+            }
+        });
+        synchronized (firstFailure) {
+            if (firstFailure[0] instanceof RuntimeException re) {
+                throw re;
+            }
+            if (firstFailure[0] instanceof Error err) {
+                throw err;
+            }
+        }
+    }
+
     /** Number of chunks forRange uses for n indices with the given grain (1 inside a running loop). */
     public int chunks(int n, int grain) {
         if (workers.length == 0 || lock.isHeldByCurrentThread() || Thread.currentThread() instanceof Worker) {

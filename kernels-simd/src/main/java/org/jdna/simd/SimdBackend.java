@@ -80,6 +80,12 @@ public final class SimdBackend implements HeapBackend, AutoCloseable {
         return parallel.threads();
     }
 
+    /** The tasks share the pool's threads, one task per thread at a time (see {@link Parallel#forEachTask}). */
+    @Override
+    public void forEachTask(int n, java.util.function.IntConsumer task) {
+        parallel.forEachTask(n, task);
+    }
+
     /** Stops the worker threads (they are daemons, so this is optional). */
     @Override
     public void close() {

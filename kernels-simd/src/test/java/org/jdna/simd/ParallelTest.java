@@ -73,4 +73,45 @@ class ParallelTest {
             assertEquals(10, inner[1]);
         }
     }
+
+    /**
+     * Tasks really run at the same time (two tasks that each wait for the other finish), every task
+     * runs once, a loop called from inside a task runs on the task's thread, and the lowest-numbered
+     * failure is rethrown after the others ran.
+     */
+    @Test
+    void tasksShareTheThreadsAndRunTheirLoopsInline() throws Exception {
+        try (Parallel p = new Parallel(2)) {
+            java.util.concurrent.CyclicBarrier both = new java.util.concurrent.CyclicBarrier(2);
+            p.forEachTask(2, i -> {
+                try {
+                    both.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("task " + i + " never met the other one: they did not run together", e);
+                }
+            });
+            int[] runs = new int[37];
+            p.forEachTask(runs.length, i -> {
+                Thread self = Thread.currentThread();
+                p.forRange(1000, 1, (s, e) -> {
+                    if (Thread.currentThread() != self) {
+                        throw new IllegalStateException("a loop inside task " + i + " left its thread");
+                    }
+                });
+                runs[i]++;
+            });
+            for (int i = 0; i < runs.length; i++) {
+                assertEquals(1, runs[i], "task " + i);
+            }
+            java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> p.forEachTask(9, i -> {
+                ran.incrementAndGet();
+                if (i == 3 || i == 7) {
+                    throw new IllegalStateException("task " + i);
+                }
+            }));
+            assertEquals("task 3", e.getMessage());
+            assertEquals(9, ran.get());
+        }
+    }
 }

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.jdna.dna.modules.Pool;
+import org.jdna.engine.ops.ConcurrentParts;
 import org.jdna.engine.ops.Indexing;
-import org.jdna.engine.ops.ShapeOps;
 import org.jdna.engine.routing.DispatchPlan;
 import org.jdna.engine.tensor.Tensor;
 
@@ -29,22 +29,27 @@ public final class PoolDispatch {
      */
     public static Tensor run(Pool pool, Tensor h, DispatchPlan plan, int seqLen, boolean causal) {
         int[] tokenOfRow = plan.tokenOfRow();
-        List<Tensor> outputs = new ArrayList<>(pool.size());
+        List<Tensor> rows = new ArrayList<>(pool.size());
+        List<Integer> modules = new ArrayList<>(pool.size());
         for (int e = 0; e < pool.size(); e++) {
             int count = plan.count(e);
             if (count == 0) {
                 continue; // empty or identity: runs nothing
             }
             int start = plan.offset(e);
-            Tensor rows = count == h.dim(0) && isIdentityOrder(tokenOfRow, start, count)
+            rows.add(count == h.dim(0) && isIdentityOrder(tokenOfRow, start, count)
                     ? h
-                    : Indexing.indexSelectRows(h, Arrays.copyOfRange(tokenOfRow, start, start + count)); // (r, D)
-            outputs.add(pool.run(e, rows, plan.segments(e, seqLen), causal));
+                    : Indexing.indexSelectRows(h, Arrays.copyOfRange(tokenOfRow, start, start + count))); // (r, D)
+            modules.add(e);
         }
-        if (outputs.isEmpty()) {
+        if (rows.isEmpty()) {
             return null;
         }
-        return outputs.size() == 1 ? outputs.getFirst() : ShapeOps.concat(0, outputs.toArray(Tensor[]::new));
+        // the modules run side by side, one per thread, each module's kernels on its own thread
+        return ConcurrentParts.concat(rows.toArray(Tensor[]::new), (i, x) -> {
+            int e = modules.get(i);
+            return pool.run(e, x, plan.segments(e, seqLen), causal);
+        });
     }
 
     // True when rows [start, start + count) hold tokens 0, 1, ..., count-1 (all tokens, in order): no gather needed.

@@ -123,15 +123,43 @@ public final class Autograd {
      * tensors that require gradients get them added to {@link Tensor#grad()} (gradients
      * accumulate across calls until zeroed); intermediate gradients are dropped when used.
      */
-    @SuppressWarnings("try") // the scope is only closed, never read
     public static void backward(Tensor root, Tensor seed) {
+        checkRoot(root);
+        if (TAPE.get() != null) {
+            throw new IllegalStateException("backward() called re-entrantly from a gradient rule");
+        }
+        run(root, seed, null);
+    }
+
+    /**
+     * Back-propagates a sub-graph and hands back its leaves' gradients instead of adding them to
+     * {@link Tensor#grad()}: {@code leafGradients} gets (leaf, gradient) pairs in the order the
+     * leaves are reached, each leaf once, each gradient the caller's to keep. Meant for a gradient
+     * rule that runs sub-graphs of its own (see {@link org.jdna.engine.ops.ConcurrentParts}), so it may be called from
+     * inside a backward pass and from any thread: the pass it runs has a tape of its own.
+     */
+    public static void backwardCollectingLeaves(Tensor root, Tensor seed, List<Map.Entry<Tensor, Tensor>> leafGradients) {
+        checkRoot(root);
+        Tape outer = TAPE.get();
+        try {
+            run(root, seed, leafGradients);
+        } finally {
+            if (outer != null) {
+                TAPE.set(outer);
+            }
+        }
+    }
+
+    private static void checkRoot(Tensor root) {
         if (!root.requiresGrad()) {
             throw new IllegalStateException("backward() on a tensor that does not require grad (shape "
                     + java.util.Arrays.toString(root.shape()) + "): no input of the graph has requiresGrad(true)");
         }
-        if (TAPE.get() != null) {
-            throw new IllegalStateException("backward() called re-entrantly from a gradient rule");
-        }
+    }
+
+    // One pass; leaves' gradients go to their grad(), or to leafGradients when that is not null.
+    @SuppressWarnings("try") // the scope is only closed, never read
+    private static void run(Tensor root, Tensor seed, List<Map.Entry<Tensor, Tensor>> leafGradients) {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> pending = new IdentityHashMap<>();
         Tape tape = new Tape(pending, new IdentityHashMap<>());
@@ -146,7 +174,9 @@ public final class Autograd {
                 boolean ours = tape.owned.remove(g) != null;
                 Node node = t.gradFn();
                 if (node == null) {
-                    if (ours) {
+                    if (leafGradients != null) {
+                        leafGradients.add(Map.entry(t, ours ? g : g.copy()));
+                    } else if (ours) {
                         t.takeGrad(g); // nobody else holds g: no copy
                     } else {
                         t.accumulateGrad(g);

@@ -59,6 +59,22 @@ public interface Backend {
     default void synchronize() {
     }
 
+    /**
+     * Runs task(0), ..., task(n - 1), possibly at the same time on this backend's threads, and
+     * returns when all have finished. Kernels called from inside a task run on that task's thread
+     * alone: work made of many small kernels (the modules of a routed step) then shares the threads
+     * a task each, rather than splitting every small kernel over all of them and waiting at the end
+     * of each. Tasks must not depend on one another's order; a task runs its kernels exactly as a
+     * one-thread backend would, so results do not change. When tasks fail, the exception of the
+     * lowest-numbered failing task is rethrown once no task is running. The default runs the tasks
+     * in order on the caller.
+     */
+    default void forEachTask(int n, java.util.function.IntConsumer task) {
+        for (int i = 0; i < n; i++) {
+            task.accept(i);
+        }
+    }
+
     // ---------------------------------------------------------------- layout
 
     /**

@@ -6,6 +6,7 @@ import org.jdna.engine.backend.Backend;
 import org.jdna.engine.backend.Backends;
 import org.jdna.engine.gradcheck.GradCheck.Tolerance;
 import org.jdna.engine.ops.Attention;
+import org.jdna.engine.ops.ConcurrentParts;
 import org.jdna.engine.ops.Elementwise;
 import org.jdna.engine.ops.Indexing;
 import org.jdna.engine.ops.LinearAlgebra;
@@ -310,6 +311,17 @@ public abstract class OpGradientChecks {
         check("concat axis 0", Tolerance.LINEAR, in -> ShapeOps.concat(0, in[0], in[1]), randn(321, 2, 3), randn(322, 1, 3));
         check("concat axis 1", Tolerance.LINEAR, in -> ShapeOps.concat(1, in[0], in[1], in[2]), randn(323, 2, 1, 2), randn(324, 2, 3, 2), randn(325, 2, 2, 2));
         check("concat columns of tall matrices", Tolerance.LINEAR, in -> ShapeOps.concat(-1, in[0], in[1]), randn(326, 70, 2), randn(327, 70, 1));
+    }
+
+    /** Three parts side by side: two share the leaf w, the third is an identity (returns its input). */
+    @Test
+    void concurrentParts() {
+        check("concurrentParts", Tolerance.SMOOTH, in -> ConcurrentParts.concat(new Tensor[]{in[0], in[1], in[2]},
+                (i, x) -> switch (i) {
+                    case 0 -> Elementwise.tanh(LinearAlgebra.matmul(x, in[3]));
+                    case 1 -> LinearAlgebra.matmul(Elementwise.mul(x, in[4]), in[3]);
+                    default -> x;
+                }), randn(351, 3, 4), randn(352, 2, 4), randn(353, 5, 4), randn(354, 4, 4), randn(355, 4));
     }
 
     @Test
