@@ -1,5 +1,18 @@
 package org.jdna.simd;
 
+import static org.jdna.simd.VectorMath.LOG2_E;
+import static org.jdna.simd.VectorMath.MINUS_LN2_HIGH;
+import static org.jdna.simd.VectorMath.MINUS_LN2_LOW;
+import static org.jdna.simd.VectorMath.ONE;
+import static org.jdna.simd.VectorMath.P0;
+import static org.jdna.simd.VectorMath.P1;
+import static org.jdna.simd.VectorMath.P2;
+import static org.jdna.simd.VectorMath.P3;
+import static org.jdna.simd.VectorMath.P4;
+import static org.jdna.simd.VectorMath.P5;
+import static org.jdna.simd.VectorMath.ROUND;
+import static org.jdna.simd.VectorMath.ROUND_V;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -55,28 +68,14 @@ final class SimdTopK {
     /** Per thread: a group's columns and picks (see topkGroup). */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
-    // The exponential (Cephes' expf), as e^x * 2^64 for x <= 0: see exponentialColumns.
-    /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to an integer in the low mantissa bits. */
-    private static final float ROUND = 12582912f;
+    // The exponential (Cephes' expf, VectorMath's constants), as e^x * 2^64 for x <= 0: see exponentialColumns.
     /** bits(ROUND + n) + this = n + 127 + 64, the biased exponent of 2^(n + 64). */
     private static final int EXPONENT_BIAS = 127 + 64 - Float.floatToRawIntBits(ROUND);
     /** e^x is taken at max(x, LOWEST): below, e^x / sum rounds to 0 anyway. */
     static final float LOWEST = -110f;
-    // as vectors in static finals: C2 loads each, where a broadcast per use would inline a dozen methods
+    // vectors in static finals (here and VectorMath's): C2 loads each, where a broadcast per use would inline
+    // a dozen methods
     private static final FloatVector LOWEST_V = constant(LOWEST);
-    private static final FloatVector ROUND_V = constant(ROUND);
-    private static final FloatVector LOG2_E = constant(1.44269504088896341f);
-    /** -ln(2) = -(LN2_HIGH + LN2_LOW); LN2_HIGH has few mantissa bits, so n * LN2_HIGH is exact. */
-    private static final FloatVector MINUS_LN2_HIGH = constant(-0.693359375f);
-    private static final FloatVector MINUS_LN2_LOW = constant(2.12194440e-4f);
-    /** P(r) = P5 + P4 r + P3 r^2 + P2 r^3 + P1 r^4 + P0 r^5, e^r = 1 + r + r^2 P(r) on |r| <= ln(2)/2. */
-    private static final FloatVector P0 = constant(1.9875691500e-4f);
-    private static final FloatVector P1 = constant(1.3981999507e-3f);
-    private static final FloatVector P2 = constant(8.3334519073e-3f);
-    private static final FloatVector P3 = constant(4.1665795894e-2f);
-    private static final FloatVector P4 = constant(1.6666665459e-1f);
-    private static final FloatVector P5 = constant(5.0000001201e-1f);
-    private static final FloatVector ONE = constant(1f);
     /** Lane i <- lane i/2, and lane i <- lane L/2 + i/2: the halves of an interleave of two vectors. */
     private static final VectorShuffle<Float> SPREAD_LOW = spread(0);
     private static final VectorShuffle<Float> SPREAD_HIGH = spread(L / 2);

@@ -28,8 +28,9 @@ final class VectorMath {
 
     // exp: Cephes' expf. n = round(x log2(e)) by the 1.5 * 2^23 trick, r = x - n ln(2) in two parts
     // (Cody-Waite), e^r = 1 + r + r^2 P(r) with P of degree 5 (Estrin), times 2^n as two powers of two.
+    // (SimdTopK's softmax uses the same constants, with its own scaling by 2^64.)
     /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to an integer in the low mantissa bits. */
-    private static final float ROUND = 12582912f;
+    static final float ROUND = 12582912f;
     private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
     /**
      * x is clamped to [EXP_LOW, EXP_HIGH] (NaN kept apart): below, e^x is under half the smallest
@@ -38,18 +39,18 @@ final class VectorMath {
      */
     private static final FloatVector EXP_LOW = constant(-104f);
     private static final FloatVector EXP_HIGH = constant(88.8f);
-    private static final FloatVector ROUND_V = constant(ROUND);
-    private static final FloatVector LOG2_E = constant(1.44269504088896341f);
+    static final FloatVector ROUND_V = constant(ROUND);
+    static final FloatVector LOG2_E = constant(1.44269504088896341f);
     /** -ln(2) = -(LN2_HIGH + LN2_LOW); LN2_HIGH has few mantissa bits, so n * LN2_HIGH is exact. */
-    private static final FloatVector MINUS_LN2_HIGH = constant(-0.693359375f);
-    private static final FloatVector MINUS_LN2_LOW = constant(2.12194440e-4f);
-    private static final FloatVector P0 = constant(1.9875691500e-4f);
-    private static final FloatVector P1 = constant(1.3981999507e-3f);
-    private static final FloatVector P2 = constant(8.3334519073e-3f);
-    private static final FloatVector P3 = constant(4.1665795894e-2f);
-    private static final FloatVector P4 = constant(1.6666665459e-1f);
-    private static final FloatVector P5 = constant(5.0000001201e-1f);
-    private static final FloatVector ONE = constant(1f);
+    static final FloatVector MINUS_LN2_HIGH = constant(-0.693359375f);
+    static final FloatVector MINUS_LN2_LOW = constant(2.12194440e-4f);
+    static final FloatVector P0 = constant(1.9875691500e-4f);
+    static final FloatVector P1 = constant(1.3981999507e-3f);
+    static final FloatVector P2 = constant(8.3334519073e-3f);
+    static final FloatVector P3 = constant(4.1665795894e-2f);
+    static final FloatVector P4 = constant(1.6666665459e-1f);
+    static final FloatVector P5 = constant(5.0000001201e-1f);
+    static final FloatVector ONE = constant(1f);
     private static final FloatVector TWO = constant(2f);
 
     // tanh: Cephes' tanhf. |x| < 0.625: x + x^3 Q(x^2); else 1 - 2 / (e^(2|x|) + 1), with x's sign.
