@@ -1,7 +1,5 @@
 package org.jdna.simd;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 /**
  * BLIS-style packed SGEMM: C_b = alpha * op(A_b) * op(B_b) + beta * C_b for b in [0, batch).
  *
@@ -77,8 +75,9 @@ final class SimdGemm {
         long flops = 2L * m * n * Math.max(k, 1);
         boolean perBatchParallel = batch > 1 && (flops < PARALLEL_FLOPS * 4 || batch >= 4 * parallel.threads());
         if (perBatchParallel && parallel.chunks(batch, 1) > 1) {
-            shareOut(batch, bt -> one(false, workspaces.get(), transA, transB, m, n, k, alpha, a, aOff + bt * strideA, lda,
-                    b, bOff + bt * strideB, ldb, beta, c, cOff + bt * strideC, ldc));
+            // one product per task, each thread taking the next: the split follows the threads' actual speed
+            parallel.forEachTask(batch, bt -> one(false, workspaces.get(), transA, transB, m, n, k, alpha,
+                    a, aOff + bt * strideA, lda, b, bOff + bt * strideB, ldb, beta, c, cOff + bt * strideC, ldc));
             return;
         }
         boolean inner = flops >= PARALLEL_FLOPS && parallel.chunks(parallel.threads(), 1) > 1;
@@ -134,9 +133,10 @@ final class SimdGemm {
             if (threads > 1) {
                 // pieces of at least 32K packed floats; then the row blocks, each on its taker's workspace
                 int piece = Math.max(1, (1 << 15) / (k * NR));
-                shareOut((nPanels + piece - 1) / piece, it -> packRange.run(it * piece, Math.min(nPanels, (it + 1) * piece)));
-                shareOut(items, it -> rowBlock(workspaces.get(), transA, a, aOff, lda, it * mc, Math.min(mc, m - it * mc),
-                        k, packB, blockStride, jcf, ncb, alpha, beta, c, cOff, ldc));
+                parallel.forEachTask((nPanels + piece - 1) / piece,
+                        it -> packRange.run(it * piece, Math.min(nPanels, (it + 1) * piece)));
+                parallel.forEachTask(items, it -> rowBlock(workspaces.get(), transA, a, aOff, lda, it * mc,
+                        Math.min(mc, m - it * mc), k, packB, blockStride, jcf, ncb, alpha, beta, c, cOff, ldc));
             } else {
                 packRange.run(0, nPanels);
                 for (int it = 0; it < items; it++) {
@@ -145,20 +145,6 @@ final class SimdGemm {
                 }
             }
         }
-    }
-
-    /**
-     * Runs body(item) for every item in [0, items) on the pool, each thread taking the next
-     * unclaimed item: the split follows the threads' actual speed (a thread the OS takes away for a
-     * while leaves its share to the others) instead of fixed halves.
-     */
-    private void shareOut(int items, java.util.function.IntConsumer body) {
-        AtomicInteger next = new AtomicInteger();
-        parallel.forRange(Math.min(items, parallel.threads()), 1, (s, e) -> {
-            for (int it; (it = next.getAndIncrement()) < items; ) {
-                body.accept(it);
-            }
-        });
     }
 
     /** Rows [ic, ic + mc) of the C block at column jc: every KC block in turn, beta with the first. */
