@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * weighted combine (forward and backward).
  *
  * <p>Steady state allocates nothing: the arguments of a call travel in a {@link RoutingTask}
- * reused per calling thread (with its claim counters, grown once to the thread count), and the
+ * reused per calling thread, and the
  * only scratch, top-k's columns, is allocated once per thread.
  * Indices are checked before any work starts, so a bad index leaves the outputs untouched.
  *
@@ -24,8 +24,6 @@ final class SimdRouting {
     private static final int L = SimdConfig.LANES;
     /** Floats moved per parallel chunk. */
     private static final int GRAIN = 1 << 14;
-    /** Rows per claimed unit of top-k (a few microseconds of work). */
-    private static final int TOPK_UNIT_ROWS = 128;
 
     private final Parallel parallel;
     private final ThreadLocal<RoutingTask> tasks = ThreadLocal.withInitial(RoutingTask::new);
@@ -41,21 +39,6 @@ final class SimdRouting {
     private void run(RoutingTask task, int n, int grain) {
         try {
             parallel.forRange(n, grain, task);
-        } finally {
-            task.clear();
-        }
-    }
-
-    /**
-     * Runs task over [0, n) in units of unit indices claimed by the pool's threads as they come
-     * (see RoutingTask), on as many threads as n / grain allows.
-     */
-    private void runClaimed(RoutingTask task, int n, int unit, int grain) {
-        try {
-            int chunks = parallel.chunks(n, grain);
-            task.claimUnits(n, unit, chunks);
-            parallel.forRange(chunks, 1, task);
-            task.rethrowFailure();
         } finally {
             task.clear();
         }
@@ -129,10 +112,9 @@ final class SimdRouting {
         t.width = experts;
         t.k = k;
         t.flag = renormalize;
-        // units of whole blocks of rows
+        // chunks of whole blocks of rows
         int blockRows = SimdTopK.BLOCK_ROWS;
-        runClaimed(t, (rows + blockRows - 1) / blockRows, TOPK_UNIT_ROWS / blockRows,
-                Math.max(1, rowGrain(4 * experts) / blockRows));
+        run(t, (rows + blockRows - 1) / blockRows, Math.max(1, rowGrain(4 * experts) / blockRows));
     }
 
     /**
@@ -156,7 +138,7 @@ final class SimdRouting {
         t.width = experts;
         t.k = k;
         t.flag = renormalize;
-        runClaimed(t, rows, TOPK_UNIT_ROWS, rowGrain(4 * experts));
+        run(t, rows, rowGrain(4 * experts));
     }
 
     // ---------------------------------------------------------------- combine

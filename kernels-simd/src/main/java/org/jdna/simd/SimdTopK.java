@@ -247,33 +247,73 @@ final class SimdTopK {
      * probability is rounded once, by the division. At most 1 ulp from Math.exp over [-87, 0].
      */
     static int exponentialColumns(float[] scratch, int stride, int experts, int blocks) {
+        // constants as broadcasts, not static final vectors: C2 reloads a static final vector from its
+        // float[] payload after every store to a float[] (it cannot tell the arrays apart)
+        FloatVector lowest = FloatVector.broadcast(S, LOWEST);
+        FloatVector log2e = FloatVector.broadcast(S, VectorMath.LOG2_E_F);
+        FloatVector round = FloatVector.broadcast(S, ROUND);
+        FloatVector ln2High = FloatVector.broadcast(S, VectorMath.MINUS_LN2_HIGH_F);
+        FloatVector ln2Low = FloatVector.broadcast(S, VectorMath.MINUS_LN2_LOW_F);
+        FloatVector p0 = FloatVector.broadcast(S, VectorMath.P0_F);
+        FloatVector p1 = FloatVector.broadcast(S, VectorMath.P1_F);
+        FloatVector p2 = FloatVector.broadcast(S, VectorMath.P2_F);
+        FloatVector p3 = FloatVector.broadcast(S, VectorMath.P3_F);
+        FloatVector p4 = FloatVector.broadcast(S, VectorMath.P4_F);
+        FloatVector p5 = FloatVector.broadcast(S, VectorMath.P5_F);
+        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int b = 0; b < blocks; b++) {
             int at = b * stride;
-            FloatVector max = FloatVector.fromArray(S, scratch, at);
-            for (int e = 1; e < experts; e++) {
-                FloatVector v = FloatVector.fromArray(S, scratch, at + e * L);
-                max = max.blend(v, v.compare(VectorOperators.GT, max));
+            // the row max: four running maxima (expert e in the (e mod 4)th, E >= 4; the rest in the
+            // first) merged at the end, so that the chain of dependent compares is E/4 long, not E
+            // (max is exact in any order); a NaN never enters (v > max is false), and need not: its
+            // row's sum is NaN and reported
+            FloatVector m0 = FloatVector.fromArray(S, scratch, at);
+            FloatVector m1 = m0;
+            FloatVector m2 = m0;
+            FloatVector m3 = m0;
+            int q = 1;
+            if (experts >= 4) {
+                m1 = FloatVector.fromArray(S, scratch, at + L);
+                m2 = FloatVector.fromArray(S, scratch, at + 2 * L);
+                m3 = FloatVector.fromArray(S, scratch, at + 3 * L);
+                for (q = 4; q + 4 <= experts; q += 4) {
+                    FloatVector v0 = FloatVector.fromArray(S, scratch, at + q * L);
+                    FloatVector v1 = FloatVector.fromArray(S, scratch, at + (q + 1) * L);
+                    FloatVector v2 = FloatVector.fromArray(S, scratch, at + (q + 2) * L);
+                    FloatVector v3 = FloatVector.fromArray(S, scratch, at + (q + 3) * L);
+                    m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
+                    m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
+                    m2 = m2.blend(v2, v2.compare(VectorOperators.GT, m2));
+                    m3 = m3.blend(v3, v3.compare(VectorOperators.GT, m3));
+                }
             }
+            for (; q < experts; q++) {
+                FloatVector v = FloatVector.fromArray(S, scratch, at + q * L);
+                m0 = m0.blend(v, v.compare(VectorOperators.GT, m0));
+            }
+            m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
+            m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
+            FloatVector max = m0.blend(m2, m2.compare(VectorOperators.GT, m0));
             FloatVector sum = FloatVector.zero(S);
             for (int e = 0; e < experts; e++) {
                 FloatVector x = FloatVector.fromArray(S, scratch, at + e * L).sub(max);
-                x = x.blend(LOWEST_V, x.compare(VectorOperators.LT, LOWEST_V));
-                FloatVector shifted = x.fma(LOG2_E, ROUND_V);
-                FloatVector n = shifted.sub(ROUND_V);
-                FloatVector r = n.fma(MINUS_LN2_HIGH, x);
-                r = n.fma(MINUS_LN2_LOW, r);
+                x = x.blend(lowest, x.compare(VectorOperators.LT, lowest));
+                FloatVector shifted = x.fma(log2e, round);
+                FloatVector n = shifted.sub(round);
+                FloatVector r = n.fma(ln2High, x);
+                r = n.fma(ln2Low, r);
                 FloatVector r2 = r.mul(r);
-                FloatVector poly = r2.mul(r2).fma(r.fma(P0, P1), r2.fma(r.fma(P2, P3), r.fma(P4, P5)));
+                FloatVector poly = r2.mul(r2).fma(r.fma(p0, p1), r2.fma(r.fma(p2, p3), r.fma(p4, p5)));
                 FloatVector power = (FloatVector) ((IntVector) shifted.reinterpretShape(I, 0)).add(EXPONENT_BIAS)
                         .lanewise(VectorOperators.LSHL, 23).reinterpretShape(S, 0);
-                FloatVector exp = poly.fma(r2, r).add(ONE).mul(power);
+                FloatVector exp = poly.fma(r2, r).add(one).mul(power);
                 exp.intoArray(scratch, at + e * L);
                 sum = sum.add(exp);
             }
             if (sum.compare(VectorOperators.NE, sum).anyTrue()) { // a NaN lane
                 return b;
             }
-            FloatVector inv = ONE.div(sum);
+            FloatVector inv = one.div(sum);
             for (int e = 0; e < experts; e++) {
                 FloatVector.fromArray(S, scratch, at + e * L).mul(inv).intoArray(scratch, at + e * L);
             }

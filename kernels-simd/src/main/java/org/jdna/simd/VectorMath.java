@@ -51,6 +51,9 @@ final class VectorMath {
     static final FloatVector P4 = constant(1.6666665459e-1f);
     static final FloatVector P5 = constant(5.0000001201e-1f);
     static final FloatVector ONE = constant(1f);
+    static final float LOG2_E_F = 1.44269504088896341f, MINUS_LN2_HIGH_F = -0.693359375f, MINUS_LN2_LOW_F = 2.12194440e-4f,
+        P0_F = 1.9875691500e-4f, P1_F = 1.3981999507e-3f, P2_F = 8.3334519073e-3f, P3_F = 4.1665795894e-2f,
+        P4_F = 1.6666665459e-1f, P5_F = 5.0000001201e-1f;
     private static final FloatVector TWO = constant(2f);
 
     // tanh: Cephes' tanhf. |x| < 0.625: x + x^3 Q(x^2); else 1 - 2 / (e^(2|x|) + 1), with x's sign.
