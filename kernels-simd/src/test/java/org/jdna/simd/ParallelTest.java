@@ -114,4 +114,39 @@ class ParallelTest {
             assertEquals(9, ran.get());
         }
     }
+
+    /**
+     * Parked threads are woken: workers idle long enough to park (their spin lasts ~0.1 ms) must
+     * still meet the caller in the next job, and a caller that parked waiting for a slow chunk must
+     * be woken by the worker that finishes it (a lost wake-up hangs here until the timeout).
+     */
+    @Test
+    void parkedWorkersAndAParkedCallerAreWoken() {
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> {
+            try (Parallel p = new Parallel(2)) {
+                java.util.concurrent.CyclicBarrier both = new java.util.concurrent.CyclicBarrier(2);
+                for (int round = 0; round < 20; round++) {
+                    Thread.sleep(5); // the worker parks
+                    p.forRange(2, 1, (from, to) -> {
+                        try {
+                            both.await();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                        if (from == 1) {
+                            sleepQuietly(2); // the caller, done with chunk 0, parks waiting for this one
+                        }
+                    });
+                }
+            }
+        });
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
