@@ -39,21 +39,28 @@ final class VectorMath {
      */
     private static final FloatVector EXP_LOW = constant(-104f);
     private static final FloatVector EXP_HIGH = constant(88.8f);
-    static final FloatVector ROUND_V = constant(ROUND);
-    static final FloatVector LOG2_E = constant(1.44269504088896341f);
+    // the scalars are for kernels that broadcast them into locals once per call (see SimdTopK)
+    static final float LOG2_E_F = 1.44269504088896341f;
     /** -ln(2) = -(LN2_HIGH + LN2_LOW); LN2_HIGH has few mantissa bits, so n * LN2_HIGH is exact. */
-    static final FloatVector MINUS_LN2_HIGH = constant(-0.693359375f);
-    static final FloatVector MINUS_LN2_LOW = constant(2.12194440e-4f);
-    static final FloatVector P0 = constant(1.9875691500e-4f);
-    static final FloatVector P1 = constant(1.3981999507e-3f);
-    static final FloatVector P2 = constant(8.3334519073e-3f);
-    static final FloatVector P3 = constant(4.1665795894e-2f);
-    static final FloatVector P4 = constant(1.6666665459e-1f);
-    static final FloatVector P5 = constant(5.0000001201e-1f);
-    static final FloatVector ONE = constant(1f);
-    static final float LOG2_E_F = 1.44269504088896341f, MINUS_LN2_HIGH_F = -0.693359375f, MINUS_LN2_LOW_F = 2.12194440e-4f,
-        P0_F = 1.9875691500e-4f, P1_F = 1.3981999507e-3f, P2_F = 8.3334519073e-3f, P3_F = 4.1665795894e-2f,
-        P4_F = 1.6666665459e-1f, P5_F = 5.0000001201e-1f;
+    static final float MINUS_LN2_HIGH_F = -0.693359375f;
+    static final float MINUS_LN2_LOW_F = 2.12194440e-4f;
+    static final float P0_F = 1.9875691500e-4f;
+    static final float P1_F = 1.3981999507e-3f;
+    static final float P2_F = 8.3334519073e-3f;
+    static final float P3_F = 4.1665795894e-2f;
+    static final float P4_F = 1.6666665459e-1f;
+    static final float P5_F = 5.0000001201e-1f;
+    private static final FloatVector ROUND_V = constant(ROUND);
+    private static final FloatVector LOG2_E = constant(LOG2_E_F);
+    private static final FloatVector MINUS_LN2_HIGH = constant(MINUS_LN2_HIGH_F);
+    private static final FloatVector MINUS_LN2_LOW = constant(MINUS_LN2_LOW_F);
+    private static final FloatVector P0 = constant(P0_F);
+    private static final FloatVector P1 = constant(P1_F);
+    private static final FloatVector P2 = constant(P2_F);
+    private static final FloatVector P3 = constant(P3_F);
+    private static final FloatVector P4 = constant(P4_F);
+    private static final FloatVector P5 = constant(P5_F);
+    private static final FloatVector ONE = constant(1f);
     private static final FloatVector TWO = constant(2f);
 
     // tanh: Cephes' tanhf. |x| < 0.625: x + x^3 Q(x^2); else 1 - 2 / (e^(2|x|) + 1), with x's sign.
