@@ -8,8 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * weighted combine (forward and backward).
  *
  * <p>Steady state allocates nothing: the arguments of a call travel in a {@link RoutingTask}
- * reused per calling thread, and the
- * only scratch, top-k's columns, is allocated once per thread.
+ * reused per calling thread, and the only scratch, top-k's columns, is allocated once per thread.
  * Indices are checked before any work starts, so a bad index leaves the outputs untouched.
  *
  * <p>Determinism: top-k (in whole blocks of rows), combine and the gathers split over output
