@@ -1,0 +1,308 @@
+package org.jdna.dna.compare;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jdna.dna.config.ConfigJson;
+import org.jdna.dna.config.ConfigException;
+import org.jdna.dna.config.ConfigLoader;
+import org.jdna.dna.config.Presets;
+import org.jdna.dna.config.RunConfig;
+import org.jdna.dna.config.Task;
+import org.jdna.dna.model.DnaModel;
+import org.jdna.dna.model.ModelOutput;
+import org.jdna.dna.train.Datasets;
+import org.jdna.dna.train.EvalResult;
+import org.jdna.dna.train.Evaluator;
+import org.jdna.dna.train.Format;
+import org.jdna.dna.train.RunSummary;
+import org.jdna.dna.train.TaskData;
+import org.jdna.dna.train.TrainBatch;
+import org.jdna.dna.train.TrainOptions;
+import org.jdna.dna.train.TrainedModel;
+import org.jdna.dna.train.Trainer;
+import org.jdna.engine.autograd.GradMode;
+
+/**
+ * The comparison tables of {@code jdna compare}. Language, the one the reviewers asked for (issue 7): dense, MoE (top-2), MoD (r = 0.3), DNA top-1, DNA
+ * top-2 (r = 0.3), Radial from scratch and Radial distilled from the dense run of the same seed, on the
+ * Brown corpus with the same width, depth budget, batch, context and number of steps (equal token
+ * budget), each with every seed. Active parameters are equal by construction for dense, MoE (two experts
+ * of half width) and DNA top-1; MoD, DNA top-2 (r = 0.3) and Radial land near them through their skip
+ * targets; the table reports what each actually used. The distilled Radial starts from the trained dense
+ * run, so its total budget is the dense run's plus its own (said under the table).
+ *
+ * <p>Columns: validation loss (mean over seeds +- half the range), active parameters per token, total
+ * parameters, forward FLOPs per token, module visits per token (backbone blocks + non-identity pool module
+ * visits; a MoE expert is half a dense MLP, so MoE shows 1 + 2S), training tokens/s (the trainer's
+ * measurement) and inference tokens/s (forward passes over the evaluation batches, after one warm-up
+ * batch, no gradient).
+ *
+ * <p>Vision (issue 5): dense ViT, DNA top-1 and DNA top-2 (r = 0.25) on Fashion-MNIST, with a dense ViT at
+ * each DNA's active parameters; the first column is then the accuracy on the whole test set.
+ */
+public final class Comparison {
+    /**
+     * One row of the table: a preset and the overrides that make it this row.
+     *
+     * @param id        the row's key (runs go to outDir/ID-seedS; {@code --only} takes it)
+     * @param preset    the preset it starts from
+     * @param name      the display name
+     * @param overrides applied after the common overrides
+     */
+    public record Entry(String id, String preset, String name, List<String> overrides) {}
+
+    /** The language rows (issue 7), in table order. */
+    public static final List<Entry> LANGUAGE = List.of(
+            new Entry("dense", "dense", "Dense transformer", List.of()),
+            new Entry("moe", "moe", "MoE (top-2 of 4 per step)", List.of()),
+            new Entry("mod", "mod", "MoD (r = 0.3)", List.of()),
+            new Entry("dna-top1", "dna-top1", "DNA top-1", List.of()),
+            new Entry("dna-top2", "dna-top2", "DNA top-2 (r = 0.3)", List.of()),
+            new Entry("radial", "radial", "Radial (from scratch)", List.of()),
+            new Entry("radial-distil", "radial-distil", "Radial (distilled from dense)", List.of()));
+
+    /**
+     * The vision rows (issue 5): dense ViT at DNA top-1's active parameters (1 + 6 blocks), DNA top-1, DNA
+     * top-2 at r = 0.25 (1 + 6 x 2 x 0.75 = 10 block visits per patch) and a dense ViT of 10 blocks at its
+     * active parameters.
+     */
+    public static final List<Entry> VISION = List.of(
+            new Entry("vision-dense", "vision-dense", "Dense ViT, 7 blocks (= DNA top-1 active)", List.of()),
+            new Entry("vision-dna-top1", "vision-dna-top1", "DNA top-1", List.of()),
+            new Entry("vision-dna-top2", "vision-dna-top2", "DNA top-2 (r = 0.25)", List.of()),
+            new Entry("vision-dense-10", "vision-dense", "Dense ViT, 10 blocks (= DNA top-2 active)",
+                    List.of("model.routedSteps=9", "model.pool=transformer:9")));
+
+    public static List<Entry> entries(Task task) {
+        return task == Task.VISION ? VISION : LANGUAGE;
+    }
+
+    /**
+     * @param task     which table: language (Brown) or vision (Fashion-MNIST)
+     * @param outDir   runs go to outDir/ID-seedS; results.json and comparison.md to outDir
+     * @param seeds    seeds of every entry
+     * @param common   overrides applied to every preset (size, steps, data, backend)
+     * @param only     entry ids to run (empty = all)
+     */
+    public record Plan(Task task, Path outDir, List<Long> seeds, List<String> common, List<String> only) {}
+
+    /** Overrides of the quick mode of {@code task}. */
+    public static List<String> quick(Task task) {
+        return task == Task.VISION ? quickVision() : quickLanguage();
+    }
+
+    /**
+     * Language quick mode: D = 64, T = 64, B = 16, 300 steps (307,200 tokens per run; about 15 minutes for the
+     * 14 runs on 2 cores). The controller speed is the main job's u = 0.01: at the preset's 0.001 the bias
+     * cannot catch up in 300 steps and MoD's routers collapse onto the skip (identity ~0.99 at r = 0.3).
+     */
+    static List<String> quickLanguage() {
+        return List.of("model.width=64", "model.heads=4", "model.mlpHidden=256", "model.context=64",
+                "model.controllerSpeed=0.01", "train.batchSize=16", "train.steps=300", "train.warmupSteps=30",
+                "train.evalEvery=0", "train.evalBatches=8", "train.checkpointEvery=0", "train.logEvery=25");
+    }
+
+    /** Vision quick mode: D = 64, 500 steps of 64 images (32,000 images, about half an epoch), u = 0.01. */
+    static List<String> quickVision() {
+        return List.of("model.width=64", "model.heads=4", "model.mlpHidden=256", "model.controllerSpeed=0.01",
+                "train.batchSize=64", "train.steps=500", "train.warmupSteps=50", "train.evalEvery=0",
+                "train.checkpointEvery=0", "train.logEvery=50");
+    }
+
+    public record Row(String id, String name, List<Map<String, Object>> runs) {}
+
+    public static List<Row> run(Plan plan, TrainOptions options) {
+        List<Row> rows = new ArrayList<>();
+        for (Entry entry : entries(plan.task())) {
+            if (!plan.only().isEmpty() && !plan.only().contains(entry.id())) {
+                continue;
+            }
+            List<Map<String, Object>> runs = new ArrayList<>();
+            for (long seed : plan.seeds()) {
+                RunConfig config = ConfigLoader.load(entry.preset(), null, overrides(plan, entry, seed));
+                options.err().printf("%ncompare: %s, seed %d -> %s%n", entry.id(), seed, config.train().outDir());
+                options.err().flush();
+                RunSummary summary = Trainer.run(config, options.withOverwrite(true));
+                Map<String, Object> r = new LinkedHashMap<>(summary.toMap());
+                r.put("seed", seed);
+                r.putAll(inference(Path.of(config.train().outDir()), config, options));
+                runs.add(r);
+            }
+            rows.add(new Row(entry.id(), entry.name(), runs));
+        }
+        write(plan, rows);
+        return rows;
+    }
+
+    /** The entry with id {@code id} of {@code task}'s table; an unknown id is an error listing the known ones. */
+    public static Entry entry(Task task, String id) {
+        return entries(task).stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow(() ->
+                new ConfigException("compare: no entry '" + id + "' in the " + task.name().toLowerCase(Locale.ROOT)
+                        + " table (entries: " + entries(task).stream().map(Entry::id).toList() + ")"));
+    }
+
+    static List<String> overrides(Plan plan, Entry entry, long seed) {
+        List<String> o = new ArrayList<>(plan.common());
+        o.addAll(entry.overrides());
+        o.add("train.seed=" + seed);
+        o.add("train.outDir=" + plan.outDir().resolve(entry.id() + "-seed" + seed));
+        if (entry.preset().equals("moe")) {
+            // Experts of half the MLP width, so two of them are as wide as the dense MLP.
+            RunConfig base = ConfigLoader.load(entry.preset(), null, plan.common());
+            o.add("model.poolMlpHidden=" + base.model().mlpHidden() / 2);
+        }
+        if (entry.preset().equals("radial-distil")) {
+            o.add("distil.teacher=" + plan.outDir().resolve("dense-seed" + seed));
+            // The same number of steps as every other entry (the preset's own default is shorter).
+            RunConfig dense = ConfigLoader.load("dense", null, plan.common());
+            o.add("train.steps=" + dense.train().steps());
+            o.add("train.warmupSteps=" + dense.train().warmupSteps());
+        }
+        return o;
+    }
+
+    // Inference throughput and layer visits per token on the run's evaluation batches; for vision also the
+    // loss and accuracy on the whole test set.
+    private static Map<String, Object> inference(Path run, RunConfig config, TrainOptions options) {
+        TrainedModel m = TrainedModel.load(run, config.train().backend(), config.train().threads());
+        TaskData data = TaskData.open(m.config(), options.datasets());
+        Map<String, Object> result = new LinkedHashMap<>();
+        if (config.model().task() == Task.VISION) {
+            EvalResult test = Evaluator.evaluate(m.model(), TaskData.testBatches(m.config(), options.datasets()));
+            result.put("testLoss", test.loss());
+            result.put("testAccuracy", test.accuracy());
+            result.put("testImages", test.targets());
+        }
+        List<TrainBatch> eval = data.evalBatches();
+        DnaModel model = m.model();
+        Evaluator.evaluate(model, eval.subList(0, 1));                     // warm-up
+        long start = System.nanoTime();
+        Evaluator.evaluate(model, eval);
+        model.parameters().getFirst().backend().synchronize();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long tokens = eval.stream().mapToLong(TrainBatch::tokens).sum();
+        double visits = 0;
+        long counted = 0;
+        try (var noGrad = GradMode.disabled()) {
+            for (TrainBatch b : eval) {
+                ModelOutput out = b.forward(model);
+                for (int t = 0; t < out.trace().tokens(); t++) {
+                    visits += config.model().backboneBlocks() + out.trace().computeVisits(t);
+                }
+                counted += out.trace().tokens();
+            }
+        }
+        result.put("inferenceTokensPerSecond", tokens / seconds);
+        result.put("layerVisitsPerToken", visits / counted);
+        return result;
+    }
+
+    private static void write(Plan plan, List<Row> rows) {
+        try {
+            Files.createDirectories(plan.outDir());
+            Files.writeString(plan.outDir().resolve("results.json"), ConfigJson.MAPPER.writeValueAsString(rows));
+            Files.writeString(plan.outDir().resolve("comparison.md"), markdown(rows, plan));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the comparison to " + plan.outDir(), e);
+        }
+    }
+
+    /** The README table. */
+    public static String markdown(List<Row> rows, Plan plan) {
+        boolean vision = plan.task() == Task.VISION;
+        String unit = vision ? "patch" : "token";
+        String units = vision ? "patches" : "tokens";
+        StringBuilder sb = new StringBuilder();
+        sb.append(vision ? "| model | test accuracy (mean ± half range) | val loss |" : "| model | val loss (mean ± half range) |")
+                .append(" active params / ").append(unit).append(" | total params | forward FLOPs / ").append(unit)
+                .append(" | module visits / ").append(unit).append(" | train ").append(units).append("/s")
+                .append(" | inference ").append(units).append("/s |\n");
+        sb.append(vision ? "|---|---|---|---|---|---|---|---|---|\n" : "|---|---|---|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            double[] loss = values(r, "valLoss");
+            if (vision) {
+                double[] acc = values(r, "testAccuracy");
+                sb.append(String.format(Locale.ROOT, "| %s | %.2f%% ± %.2f | %.4f ", r.name(), 100 * mean(acc),
+                        100 * (max(acc) - min(acc)) / 2, mean(loss)));
+            } else {
+                sb.append(String.format(Locale.ROOT, "| %s | %.4f ± %.4f ", r.name(), mean(loss), (max(loss) - min(loss)) / 2));
+            }
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s | %s |%n",
+                    Format.count(mean(values(r, "activeParamsPerToken"))),
+                    Format.count(mean(values(r, "totalParams"))), Format.si(mean(values(r, "forwardFlopsPerToken"))),
+                    mean(values(r, "layerVisitsPerToken")), Format.count(mean(values(r, "tokensPerSecond"))),
+                    Format.count(mean(values(r, "inferenceTokensPerSecond")))));
+        }
+        sb.append("\n").append(rows.isEmpty() ? 0 : rows.getFirst().runs().size()).append(" seeds per model (")
+                .append(plan.seeds()).append("); every run has the same steps, batch and ")
+                .append(vision ? "image size" : "context").append("; overrides: ")
+                .append(plan.common().isEmpty() ? "none (the presets' full budget)" : String.join(" ", plan.common()))
+                .append(". ");
+        if (vision) {
+            sb.append("Test accuracy over the whole Fashion-MNIST test set (10,000 images); val loss on the held-out"
+                    + " training images.");
+        } else {
+            sb.append("The distilled Radial starts from the dense run of its seed (its budget adds to the dense run's).");
+        }
+        sb.append(" Entries (see Presets and Comparison): ");
+        for (Entry e : entries(plan.task())) {
+            sb.append(e.id()).append(e.overrides().isEmpty() ? "" : " (" + e.preset() + " " + String.join(" ", e.overrides()) + ")")
+                    .append(e == entries(plan.task()).getLast() ? ".\n" : ", ");
+        }
+        return sb.toString();
+    }
+
+    private static double[] values(Row r, String key) {
+        return r.runs().stream().mapToDouble(m -> ((Number) m.get(key)).doubleValue()).toArray();
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return v.length == 0 ? Double.NaN : s / v.length;
+    }
+
+    private static double max(double[] v) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+            m = Math.max(m, x);
+        }
+        return m;
+    }
+
+    private static double min(double[] v) {
+        double m = Double.POSITIVE_INFINITY;
+        for (double x : v) {
+            m = Math.min(m, x);
+        }
+        return m;
+    }
+
+    /** Prints the table to {@code out}. */
+    public static void print(PrintWriter out, List<Row> rows, Plan plan) {
+        out.println();
+        out.print(markdown(rows, plan));
+        out.println("wrote " + plan.outDir().resolve("comparison.md") + " and results.json");
+        out.flush();
+    }
+
+    static {
+        for (Entry e : LANGUAGE) {
+            Presets.get(e.preset()); // every entry is a preset
+        }
+        for (Entry e : VISION) {
+            Presets.get(e.preset());
+        }
+    }
+}

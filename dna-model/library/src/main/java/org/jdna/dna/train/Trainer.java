@@ -1,0 +1,94 @@
+package org.jdna.dna.train;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jdna.dna.config.ConfigException;
+import org.jdna.dna.config.RunConfig;
+import org.jdna.dna.config.TrainConfig;
+import org.jdna.dna.io.Checkpoint;
+import org.jdna.dna.io.MetricsLog;
+import org.jdna.dna.model.ComputeAccount;
+import org.jdna.dna.model.DnaModel;
+import org.jdna.engine.backend.Backend;
+import org.jdna.engine.optim.AdamW;
+import org.jdna.engine.optim.WarmupCosine;
+
+/**
+ * Trains one model from a {@link RunConfig}: sets up the backend, data, model, AdamW with warmup +
+ * cosine and the run folder (fresh, or resumed from its newest checkpoint), prints what will run
+ * (parameters, active parameters and forward FLOPs per token), runs the {@link TrainLoop} and prints
+ * the summary. Same seed and backend give a bit-identical loss curve, resumed or not.
+ */
+public final class Trainer {
+    private Trainer() {}
+
+    public static RunSummary run(RunConfig config, TrainOptions options) {
+        long wallStart = System.nanoTime();
+        TrainConfig t = config.train();
+        RunDirectory dir = new RunDirectory(Path.of(t.outDir()));
+        Checkpoint.Loaded resumeFrom = null;
+        if (options.resume()) {
+            resumeFrom = dir.checkpoints().loadLatest(config).orElseThrow(() -> new ConfigException(
+                    "--resume: " + dir.root() + " has no checkpoint to continue from"));
+        } else {
+            dir.checkFreshStart(options.overwrite());
+            dir.clearForFreshRun();
+        }
+        Backend backend = BackendSetup.select(t);
+        TaskData data = TaskData.open(config, options.datasets());
+        DnaModel model = new DnaModel(config.model(), t.seed());
+        TrainExtension extension = options.extensions().open(config, options.err());
+        if (resumeFrom == null) {
+            extension.initialise(model);
+        }
+        AdamW optimizer = new AdamW(model, new AdamW.Options(t.lr(), t.beta1(), t.beta2(), t.adamEps(), t.weightDecay()));
+        WarmupCosine schedule = new WarmupCosine(t.lr(), t.minLr(), Math.min(t.warmupSteps(), t.steps()), t.steps());
+
+        long step = 0;
+        List<Map<String, Object>> earlier = List.of();
+        if (resumeFrom != null) {
+            step = TrainingCheckpoints.restore(resumeFrom, model, optimizer, data);
+            earlier = dir.trimMetricsAfter(step);
+        }
+        dir.writeConfig(config);
+        String name = dir.root().toAbsolutePath().normalize().getFileName().toString();
+        ComputeAccount atStart = ModelProbe.account(model, data);
+        long tokensPerStep = (long) t.batchSize() * config.model().sequenceLength();
+        printHeader(options, name, dir, config, backend, data, atStart, step, tokensPerStep);
+
+        try (MetricsLog log = MetricsLog.open(dir.metricsFile(), resumeFrom != null)) {
+            TrainMetrics metrics = new TrainMetrics(log, config);
+            metrics.start(step, backend.description(), data.description(), atStart, tokensPerStep);
+            TrainLoop loop = new TrainLoop(config, dir, model, optimizer, schedule, data, metrics, options,
+                    resumeFrom == null ? null : resumeFrom.dir(), extension);
+            loop.replay(earlier);
+            RunSummary summary = loop.run(name, step, atStart, wallStart);
+            metrics.summary(summary);
+            dir.writeSummary(summary.toMap());
+            SummaryReport.print(options.out(), summary, data.description());
+            return summary;
+        }
+    }
+
+    private static void printHeader(TrainOptions o, String name, RunDirectory dir, RunConfig config, Backend backend,
+                                    TaskData data, ComputeAccount a, long step, long tokensPerStep) {
+        TrainConfig t = config.train();
+        var out = o.out();
+        out.printf("jdna train: %s -> %s (%s)%n", name, dir.root(),
+                step == 0 ? "fresh run" : "resuming after step " + step);
+        out.println("  model   " + Format.model(config.model()));
+        out.println("  data    " + data.description());
+        out.println("  backend " + backend.description());
+        out.printf("  size    %s parameters; per token %s active, %s forward FLOPs (%s)%n",
+                Format.count(a.totalParameters()), Format.count(a.activeParametersPerToken()),
+                Format.si(a.forwardFlopsPerToken()), step == 0 ? "at initialisation" : "at step " + step);
+        out.printf(Locale.ROOT, "  budget  %d steps x %s tokens = %s tokens; AdamW lr %.3g, warmup %d, cosine to %.3g,"
+                        + " clip %.3g, seed %d%n", t.steps(), Format.count(tokensPerStep),
+                Format.count((double) t.steps() * tokensPerStep), t.lr(), Math.min(t.warmupSteps(), t.steps()),
+                t.minLr(), t.gradClip(), t.seed());
+        out.flush();
+    }
+}
