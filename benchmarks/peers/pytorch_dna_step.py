@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch CPU peer of a DNA training step (issue 4, acceptance 4), and a dense GPT at the same size.
 
-The DNA model follows ../../shared/dna-notes.md section 1, written the way a PyTorch user writes it:
+The DNA model follows docs/method.md section 1, written the way a PyTorch user writes it:
 input node (byte embedding + learned absolute positions), N_b dense pre-LN blocks, S routed steps
 with one router per step (linear on LayerNorm(h), rho = softmax, top-K of rho + identity bias, the
 bias used only for choosing), a pool of transformer and identity modules, update
@@ -153,7 +153,7 @@ def build(torch, a):
 
         @torch.no_grad()
         def update_bias(self, u=1e-3):
-            """dna-notes section 3: b_i += u * sign(target - actual identity routes), per step."""
+            """docs/method.md section 3: b_i += u * sign(target - actual identity routes), per step."""
             target = a.skip_rate * a.batch * a.seq * a.k
             for s, actual in enumerate(self.identity_routes):
                 self.bias[s, a.transformers:] += u * math.copysign(1.0, target - actual) if target != actual else 0.0

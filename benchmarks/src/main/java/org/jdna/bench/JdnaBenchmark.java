@@ -9,7 +9,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The one place the JMH settings of every jdna benchmark live (conventions, principle 8): JMH's
+ * The one place the JMH settings of every jdna benchmark live (docs/architecture.md, rule 8): JMH's
  * annotations are inherited, so each benchmark class extends this and states only its params.
  *
  * <p>{@link #VECTOR_FLAG} must equal the parent POM's {@code jdna.vectorFlag}: forked JVMs do not

@@ -10,7 +10,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The routing kernels at the shapes of benchmarks.md (N = 4096 = 16 x 256 tokens, E = 16, K = 2,
+ * The routing kernels at the shapes of {@link RoutingShape} (N = 4096 = 16 x 256 tokens, E = 16, K = 2,
  * D in {256, 512}, H = 4D), each timed alone on a fixed routing made in setup, then one whole routed
  * layer forward and backward. Every call ends with {@code backend.synchronize()} and returns its
  * output. Memory-bound kernels report GB/s (bytes read + written), GEMM-bound ones GFLOP/s.

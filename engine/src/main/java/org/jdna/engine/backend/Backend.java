@@ -3,7 +3,7 @@ package org.jdna.engine.backend;
 /**
  * The backend SPI: primitives over {@link Storage}. A backend knows nothing about tensors, shapes
  * beyond the sizes passed in, or gradients; the autograd tape and the gradient rules live in the
- * engine and call these primitives (conventions, principles 1 and 2).
+ * engine and call these primitives (docs/architecture.md, rules 1 and 2).
  *
  * <p>Conventions, shared by every method:
  * <ul>

@@ -1,5 +1,5 @@
 /**
- * The analysis of a trained DNA (dna-notes section 5) against the same architecture at random initialisation:
+ * The analysis of a trained DNA (docs/method.md section 5) against the same architecture at random initialisation:
  * paths and their power law, specialization measured as mutual information with part-of-speech tags or class
  * labels (with permutation tests), compute allocation, and flow through the module pool.
  *

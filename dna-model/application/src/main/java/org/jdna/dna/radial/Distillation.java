@@ -18,7 +18,7 @@ import org.jdna.engine.autograd.GradMode;
 import org.jdna.engine.tensor.Tensor;
 
 /**
- * Distils a Radial Network (or any routed DNA) from a trained dense run (dna-notes section 6):
+ * Distils a Radial Network (or any routed DNA) from a trained dense run (docs/method.md section 6):
  * <ol>
  *   <li>{@link #initialise}: the student takes the teacher's input node, backbone, layers (teacher module
  *       e = the dense model's layer N_b + e becomes student pool module e) and output node; its routers are

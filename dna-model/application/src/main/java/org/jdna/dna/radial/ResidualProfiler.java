@@ -19,7 +19,7 @@ import org.jdna.engine.routing.DispatchPlan;
 import org.jdna.engine.tensor.Tensor;
 
 /**
- * The residual ratio of Radial Networks (dna-notes section 6): for every block visit of every token,
+ * The residual ratio of Radial Networks (docs/method.md section 6): for every block visit of every token,
  * |f(x)| / |x + f(x)| (Euclidean norms over D), where x is the block's input row and x + f(x) its output
  * (every block computes its own residual). The blocks:
  * <ul>

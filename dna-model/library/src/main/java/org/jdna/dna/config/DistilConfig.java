@@ -1,7 +1,7 @@
 package org.jdna.dna.config;
 
 /**
- * Distillation of a Radial Network from a trained dense run (dna-notes section 6, issue 7). With a
+ * Distillation of a Radial Network from a trained dense run (docs/method.md section 6, issue 7). With a
  * teacher set, {@code jdna train} starts the student from the teacher's layers (input node, backbone,
  * pool blocks e < S_teacher, output node: the state-dict names coincide), biases step s's selection
  * toward layer s (the teacher's order; the exit beyond the teacher's depth) so that the untrained

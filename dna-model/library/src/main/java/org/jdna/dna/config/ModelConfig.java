@@ -1,7 +1,7 @@
 package org.jdna.dna.config;
 
 /**
- * The DNA proto-architecture (dna-notes sections 1 and 3). Letters: T context, D width, H MLP
+ * The DNA proto-architecture (docs/method.md sections 1 and 3). Letters: T context, D width, H MLP
  * hidden width, N_b backbone blocks, S routed steps, E pool size, K top-k.
  *
  * @param task              language (next byte) or vision (classification)

@@ -3,7 +3,7 @@ package org.jdna.dna.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** The kinds of module a pool can hold (dna-notes section 1). */
+/** The kinds of module a pool can hold (docs/method.md section 1). */
 public enum ModuleKind {
     TRANSFORMER, ATTENTION, MLP, IDENTITY;
 

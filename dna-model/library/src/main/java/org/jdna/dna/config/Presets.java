@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  *   <li>{@code vision-dna-top2} (r = 0.25), {@code vision-dna-top1}, {@code vision-dense}: the same on
  *       Fashion-MNIST with 4x4 patches.</li>
  * </ul>
- * The special cases of dna-notes section 4 (issue 7), each on the same backbone, width and depth as
+ * The special cases of docs/method.md section 4 (issue 7), each on the same backbone, width and depth as
  * {@code dense} (N_b = 1, S = 6, D = 128), each checked against a direct implementation in the tests:
  * <ul>
  *   <li>{@code universal}: one transformer block shared by the six steps (pool = 1 module, every step forced
@@ -41,7 +41,7 @@ import java.util.function.Supplier;
  *       identity keeps it at every later step) and combination weights are straight-through (1 forward, so a
  *       token that never exits runs exactly the dense network); the identity starts with a selection bias
  *       rising linearly from 0 at step 0 to 0.3 at the last step ({@code identityBiasRamp}), no target;</li>
- *   <li>{@code radial}: a Radial Network (dna-notes section 6): after the backbone block a small MLP router
+ *   <li>{@code radial}: a Radial Network (docs/method.md section 6): after the backbone block a small MLP router
  *       (D -> 32 -> E) per depth step picks, per token, any of the 6 layers (reuse allowed) or the exit;
  *       maximum depth 8 routed visits; exits are final, weights straight-through; the controller aims at
  *       r = 0.3 of the routed visits saved (ramped over depth, see IdentityBiasController), i.e. 5.6 layer

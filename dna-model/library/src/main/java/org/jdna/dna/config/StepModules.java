@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * Which pool modules each routed step may choose (dna-notes section 4: the special cases restrict
+ * Which pool modules each routed step may choose (docs/method.md section 4: the special cases restrict
  * the routes). Empty (the default) means every step may choose every module, the DNA of section 1.
  * Otherwise there is one entry per step, the allowed module indices in the order the step's router
  * scores them. A step with exactly one allowed module is <em>forced</em>: it has no router and runs

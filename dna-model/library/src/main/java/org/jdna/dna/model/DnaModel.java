@@ -18,7 +18,7 @@ import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;
 
 /**
- * The DNA proto-architecture (dna-notes sections 1 and 3): input node, N_b dense backbone blocks,
+ * The DNA proto-architecture (docs/method.md sections 1 and 3): input node, N_b dense backbone blocks,
  * S routed steps over a shared pool of E modules with one router per step, output node.
  *
  * <p>API contract shared by the trainer, the CLI and the analysis:

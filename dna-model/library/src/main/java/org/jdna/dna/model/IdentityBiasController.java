@@ -4,7 +4,7 @@ import org.jdna.dna.config.ModelConfig;
 import org.jdna.dna.config.ModuleKind;
 
 /**
- * Learned compute efficiency without a loss (dna-notes section 3, after DeepSeek-V3's
+ * Learned compute efficiency without a loss (docs/method.md section 3, after DeepSeek-V3's
  * auxiliary-loss-free balancing). Each step s keeps a bias b_i(s) for each identity module i, added
  * to rho only to choose modules. After every optimizer step:
  * <pre>

@@ -8,7 +8,7 @@ import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;
 
 /**
- * The E modules shared by every routed step (dna-notes section 1). Module e is a pre-LN
+ * The E modules shared by every routed step (docs/method.md section 1). Module e is a pre-LN
  * {@link TransformerBlock} with both halves ({@code transformer}), only the attention half
  * ({@code attention}), only the MLP half ({@code mlp}), or nothing ({@code identity}).
  *

@@ -7,7 +7,7 @@ import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;
 
 /**
- * One routed step (dna-notes section 1, the paper's Eq. 1): route, dispatch, run the modules on
+ * One routed step (docs/method.md section 1, the paper's Eq. 1): route, dispatch, run the modules on
  * their rows, combine:
  * <pre>
  *   h(s+1, t) = h(s, t) + sum over chosen i of w_i * (M_i(h)[t] - h(s, t))

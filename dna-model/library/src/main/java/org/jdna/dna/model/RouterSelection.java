@@ -7,7 +7,7 @@ import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;
 
 /**
- * Top-k selection of one step (dna-notes section 1): the K largest of rho + b, where rho =
+ * Top-k selection of one step (docs/method.md section 1): the K largest of rho + b, where rho =
  * softmax(logits) and b is the identity bias (selection only). The combination weights are rho of the
  * chosen modules (renormalised over them on request) and carry the router's gradient; the hard
  * choice carries none.

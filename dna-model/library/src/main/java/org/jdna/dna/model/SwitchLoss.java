@@ -3,7 +3,7 @@ package org.jdna.dna.model;
 import org.jdna.engine.tensor.Tensor;
 
 /**
- * The Switch-Transformer load-balancing loss (Fedus et al. 2021), an option (dna-notes section 1; the
+ * The Switch-Transformer load-balancing loss (Fedus et al. 2021), an option (docs/method.md section 1; the
  * paper uses none): per routed step, E * sum_i f_i * P_i, where f_i is the fraction of the step's N*K
  * routes that chose module i (identity modules included; no gradient) and P_i the mean router
  * probability of module i over the N tokens (with gradient). It is 1 when routing is uniform. The

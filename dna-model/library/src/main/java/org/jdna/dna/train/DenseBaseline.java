@@ -15,7 +15,7 @@ import org.jdna.dna.config.Task;
 /**
  * The dense baseline of a DNA run: the same widths, steps S, data, seed and training settings, with
  * E = S transformer modules and routing forced to module s at step s (K = 1, no identity target): a
- * plain transformer of N_b + S blocks (dna-notes section 4), trained on the same token budget (no
+ * plain transformer of N_b + S blocks (docs/method.md section 4), trained on the same token budget (no
  * distillation teacher).
  */
 public final class DenseBaseline {

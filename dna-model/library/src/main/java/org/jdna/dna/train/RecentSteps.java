@@ -7,7 +7,7 @@ import org.jdna.dna.model.RoutingTrace;
 
 /**
  * The last {@code capacity} optimizer steps: their training loss and, per routed step, the identity
- * fraction and module usage. Averaged, they say what the controller has converged to (dna-notes
+ * fraction and module usage. Averaged, they say what the controller has converged to (docs/method.md
  * section 3) and where the training loss ended, for the summary.
  */
 final class RecentSteps {

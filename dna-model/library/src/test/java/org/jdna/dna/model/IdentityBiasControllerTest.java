@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * dna-notes section 3: the identity-bias controller alone (fixed random weights, no training) drives the
+ * docs/method.md section 3: the identity-bias controller alone (fixed random weights, no training) drives the
  * identity fraction of every routed step to within 3 points of the target r, from a start far from it.
  */
 @ExtendWith(ReferenceBackendExtension.class)

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 7: every special-case preset (dna-notes section 4) and the Radial preset (section 6), shrunk to
+ * Issue 7: every special-case preset (docs/method.md section 4) and the Radial preset (section 6), shrunk to
  * test size with its structure kept (pool, per-step module sets, K, step attention, exits, weights,
  * biases), gives the same logits as a direct implementation with the same weights ({@link DirectDna}:
  * dense masked modules, host-side routing in double), within 1e-5; the dense-shaped ones also equal the

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * dna-notes section 4: the proto-architecture reproduces its special cases exactly. The dense
+ * docs/method.md section 4: the proto-architecture reproduces its special cases exactly. The dense
  * reference is the engine's TinyGpt (token + position embeddings, GPT-2 blocks, final norm, untied
  * head), built directly from the engine's nn blocks and loaded with the DNA's weights.
  */

@@ -2,7 +2,7 @@ package org.jdna.engine.backend.contract;
 
 /**
  * A named tolerance: actual is close to the reference value ref when
- * |actual - ref| <= abs + rel * |ref| (conventions, principle 3). NaN matches only NaN and an
+ * |actual - ref| <= abs + rel * |ref| (docs/architecture.md, rule 3). NaN matches only NaN and an
  * infinity only the same infinity.
  */
 public record Tolerance(String name, double abs, double rel) {
