@@ -134,8 +134,9 @@ def train_table(jdna_steps, torch_steps, jdna, torch):
         blas = [v["rate"] for (k, _, th), v in torch.items() if k == "sgemm" and th == threads and v.get("rate")]
         own = [v["rate"] for (k, _, th), v in jdna.items() if k == "sgemm" and th == threads and v.get("rate")]
         blas_rate, own_rate = (max(blas) if blas else None), (max(own) if own else None)
-        # the machine's SGEMM rate: the faster of OpenBLAS and jdna's own (on AVX-512 Zen 5 jdna's GEMM
-        # ran ~1.7x Debian's OpenBLAS; dividing by OpenBLAS's rate would overstate every MFU)
+        # the machine's SGEMM rate: the faster of OpenBLAS and jdna's own (where jdna's GEMM beats the
+        # installed OpenBLAS, dividing by OpenBLAS's rate would overstate every MFU; an example is in
+        # results/design-measurements.md)
         rates = [r for r in (blas_rate, own_rate) if r]
         machine = max(rates) if rates else None
         mfu_j = j["gflops"] / machine if j and j.get("gflops") and machine else None

@@ -13,15 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
  * broadcast registers, not + 1. 4 x 2 takes 8 + 2 + 4 = 14 and its loop is clean (8 FMAs, 2 loads,
  * 4 broadcasts, no range checks: C2 hoists them). 6 x 2 (12 + 2 + 6) and 5 x 2 (10 + 2 + 5) each
  * keep one accumulator on the stack, a load-FMA-store chain every iteration (read off the
- * machine code of C2, JDK 25), and run at under half the speed; 4 x 3, 3 x 3 and 2 x 4 and a
- * k loop unrolled by two were all slower too. Measured on Zen 3 (2 FMAs of 8 floats per cycle,
- * latency 4: 8 chains just cover it), this tile reaches about 86 GFLOP/s from L1 on one core.
+ * machine code of C2, JDK 25), and run much slower; 4 x 3, 3 x 3 and 2 x 4 and a k loop unrolled
+ * by two were all slower too. With two FMA pipes of latency 4 (2 x 4 vectors in flight), 8
+ * independent chains just keep both busy.
  *
  * <p>With 512-bit vectors (32 zmm registers) the tile is 4 x 4 vectors (4 x 64, {@link #wide}):
- * 16 + 4 + 4 = 24 registers. On Zen 5 (2 FMAs of 16 floats per cycle, ~230 GFLOP/s per core
- * measured with independent FMAs) GemmBench went from 169-176 to 170-199 GFLOP/s on one thread
- * and from 221-304 to 282-321 on two (2026-12-03, quick runs, noisy VM); a DNA training step did
- * not move measurably (its GEMMs are small).
+ * 16 + 4 + 4 = 24 registers, and 16 chains leave the two FMA pipes slack to hide loads.
+ * (Measured rates of both tiles: benchmarks/results/design-measurements.md, GemmMicroKernel.)
  *
  * <p>The scalar fallback (species null) runs the same tile shape with plain loops over NR = 8.
  */
@@ -116,8 +114,9 @@ final class GemmMicroKernel {
 
     /**
      * {@link #full} for an MR x 4L tile (512-bit vectors): 16 accumulators, so two FMA pipes of
-     * latency 4 always have independent work (8 left no slack: 1-thread GEMM ran at ~75% of the
-     * FMA peak on Zen 5). Written out like full, for the same reason (no vector crosses a call).
+     * latency 4 always have independent work (8 left no slack; the rates are in
+     * benchmarks/results/design-measurements.md). Written out like full, for the same reason (no
+     * vector crosses a call).
      */
     private static void wide(float[] a, int aOff, float[] b, int bOff, int kc, float[] c, int cOff, int ldc,
                              float alpha, float beta) {

@@ -184,8 +184,8 @@ public final class Parallel implements AutoCloseable {
      * worker waking late must not run a newer job's chunks). Home chunks keep a chunk's rows on
      * the same core from call to call whenever every thread is awake: with one shared counter the
      * first thread to arrive took chunk 0, so the halves swapped cores in about one call in eight,
-     * and the rows written then came from the other core's cache (a 2-thread dispatch took ~290 us
-     * after a swap against ~100 us without, on Zen 5). The job's fields are read after a
+     * and the rows written then came from the other core's cache (a swapped call ran much slower:
+     * benchmarks/results/design-measurements.md). The job's fields are read after a
      * successful claim: a job cannot end, and so cannot be replaced, while one of its chunks is
      * unclaimed or unfinished.
      */

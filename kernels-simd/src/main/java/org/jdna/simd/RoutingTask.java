@@ -7,9 +7,9 @@ package org.jdna.simd;
  *
  * <p>Every call runs as the pool's contiguous chunks (see {@link Parallel}: each thread its home
  * chunk first). Top-k used to let threads claim small units from each other's ranges, so that a
- * slowed-down thread would take fewer; the claims cost more than they saved (4096 x 16 at 2
- * threads on Zen 5: 28 us median against 24 us as two chunks), and Parallel's home chunks already
- * let a thread take a chunk whose owner has not started.
+ * slowed-down thread would take fewer; the claims cost more than they saved (measured:
+ * benchmarks/results/design-measurements.md), and Parallel's home chunks already let a thread
+ * take a chunk whose owner has not started.
  */
 final class RoutingTask implements Parallel.RangeBody {
     static final int SELECT = 1;

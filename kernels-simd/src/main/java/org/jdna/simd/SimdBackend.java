@@ -100,9 +100,9 @@ public final class SimdBackend implements HeapBackend, AutoCloseable {
     private static final int COPY_GRAIN = 1 << 18;
 
     /**
-     * Large copies go in contiguous pieces over the pool: one core's arraycopy moved 76-83 GB/s,
-     * two cores 112-149 (16 and 33 MB, MemoryBench on Zen 5). Overlapping ranges of one array stay
-     * a single arraycopy, which has memmove semantics.
+     * Large copies go in contiguous pieces over the pool: two cores copy faster than one
+     * (benchmarks/results/design-measurements.md). Overlapping ranges of one array stay a single
+     * arraycopy, which has memmove semantics.
      */
     @Override
     public void copy(Storage dst, int dstOff, Storage src, int srcOff, int len) {

@@ -17,9 +17,9 @@ import org.jdna.engine.backend.DispatchSort;
  *       src to the pair's row of out as it goes.</li>
  * </ol>
  * Within a module, rows then come chunk by chunk and, inside a chunk, pair by pair: the order of
- * the serial sort ({@link DispatchSort}), whatever the thread count. The serial sort took ~17 us
- * of a 2-thread dispatch of ~110 us (4096 tokens x K = 2, D = 256 on Zen 5), all of it with the
- * second thread idle; fused, the sort costs one extra read of the choices per thread.
+ * the serial sort ({@link DispatchSort}), whatever the thread count. A serial sort before the
+ * parallel copy left the second thread idle while it ran (benchmarks/results/design-measurements.md);
+ * fused, the sort costs one extra read of the choices per thread.
  *
  * <p>Legend: N tokens, K slots, E modules, R rows, W row width. Steady state allocates nothing:
  * the call's arguments and the histograms live in a {@link Call} reused per calling thread.
@@ -31,7 +31,7 @@ final class SimdDispatch {
      * Ints in a cache line. Each chunk's histogram (later its cursors, bumped once per pair) is
      * fenced by a line of padding on each side: the array's header puts element 0 off a line
      * boundary, so rows padded only to whole lines still shared a line, and a 2-thread dispatch
-     * ran 2-4x slower than with one thread.
+     * ran slower than with one thread.
      */
     private static final int LINE_INTS = 16;
 

@@ -22,17 +22,17 @@ final class SimdGemm {
     private static final int NR = GemmMicroKernel.NR;
     /**
      * Inner-dimension block: one packed B micro-panel (KC, NR) is 16 KiB (256-bit) or 32 KiB
-     * (512-bit, KC = 128) and stays in L1. (192 to 512 measured the same on Zen 3, 128 and 256 the
-     * same on Zen 5; KC also fixes the summation order, so it depends on the species only, never
-     * on the thread count.)
+     * (512-bit, KC = 128) and stays in L1. (Larger KC measured the same, see
+     * benchmarks/results/design-measurements.md; KC also fixes the summation order, so it depends on
+     * the species only, never on the thread count.)
      */
     private static final int KC = Math.clamp(4096 / NR, 128, 512);
     /** Most rows of a packed A block (MC, KC), about 128 KiB: stays in L2. A multiple of MR. */
     private static final int MC = (32768 / KC) / MR * MR;
     /**
      * Floats of the C block (mc, nc) a row block revisits once per KC block: 128 KiB, in L2 with the
-     * packed A block (64 to 256 KiB measured within noise of each other; 16 MiB, the whole C, was
-     * the old loop order).
+     * packed A block (64 to 256 KiB measured alike, see benchmarks/results/design-measurements.md;
+     * the whole C, 16 MiB, was the old loop order).
      */
     private static final int C_BLOCK = 1 << 15;
     /** Most columns of a packed B block (k, NC), shared by the threads: L3. A multiple of NR. */

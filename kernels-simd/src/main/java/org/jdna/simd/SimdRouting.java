@@ -163,8 +163,9 @@ final class SimdRouting {
             int c = 0;
             // K = 1 and K = 2 with every slot used (the common case): no slot test or index load inside
             // the column loop, the same FMAs in the same order as the general loop below (bit-identical).
-            // At D = 512 this ran ~1.6x faster: the general loop's per-column branches and reloads kept
-            // too few row loads in flight to cover the scattered rows' cache misses.
+            // Faster at large D (benchmarks/results/design-measurements.md): the general loop's
+            // per-column branches and reloads keep too few row loads in flight to cover the scattered
+            // rows' cache misses.
             if (S != null && k == 1 && slotRows[t] != -1) {
                 int row0 = slotRows[t] * width;
                 float w0 = weights[t];

@@ -211,7 +211,7 @@ final class SimdTopK {
     static int exponentialColumns(float[] scratch, int stride, int experts, int blocks) {
         // constants broadcast once per call, not static final vectors: C2 reloads a static final vector
         // from its float[] payload after every store to any float[] (it cannot tell the arrays apart),
-        // a dozen loads per vector of exponentials (this phase took 27 us instead of 22 for 4096 x 16)
+        // a dozen loads per vector of exponentials (times: benchmarks/results/design-measurements.md)
         FloatVector lowest = FloatVector.broadcast(S, LOWEST);
         FloatVector log2e = FloatVector.broadcast(S, LOG2_E_F);
         FloatVector round = FloatVector.broadcast(S, ROUND);

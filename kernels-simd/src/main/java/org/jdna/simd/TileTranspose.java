@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * for each vector pair (a, a+d), a's lanes with bit d set trade places with b's lanes without it (a
  * lane swap by d and a blend each). The whole tile stays in registers (log2(L) * L swaps and
  * blends, L loads and L stores): 16 lanes take 16 of AVX-512's 32 registers plus temporaries.
- * (Until 2026-12-03 16 lanes went through dst stage by stage, four loads and stores per vector;
- * top-k at 4096 x 16 on Zen 5 ran 62 us instead of 47.)
+ * (16 lanes once went through dst stage by stage, four loads and stores per vector, which made
+ * top-k markedly slower: benchmarks/results/design-measurements.md, TileTranspose.)
  */
 final class TileTranspose {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
@@ -140,7 +140,7 @@ final class TileTranspose {
     /**
      * 16 lanes (AVX-512) in registers: 16 vectors in, four stages of lane swaps and blends, 16
      * out; with 32 vector registers the tile and a few temporaries fit. Going through memory
-     * stage by stage ({@link #transposeStaged}) made the transposes a third of top-k's time on Zen 5.
+     * stage by stage ({@link #transposeStaged}) costs four loads and stores per vector instead of one.
      */
     private static void transpose16(float[] src, int so, int ss, float[] dst, int dOff, int ds) {
         FloatVector a0 = FloatVector.fromArray(S, src, so);

@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * lanes in order when interpreted and as a tree when compiled; {@code lanewise(EXP)} and
  * {@code lanewise(TANH)} call StrictMath per lane when interpreted and Intel's SVML when compiled.
  * Both differ in the last bit, so the same training step gave different bits before and after its
- * kernels were compiled (a transformer block's output moved in 60% of the rows of a lane sum on
- * Zen 5), and "same seed, same bits" held only between runs whose JIT happened to agree.
+ * kernels were compiled (how often: benchmarks/results/design-measurements.md), and "same seed,
+ * same bits" held only between runs whose JIT happened to agree.
  *
  * <p>Methods take and return vectors; they are small, so C2 inlines them into their (hot) callers
  * and no vector is boxed (a large helper taking vectors was boxed once, see GemmMicroKernel).

@@ -70,8 +70,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * What {@code jdna train} with no arguments changes in the default preset, to show real learning in
-     * about five minutes on two cores for both runs together (measured on a shared, loaded 2-core machine
-     * with the SIMD backend: both 80-step runs in 5m43s wall, 304 CPU-seconds; DNA val loss 2.545, dense 2.564):
+     * minutes on two cores for both runs together (times: benchmarks/results/design-measurements.md):
      * <ul>
      *   <li>80 steps of B=16 x T=128 (164k tokens) instead of the preset's 600, warmup a tenth of that;</li>
      *   <li>identity-bias controller speed u = 0.01 instead of 0.001: u bounds how far a bias can move per
