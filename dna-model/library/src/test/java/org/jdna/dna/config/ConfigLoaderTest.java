@@ -149,6 +149,36 @@ class ConfigLoaderTest {
     }
 
     /**
+     * A wrong JSON type is one line naming the file, the field, the value and the type wanted, in the same words
+     * for a config file and a checkpoint's config (no parser wording, no stack trace).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            {"model": {"width": "big"}}                 | model.width = "big" is not an integer
+            {"model": {"width": [1, 2]}}                | model.width = [1,2] is not an integer
+            {"model": {"width": null}}                  | model.width = null is not an integer
+            {"model": {"width": 12.5}}                  | model.width = 12.5 is not an integer
+            {"train": {"seed": 1.5}}                    | train.seed = 1.5 is not an integer
+            {"train": {"lr": "fast"}}                   | train.lr = "fast" is not a number
+            {"model": {"renormalize": "yes"}}           | model.renormalize = "yes" must be true or false
+            {"model": {"routerNoise": 3}}               | model.routerNoise = 3 is not one of [none, gumbel]
+            {"data": {"dataset": {"name": "brown"}}}    | data.dataset = {"name":"brown"} is not a string
+            {"model": {"vision": {"pooling": ["cls"]}}} | model.vision.pooling = ["cls"] is not one of [mean, cls]
+            {"model": {"vision": 3}}                    | model.vision = 3 is not an object
+            """)
+    void wrongJsonTypeIsOneLineWithFileFieldAndType(String json, String expected) throws IOException {
+        Path f = dir.resolve("types.json");
+        Files.writeString(f, json);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, f, List.of()));
+        assertEquals(f + ": " + expected, e.getMessage());
+        ObjectNode saved = (ObjectNode) ConfigJson.toTree(Presets.get("dna-top2"));
+        setAll(saved, ConfigJson.MAPPER.readTree(json));
+        ConfigException fromCheckpoint = assertThrows(ConfigException.class,
+                () -> ConfigLoader.fromJson(saved.toString(), "state.json"));
+        assertEquals("state.json: " + expected, fromCheckpoint.getMessage());
+    }
+
+    /**
      * config.json files as runs wrote them before the field table (RunDirectory writes ConfigJson.toJson): one in
      * today's format, one from before the routing extras and distillation (7 model fields and "distil" absent).
      * Each loads as its preset with the same overrides, by fromJson (checkpoints) and as --resume reads it, and
@@ -173,6 +203,17 @@ class ConfigLoaderTest {
         ObjectNode written = (ObjectNode) ConfigJson.toTree(loaded);
         keepOnly(written, ConfigJson.MAPPER.readTree(saved));
         assertEquals(saved, ConfigJson.MAPPER.writeValueAsString(written));
+    }
+
+    // Sets the fields of `from` in `into`, descending into objects that are objects in both.
+    private static void setAll(ObjectNode into, JsonNode from) {
+        from.properties().forEach(e -> {
+            if (e.getValue().isObject() && into.get(e.getKey()) instanceof ObjectNode o) {
+                setAll(o, e.getValue());
+            } else {
+                into.set(e.getKey(), e.getValue());
+            }
+        });
     }
 
     // Drops from `tree` the fields `like` does not have, at every level.
