@@ -74,6 +74,19 @@ class ConfigSectionTest {
         assertEquals(Presets.get("dense"), ConfigLoader.fromJson(old.toString(), "old state.json"));
     }
 
+    @Test
+    void theReferenceListsEveryFieldWithDefaultAndRange() {
+        String ref = ConfigReference.markdown();
+        for (String leaf : RunConfig.FIELDS.leaves("").keySet()) {
+            assertTrue(ref.contains("| `" + leaf + "` |"), leaf);
+        }
+        assertTrue(ref.contains("| `model.topK` | integer | `2` | [1, min(2, E)] |"), ref);
+        assertTrue(ref.contains("| `model.vocabSize` | integer | `256` | [256, 256] if task = language |"), ref);
+        assertTrue(ref.contains("| `model.positions` | learned / rope | `learned` | learned |"), ref);
+        assertTrue(ref.contains("| `train.beta2` | number | `0.95` | [0, 1) |"), ref);
+        assertTrue(ref.contains("### model.vision"), ref);
+    }
+
     private static void assertBuildFails(String message, java.util.function.Consumer<ConfigSection.Builder<Toy>> table) {
         ConfigSection.Builder<Toy> b = ConfigSection.builder(Toy.class);
         table.accept(b);
