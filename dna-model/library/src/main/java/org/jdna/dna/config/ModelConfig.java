@@ -39,7 +39,8 @@ public record ModelConfig(
         int routerHidden,
         boolean exitSticky,
         boolean straightThrough,
-        double identityBiasRamp) {
+        double identityBiasRamp,
+        boolean bias) {
 
     private static final ConfigSection.Builder<ModelConfig> F = ConfigSection.builder(ModelConfig.class);
     private static final java.util.function.Predicate<ModelConfig> LANGUAGE = m -> m.task() == Task.LANGUAGE;
@@ -114,6 +115,8 @@ public record ModelConfig(
     public static final ConfigField<ModelConfig, Double> IDENTITY_BIAS_RAMP = F.field("identityBiasRamp", 0.0,
             "initial selection bias of the identities at step s: ramp * s / (S - 1), for early exit; 0 = none")
             .atLeast(0).optional();
+    public static final ConfigField<ModelConfig, Boolean> BIAS = F.field("bias", true,
+            "biases in the blocks' linear layers and LayerNorms (false: none, as in PaLM)").optional();
 
     /** The table of the fields above, checked against the components. */
     public static final ConfigSection<ModelConfig> FIELDS = F.build();
@@ -133,7 +136,7 @@ public record ModelConfig(
                 switchLossAlpha, tiedEmbeddings, forcedRouting, positions, dropout, normEps, vision,
                 STEP_MODULES.defaultValue(), STEP_ATTENTION.defaultValue(), POOL_MLP_HIDDEN.defaultValue(),
                 ROUTER_HIDDEN.defaultValue(), EXIT_STICKY.defaultValue(), STRAIGHT_THROUGH.defaultValue(),
-                IDENTITY_BIAS_RAMP.defaultValue());
+                IDENTITY_BIAS_RAMP.defaultValue(), BIAS.defaultValue());
     }
 
     /** This config with one field changed: {@code c.with(TOP_K, 1).with(IDENTITY_TARGET, 0.0)}. */
