@@ -1,5 +1,7 @@
 package org.jdna.dna.config;
 
+import java.util.function.Predicate;
+
 /**
  * The DNA proto-architecture (dna-notes sections 1 and 3). Letters: T context, D width, H MLP
  * hidden width, N_b backbone blocks, S routed steps, E pool size, K top-k.
@@ -43,7 +45,7 @@ public record ModelConfig(
         boolean bias) {
 
     private static final ConfigSection.Builder<ModelConfig> F = ConfigSection.builder(ModelConfig.class);
-    private static final java.util.function.Predicate<ModelConfig> LANGUAGE = m -> m.task() == Task.LANGUAGE;
+    private static final Predicate<ModelConfig> LANGUAGE = m -> m.task() == Task.LANGUAGE;
 
     public static final ConfigField<ModelConfig, Task> TASK = F.field("task", Task.LANGUAGE,
             "language (next byte) or vision (image classification)");
