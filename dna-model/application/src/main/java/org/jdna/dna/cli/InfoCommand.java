@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.jdna.dna.config.ConfigJson;
+import org.jdna.dna.config.ConfigReference;
 import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.model.ComputeAccount;
 import org.jdna.dna.train.BackendSetup;
@@ -32,13 +33,22 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--no-model", description = "only the configuration: do not build the model to count its parameters")
     boolean noModel;
 
+    @Option(names = "--fields", description = "list every config field (names for --set and --config files) with its"
+            + " type, default, allowed values and meaning, as Markdown")
+    boolean fields;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        RunConfig c = config.resolve();
         PrintWriter out = spec.commandLine().getOut();
+        if (fields) {
+            out.print(ConfigReference.markdown());
+            out.flush();
+            return 0;
+        }
+        RunConfig c = config.resolve();
         out.println(Format.model(c.model()));
         if (!noModel) {
             BackendSetup.select(c.train());

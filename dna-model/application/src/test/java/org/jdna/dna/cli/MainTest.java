@@ -33,6 +33,14 @@ class MainTest {
     }
 
     @Test
+    void infoListsEveryConfigField() {
+        Result r = run("info", "--fields");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("| `model.topK` | integer | `2` |"), r.out());
+        assertTrue(r.out().contains("| `train.backend` | text | `'auto'` | auto, reference, simd, cuda |"), r.out());
+    }
+
+    @Test
     void taskPicksTheVisionPreset() {
         Result r = run("info", "--task", "vision");
         assertEquals(0, r.code(), r.err());

@@ -1,23 +1,21 @@
 package org.jdna.dna.config;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-/** The strict JSON mapper of the configs and the translation of its errors into field-naming messages. */
+/**
+ * Configs as JSON. A config record is written and read through its field table ({@link ConfigSection}):
+ * fields in component order, read strictly, with errors in the project's words naming the source and the
+ * field ({@code run.json: model.width = "big" is not an integer}). {@link #MAPPER} is the project's
+ * strict mapper for other JSON.
+ */
 public final class ConfigJson {
     /** Strict: unknown fields, nulls for numbers, floats for ints and strings for numbers are all errors. */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -33,53 +31,27 @@ public final class ConfigJson {
 
     public static String toJson(RunConfig config) {
         try {
-            return MAPPER.writeValueAsString(config);
+            return MAPPER.writeValueAsString(toTree(config));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** The JSON tree of a config record (RunConfig, ModelConfig, ...); other objects as Jackson maps them. */
     public static JsonNode toTree(Object config) {
-        return MAPPER.valueToTree(config);
+        return config == null ? MAPPER.valueToTree(null) : ConfigSection.find(config.getClass())
+                .map(s -> treeOf(s, config)).orElseGet(() -> MAPPER.valueToTree(config));
     }
 
-    /** Binds a complete tree; binding errors become a {@link ConfigException} naming the field. */
+    /** Binds a complete tree to a config record; every error is a {@link ConfigException} naming the field. */
     public static <T> T bind(JsonNode tree, Class<T> type, String source) {
-        try {
-            return MAPPER.treeToValue(tree, type);
-        } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(source + ": unknown field '" + path(e) + "' (known fields here: "
-                    + e.getKnownPropertyIds() + ")");
-        } catch (ValueInstantiationException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new ConfigException(source + ": " + path(e) + ": " + cause.getMessage());
-        } catch (InvalidFormatException e) {
-            throw new ConfigException(source + ": " + path(e) + " = " + e.getValue() + " is not a valid "
-                    + e.getTargetType().getSimpleName());
-        } catch (MismatchedInputException e) {
-            String target = e.getTargetType() == null ? "value" : e.getTargetType().getSimpleName();
-            throw new ConfigException(source + ": " + path(e) + " has the wrong type (expected " + target + "): "
-                    + e.getOriginalMessage());
-        } catch (JsonMappingException e) {
-            throw new ConfigException(source + ": " + path(e) + ": " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(source + ": " + e.getMessage());
-        }
+        ConfigSection<?> section = ConfigSection.find(type).orElseThrow(() -> new IllegalArgumentException(
+                type.getSimpleName() + " is not a config section"));
+        return type.cast(section.read(tree, "", source));
     }
 
-    /** The dotted field path of a Jackson error: "model.routerInput". */
-    static String path(JsonMappingException e) {
-        List<JsonMappingException.Reference> refs = e.getPath();
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference r : refs) {
-            if (r.getFieldName() != null) {
-                sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                sb.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return sb.isEmpty() ? "(root)" : sb.toString();
+    @SuppressWarnings("unchecked")
+    private static <R extends Record> JsonNode treeOf(ConfigSection<R> section, Object config) {
+        return section.toTree((R) config);
     }
 }

@@ -6,19 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.DoubleNode;
-import com.fasterxml.jackson.databind.node.IntNode;
-import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * Builds a {@link RunConfig} in three layers, then validates it: a preset (default
@@ -27,9 +22,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
  * override key may be shortened to a unique suffix ({@code width=128}).
  */
 public final class ConfigLoader {
-    /** Object-valued fields that are replaced whole rather than merged field by field. */
-    private static final Set<String> LEAF_OBJECTS = Set.of("model.pool");
-
     private ConfigLoader() {}
 
     /**
@@ -47,13 +39,11 @@ public final class ConfigLoader {
             file.remove("preset");
         }
         ObjectNode tree = (ObjectNode) ConfigJson.toTree(Presets.get(base == null ? Presets.DEFAULT : base));
-        // The preset's own tree gives each field's type for parsing overrides (a file may have written 0 for 0.5).
-        ObjectNode types = tree.deepCopy();
         if (file != null) {
             merge(tree, file, "", jsonFile.toString());
         }
         for (String o : overrides) {
-            applyOverride(tree, types, o);
+            applyOverride(tree, o);
         }
         RunConfig config = ConfigJson.bind(tree, RunConfig.class, jsonFile == null ? "config" : jsonFile.toString());
         return ConfigValidator.validate(config);
@@ -61,17 +51,13 @@ public final class ConfigLoader {
 
     /**
      * A complete config saved by {@link ConfigJson#toJson} (e.g. from a checkpoint), bound strictly and validated.
-     * Model fields added after a config was saved ({@link ModelConfig#LATER_FIELD_DEFAULTS}) take their defaults.
+     * Fields added after a config was saved ({@link ConfigField#optional}) take their defaults.
      */
     public static RunConfig fromJson(String json, String source) {
         try {
             JsonNode tree = ConfigJson.MAPPER.readTree(json);
-            if (tree != null && tree.get("model") instanceof ObjectNode model) {
-                ModelConfig.LATER_FIELD_DEFAULTS.forEach((field, value) -> {
-                    if (!model.has(field)) {
-                        model.set(field, ConfigJson.MAPPER.valueToTree(value));
-                    }
-                });
+            if (tree == null) {
+                throw new ConfigException(source + ": empty, expected a JSON object");
             }
             return ConfigValidator.validate(ConfigJson.bind(tree, RunConfig.class, source));
         } catch (JsonProcessingException e) {
@@ -79,55 +65,35 @@ public final class ConfigLoader {
         }
     }
 
-    /** Applies one "key=value" override to a config tree. */
-    static void applyOverride(ObjectNode tree, ObjectNode types, String setting) {
+    /** Applies one "key=value" override to a config tree; the field's type parses the value. */
+    static void applyOverride(ObjectNode tree, String setting) {
         int eq = setting.indexOf('=');
         if (eq <= 0) {
             throw new ConfigException("override '" + setting + "' must look like key=value, e.g. model.width=128");
         }
-        String key = resolveKey(types, setting.substring(0, eq).trim());
+        Map<String, ConfigField<?, ?>> leaves = RunConfig.FIELDS.leaves("");
+        String key = resolveKey(leaves.keySet(), setting.substring(0, eq).trim());
         String value = setting.substring(eq + 1).trim();
         int dot = key.lastIndexOf('.');
         ObjectNode parent = (ObjectNode) tree.at("/" + key.substring(0, dot).replace('.', '/'));
-        String field = key.substring(dot + 1);
-        parent.set(field, convert(key, types.at("/" + key.replace('.', '/')), value));
+        parent.set(key.substring(dot + 1), convert(key, leaves.get(key), value));
     }
 
-    private static JsonNode convert(String key, JsonNode current, String value) {
+    private static <T> JsonNode convert(String key, ConfigField<?, T> field, String value) {
+        T parsed;
         try {
-            if (LEAF_OBJECTS.contains(key)) {
-                return ConfigJson.toTree(ModulePool.parse(value));
-            }
-            if (current.isBoolean()) {
-                if (!value.equals("true") && !value.equals("false")) {
-                    throw new ConfigException(key + " = '" + value + "' must be true or false");
-                }
-                return BooleanNode.valueOf(Boolean.parseBoolean(value));
-            }
-            if (current.isInt()) {
-                return IntNode.valueOf(Integer.parseInt(value.replace("_", "")));
-            }
-            if (current.isIntegralNumber()) {
-                return LongNode.valueOf(Long.parseLong(value.replace("_", "")));
-            }
-            if (current.isNumber()) {
-                return DoubleNode.valueOf(Double.parseDouble(value));
-            }
-            return TextNode.valueOf(value);
-        } catch (NumberFormatException e) {
-            String kind = current.isIntegralNumber() ? "an integer" : "a number";
-            throw new ConfigException(key + " = '" + value + "' is not " + kind);
-        } catch (ConfigException e) {
-            throw e;
+            parsed = field.type().parse(value);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(key + " = '" + value + "': " + e.getMessage());
         }
+        if (parsed == null) {
+            throw new ConfigException(key + " = '" + value + "' " + field.type().complaint());
+        }
+        return field.type().write(parsed);
     }
 
     /** The full dotted key for a key or a unique suffix of one. */
-    static String resolveKey(ObjectNode tree, String key) {
-        List<String> leaves = new ArrayList<>();
-        collectLeaves(tree, "", leaves);
+    static String resolveKey(Collection<String> leaves, String key) {
         if (leaves.contains(key)) {
             return key;
         }
@@ -142,22 +108,12 @@ public final class ConfigLoader {
         throw new ConfigException("unknown field '" + key + "' (did you mean " + suggestion + "?)");
     }
 
-    private static void collectLeaves(JsonNode node, String prefix, List<String> out) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-            if (e.getValue().isObject() && !LEAF_OBJECTS.contains(path)) {
-                collectLeaves(e.getValue(), path, out);
-            } else {
-                out.add(path);
-            }
-        }
-    }
-
+    // Sets the file's fields in the preset's tree; a section is merged field by field, a leaf (model.pool too) replaced.
     private static void merge(ObjectNode base, JsonNode over, String prefix, String source) {
+        Set<String> leaves = RunConfig.FIELDS.leaves("").keySet();
         if (!over.isObject()) {
-            throw new ConfigException(source + ": " + (prefix.isEmpty() ? "the file" : prefix)
-                    + " must be a JSON object, got " + over.getNodeType());
+            throw new ConfigException(source + ": " + (prefix.isEmpty() ? "the file" : prefix) + " = "
+                    + ConfigSection.brief(over) + " is not an object");
         }
         for (Map.Entry<String, JsonNode> e : over.properties()) {
             String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
@@ -167,7 +123,7 @@ public final class ConfigLoader {
                 base.fieldNames().forEachRemaining(known::add);
                 throw new ConfigException(source + ": unknown field '" + path + "' (known fields here: " + known + ")");
             }
-            if (current.isObject() && !LEAF_OBJECTS.contains(path)) {
+            if (current.isObject() && !leaves.contains(path)) {
                 merge((ObjectNode) current, e.getValue(), path, source);
             } else {
                 base.set(e.getKey(), e.getValue());

@@ -7,16 +7,28 @@ package org.jdna.dna.config;
  * toward layer s (the teacher's order; the exit beyond the teacher's depth) so that the untrained
  * student is exactly the teacher, and adds {@code klWeight} * KL(teacher || student) over every token's
  * next-byte distribution (at {@code temperature}) to the cross-entropy. The identity-bias controller
- * then pushes tokens to exit (model.identityTarget).
- *
- * @param teacher     a dense run folder or checkpoint ("" = no distillation)
- * @param klWeight    weight of the KL term
- * @param temperature softmax temperature of both distributions in the KL term (the term is scaled by T^2)
- * @param pathBias    selection bias toward the teacher's next layer at each step (fixed, no gradient)
- * @param fineTune    train the layers too; false trains only the routers
+ * then pushes tokens to exit (model.identityTarget). The fields are declared once in the table below.
  */
 public record DistilConfig(String teacher, double klWeight, double temperature, double pathBias, boolean fineTune) {
-    public static final DistilConfig NONE = new DistilConfig("", 1.0, 1.0, 0.5, true);
+    private static final ConfigSection.Builder<DistilConfig> F = ConfigSection.builder(DistilConfig.class);
+
+    public static final ConfigField<DistilConfig, String> TEACHER = F.field("teacher", "",
+            "a dense run folder or checkpoint ('' = no distillation)");
+    public static final ConfigField<DistilConfig, Double> KL_WEIGHT = F.field("klWeight", 1.0,
+            "weight of KL(teacher || student)").atLeast(0).when(DistilConfig::active, "a teacher is set");
+    public static final ConfigField<DistilConfig, Double> TEMPERATURE = F.field("temperature", 1.0,
+            "softmax temperature of both distributions in the KL term (the term is scaled by T^2)")
+            .range(0.05, 100).when(DistilConfig::active, "a teacher is set");
+    public static final ConfigField<DistilConfig, Double> PATH_BIAS = F.field("pathBias", 0.5,
+            "selection bias toward the teacher's next layer at each step (fixed, no gradient)")
+            .atLeast(0).when(DistilConfig::active, "a teacher is set");
+    public static final ConfigField<DistilConfig, Boolean> FINE_TUNE = F.field("fineTune", true,
+            "train the layers too; false trains only the routers");
+
+    public static final ConfigSection<DistilConfig> FIELDS = F.build();
+
+    /** No teacher: every field's default. */
+    public static final DistilConfig NONE = FIELDS.defaults();
 
     public DistilConfig {
         teacher = teacher == null ? "" : teacher;
@@ -25,7 +37,9 @@ public record DistilConfig(String teacher, double klWeight, double temperature, 
     /** True when a teacher is set. */
     public boolean active() { return !teacher.isBlank(); }
 
-    public DistilConfig withKl(double w) { return new DistilConfig(teacher, w, temperature, pathBias, fineTune); }
+    public <T> DistilConfig with(ConfigField<DistilConfig, T> field, T value) { return FIELDS.with(this, field, value); }
 
-    public DistilConfig withTeacher(String t) { return new DistilConfig(t, klWeight, temperature, pathBias, fineTune); }
+    public DistilConfig withKl(double w) { return with(KL_WEIGHT, w); }
+
+    public DistilConfig withTeacher(String t) { return with(TEACHER, t); }
 }

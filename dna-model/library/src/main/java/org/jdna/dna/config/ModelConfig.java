@@ -1,45 +1,14 @@
 package org.jdna.dna.config;
 
+import java.util.function.Predicate;
+
 /**
  * The DNA proto-architecture (docs/method.md sections 1 and 3). Letters: T context, D width, H MLP
  * hidden width, N_b backbone blocks, S routed steps, E pool size, K top-k.
  *
- * @param task              language (next byte) or vision (classification)
- * @param vocabSize         tokens of the input node; 256 for byte-level text
- * @param context           T, tokens per sequence (language)
- * @param width             D, the residual stream width
- * @param heads             attention heads; must divide D
- * @param mlpHidden         H, hidden width of every MLP (D -> H -> D)
- * @param backboneBlocks    N_b dense pre-LN blocks every token passes before the routed steps
- * @param routedSteps       S routed steps, one router each
- * @param pool              the E modules shared by all steps
- * @param topK              K modules chosen per token and step (1 or 2)
- * @param routerInput       router reads LayerNorm(h) or raw h
- * @param routerInitStd     std of the router weights at init; 0 gives uniform routing at the start
- * @param renormalize       combine with rho renormalised over the chosen K (default: full softmax rho)
- * @param routerNoise       exploration noise on the selection (none or gumbel)
- * @param routerNoiseScale  scale of that noise
- * @param identityTarget    r, wanted fraction of routes to identity modules per step (0 = no target)
- * @param controllerSpeed   u, the identity-bias controller's step per optimizer step (0 = off)
- * @param switchLossAlpha   weight of the Switch-Transformer load-balancing loss (0 = off, the paper's setting)
- * @param tiedEmbeddings    unembedding shares the token embedding's weights
- * @param forcedRouting     step s always uses module s (the dense special case; needs E = S and K = 1)
- * @param positions         learned absolute positions or rotary
- * @param dropout           dropout probability in the blocks
- * @param normEps           epsilon of every LayerNorm
- * @param vision            image and patch settings (used when task = vision)
- * @param stepModules       modules each routed step may choose (default: all); a step with one allowed module is
- *                          forced (no router, weight 1). See {@link StepModules}
- * @param stepAttention     each routed step starts with its own fixed (not routed) attention half, as in a
- *                          Mixture-of-Experts layer (default false)
- * @param poolMlpHidden     hidden width of the pool modules' MLPs (0 = mlpHidden), e.g. fine-grained experts
- * @param routerHidden      0: a router is a linear map; R > 0: a small MLP D -> R -> GELU -> E (Radial Networks)
- * @param exitSticky        a token whose every choice at a step is an identity module has exited: it takes an
- *                          identity at every later step (true exit: early exit, Radial Networks)
- * @param straightThrough   combine with weight 1 in the forward pass and the gradient of rho in the backward pass
- *                          (h = M(h) exactly for one chosen module), instead of rho (Eq. 1)
- * @param identityBiasRamp  initial selection bias of the identity modules at step s: ramp * s / (S - 1), so later
- *                          steps lean toward skipping (early exit); 0 = none
+ * <p>Each field is declared once, in the table below the components: JSON name, default (the
+ * {@value Presets#DEFAULT} preset), allowed values and meaning; JSON, {@code --set}, the range checks and
+ * {@code jdna info --fields} follow from it. Change a field with {@code config.with(ModelConfig.TOP_K, 1)}.
  */
 public record ModelConfig(
         Task task,
@@ -72,16 +41,91 @@ public record ModelConfig(
         int routerHidden,
         boolean exitSticky,
         boolean straightThrough,
-        double identityBiasRamp) {
+        double identityBiasRamp,
+        boolean bias) {
+
+    private static final ConfigSection.Builder<ModelConfig> F = ConfigSection.builder(ModelConfig.class);
+    private static final Predicate<ModelConfig> LANGUAGE = m -> m.task() == Task.LANGUAGE;
+
+    public static final ConfigField<ModelConfig, Task> TASK = F.field("task", Task.LANGUAGE,
+            "language (next byte) or vision (image classification)");
+    public static final ConfigField<ModelConfig, Integer> VOCAB_SIZE = F.field("vocabSize", 256,
+            "tokens of the input node; tokens are bytes").range(256, 256).when(LANGUAGE, "task = language");
+    public static final ConfigField<ModelConfig, Integer> CONTEXT = F.field("context", 128,
+            "T, tokens per sequence").range(1, 1 << 16).when(LANGUAGE, "task = language");
+    public static final ConfigField<ModelConfig, Integer> WIDTH = F.field("width", 128,
+            "D, the residual stream width").range(1, 1 << 16);
+    public static final ConfigField<ModelConfig, Integer> HEADS = F.field("heads", 4,
+            "attention heads; must divide D").range(1, "width", ModelConfig::width);
+    public static final ConfigField<ModelConfig, Integer> MLP_HIDDEN = F.field("mlpHidden", 512,
+            "H, hidden width of every MLP (D -> H -> D)").range(1, 1 << 20);
+    public static final ConfigField<ModelConfig, Integer> BACKBONE_BLOCKS = F.field("backboneBlocks", 1,
+            "N_b, dense pre-LN blocks every token passes before the routed steps").range(0, 64);
+    public static final ConfigField<ModelConfig, Integer> ROUTED_STEPS = F.field("routedSteps", 6,
+            "S, routed steps, one router each").range(1, 256);
+    public static final ConfigField<ModelConfig, ModulePool> POOL = F.field("pool",
+            ModulePool.of(ModuleKind.TRANSFORMER, 8, ModuleKind.IDENTITY, 2),
+            "the E modules shared by all steps, 1 to 1024 (module i of every router is the i-th)");
+    public static final ConfigField<ModelConfig, Integer> TOP_K = F.field("topK", 2,
+            "K, modules chosen per token and step; top-k supports 1 or 2 and at most E")
+            .range(1, "min(2, E)", m -> Math.min(2, m.poolSize()));
+    public static final ConfigField<ModelConfig, RouterInput> ROUTER_INPUT = F.field("routerInput",
+            RouterInput.LAYERNORM, "the router reads LayerNorm(h) or raw h");
+    public static final ConfigField<ModelConfig, Double> ROUTER_INIT_STD = F.field("routerInitStd", 0.02,
+            "std of the router weights at init; 0 = uniform routing at the start").atLeast(0);
+    public static final ConfigField<ModelConfig, Boolean> RENORMALIZE = F.field("renormalize", false,
+            "combine with rho renormalised over the chosen K (false: the full softmax rho)");
+    public static final ConfigField<ModelConfig, RouterNoise> ROUTER_NOISE = F.field("routerNoise",
+            RouterNoise.NONE, "exploration noise on the selection only");
+    public static final ConfigField<ModelConfig, Double> ROUTER_NOISE_SCALE = F.field("routerNoiseScale", 1.0,
+            "scale of the router noise").atLeast(0);
+    public static final ConfigField<ModelConfig, Double> IDENTITY_TARGET = F.field("identityTarget", 0.3,
+            "r, wanted fraction of routes to identity modules per step (0 = no target)").range(0, 0.95);
+    public static final ConfigField<ModelConfig, Double> CONTROLLER_SPEED = F.field("controllerSpeed", 1e-3,
+            "u, the identity-bias controller's step per optimizer step (0 = off)").atLeast(0);
+    public static final ConfigField<ModelConfig, Double> SWITCH_LOSS_ALPHA = F.field("switchLossAlpha", 0.0,
+            "weight of the Switch-Transformer load-balancing loss (0 = off, the paper's setting)").atLeast(0);
+    public static final ConfigField<ModelConfig, Boolean> TIED_EMBEDDINGS = F.field("tiedEmbeddings", false,
+            "the unembedding shares the token embedding's weights (language only)");
+    public static final ConfigField<ModelConfig, Boolean> FORCED_ROUTING = F.field("forcedRouting", false,
+            "step s always uses module s: the dense special case (needs E = S and K = 1)");
+    public static final ConfigField<ModelConfig, Positions> POSITIONS = F.field("positions", Positions.LEARNED,
+            "position information: learned absolute positions; rotary (rope) is not built yet").oneOf(Positions.LEARNED);
+    public static final ConfigField<ModelConfig, Double> DROPOUT = F.field("dropout", 0.0,
+            "dropout probability in the blocks").range(0, 0.9);
+    public static final ConfigField<ModelConfig, Double> NORM_EPS = F.field("normEps", 1e-5,
+            "epsilon of every LayerNorm").range(1e-12, 1e-1);
+    public static final ConfigField<ModelConfig, VisionConfig> VISION = F.field("vision", VisionConfig.fashionMnist(),
+            "image and patch settings").when(m -> m.task() == Task.VISION, "task = vision");
+    public static final ConfigField<ModelConfig, StepModules> STEP_MODULES = F.field("stepModules", StepModules.ALL,
+            "modules each routed step may choose, e.g. \"0,6;1,6\" ('' = all); a step with one module is forced"
+            + " (no router, weight 1)").optional();
+    public static final ConfigField<ModelConfig, Boolean> STEP_ATTENTION = F.field("stepAttention", false,
+            "each routed step starts with its own fixed attention half, as in a Mixture-of-Experts layer").optional();
+    public static final ConfigField<ModelConfig, Integer> POOL_MLP_HIDDEN = F.field("poolMlpHidden", 0,
+            "hidden width of the pool modules' MLPs (0 = mlpHidden), e.g. fine-grained experts")
+            .range(0, 1 << 20).optional();
+    public static final ConfigField<ModelConfig, Integer> ROUTER_HIDDEN = F.field("routerHidden", 0,
+            "0: a router is a linear map; R > 0: a small MLP D -> R -> GELU -> E (Radial Networks)")
+            .range(0, 1 << 16).optional();
+    public static final ConfigField<ModelConfig, Boolean> EXIT_STICKY = F.field("exitSticky", false,
+            "a token whose every choice at a step is an identity has exited: identities at every later step")
+            .optional();
+    public static final ConfigField<ModelConfig, Boolean> STRAIGHT_THROUGH = F.field("straightThrough", false,
+            "combine with weight 1 forward and the gradient of rho backward (h = M(h) for one chosen module)")
+            .optional();
+    public static final ConfigField<ModelConfig, Double> IDENTITY_BIAS_RAMP = F.field("identityBiasRamp", 0.0,
+            "initial selection bias of the identities at step s: ramp * s / (S - 1), for early exit; 0 = none")
+            .atLeast(0).optional();
+    public static final ConfigField<ModelConfig, Boolean> BIAS = F.field("bias", true,
+            "biases in the blocks' linear layers and LayerNorms (false: none, as in PaLM)").optional();
+
+    /** The table of the fields above, checked against the components. */
+    public static final ConfigSection<ModelConfig> FIELDS = F.build();
 
     public ModelConfig {
         stepModules = stepModules == null ? StepModules.ALL : stepModules;
     }
-
-    /** The fields added after the first release and their defaults, so older saved configs still load. */
-    public static final java.util.Map<String, Object> LATER_FIELD_DEFAULTS = java.util.Map.of(
-            "stepModules", "", "stepAttention", false, "poolMlpHidden", 0, "routerHidden", 0,
-            "exitSticky", false, "straightThrough", false, "identityBiasRamp", 0.0);
 
     /** The original 24 fields; the later ones take their defaults (all modules at every step, no extras). */
     public ModelConfig(Task task, int vocabSize, int context, int width, int heads, int mlpHidden, int backboneBlocks,
@@ -91,9 +135,14 @@ public record ModelConfig(
                        Positions positions, double dropout, double normEps, VisionConfig vision) {
         this(task, vocabSize, context, width, heads, mlpHidden, backboneBlocks, routedSteps, pool, topK, routerInput,
                 routerInitStd, renormalize, routerNoise, routerNoiseScale, identityTarget, controllerSpeed,
-                switchLossAlpha, tiedEmbeddings, forcedRouting, positions, dropout, normEps, vision, StepModules.ALL,
-                false, 0, 0, false, false, 0.0);
+                switchLossAlpha, tiedEmbeddings, forcedRouting, positions, dropout, normEps, vision,
+                STEP_MODULES.defaultValue(), STEP_ATTENTION.defaultValue(), POOL_MLP_HIDDEN.defaultValue(),
+                ROUTER_HIDDEN.defaultValue(), EXIT_STICKY.defaultValue(), STRAIGHT_THROUGH.defaultValue(),
+                IDENTITY_BIAS_RAMP.defaultValue(), BIAS.defaultValue());
     }
+
+    /** This config with one field changed: {@code c.with(TOP_K, 1).with(IDENTITY_TARGET, 0.0)}. */
+    public <T> ModelConfig with(ConfigField<ModelConfig, T> field, T value) { return FIELDS.with(this, field, value); }
 
     /** The modules step s may choose, in router order: {s} with forced routing, else from {@link #stepModules}. */
     public int[] allowedModules(int step) {
@@ -130,9 +179,6 @@ public record ModelConfig(
     /** Hidden width of the pool modules' MLPs. */
     public int poolHidden() { return poolMlpHidden > 0 ? poolMlpHidden : mlpHidden; }
 
-    /** A builder starting from this config. */
-    public ModelConfigBuilder toBuilder() { return new ModelConfigBuilder(this); }
-
     /** E, the pool size. */
     public int poolSize() { return pool.size(); }
 
@@ -145,6 +191,6 @@ public record ModelConfig(
     }
 
     public ModelConfig withPool(ModulePool p) {
-        return toBuilder().pool(p).build();
+        return with(POOL, p);
     }
 }

@@ -1,12 +1,43 @@
 package org.jdna.dna.config;
 
+import static org.jdna.dna.config.DataConfig.DATASET;
+import static org.jdna.dna.config.DataConfig.SYNTHETIC_SIZE;
+import static org.jdna.dna.config.DataConfig.VAL_FRACTION;
+import static org.jdna.dna.config.ModelConfig.CONTROLLER_SPEED;
+import static org.jdna.dna.config.ModelConfig.EXIT_STICKY;
+import static org.jdna.dna.config.ModelConfig.FORCED_ROUTING;
+import static org.jdna.dna.config.ModelConfig.IDENTITY_BIAS_RAMP;
+import static org.jdna.dna.config.ModelConfig.IDENTITY_TARGET;
+import static org.jdna.dna.config.ModelConfig.POOL;
+import static org.jdna.dna.config.ModelConfig.POOL_MLP_HIDDEN;
+import static org.jdna.dna.config.ModelConfig.ROUTED_STEPS;
+import static org.jdna.dna.config.ModelConfig.ROUTER_HIDDEN;
+import static org.jdna.dna.config.ModelConfig.STEP_ATTENTION;
+import static org.jdna.dna.config.ModelConfig.STEP_MODULES;
+import static org.jdna.dna.config.ModelConfig.STRAIGHT_THROUGH;
+import static org.jdna.dna.config.ModelConfig.SWITCH_LOSS_ALPHA;
+import static org.jdna.dna.config.ModelConfig.TASK;
+import static org.jdna.dna.config.ModelConfig.TIED_EMBEDDINGS;
+import static org.jdna.dna.config.ModelConfig.TOP_K;
+import static org.jdna.dna.config.ModelConfig.VISION;
 import static org.jdna.dna.config.ModuleKind.IDENTITY;
 import static org.jdna.dna.config.ModuleKind.TRANSFORMER;
+import static org.jdna.dna.config.TrainConfig.BATCH_SIZE;
+import static org.jdna.dna.config.TrainConfig.BETA2;
+import static org.jdna.dna.config.TrainConfig.CHECKPOINT_EVERY;
+import static org.jdna.dna.config.TrainConfig.EVAL_BATCHES;
+import static org.jdna.dna.config.TrainConfig.EVAL_EVERY;
+import static org.jdna.dna.config.TrainConfig.LR;
+import static org.jdna.dna.config.TrainConfig.MIN_LR;
+import static org.jdna.dna.config.TrainConfig.STEPS;
+import static org.jdna.dna.config.TrainConfig.WARMUP_STEPS;
+import static org.jdna.dna.config.TrainConfig.WEIGHT_DECAY;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Named starting configurations. The language ones are small enough to show real learning in about
@@ -49,6 +80,7 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class Presets {
+    /** The preset without --preset: every field at its default. */
     public static final String DEFAULT = "dna-top2";
 
     private static final Map<String, Supplier<RunConfig>> PRESETS = new LinkedHashMap<>();
@@ -81,98 +113,85 @@ public final class Presets {
         return s.get();
     }
 
+    // Every field at its default (the field tables of ModelConfig, TrainConfig, DataConfig).
     private static RunConfig dnaTop2() {
-        ModelConfig model = new ModelConfig(Task.LANGUAGE, 256, 128, 128, 4, 512, 1, 6,
-                ModulePool.of(TRANSFORMER, 8, IDENTITY, 2), 2, RouterInput.LAYERNORM, 0.02, false,
-                RouterNoise.NONE, 1.0, 0.3, 1e-3, 0.0, false, false, Positions.LEARNED, 0.0, 1e-5,
-                VisionConfig.fashionMnist());
-        TrainConfig train = new TrainConfig(600, 16, 2e-3, 2e-4, 50, 0.1, 0.9, 0.95, 1e-8, 1.0, 100, 16, 1L, 200,
-                10, "runs/dna-top2", "auto", 0, 0);
-        DataConfig data = new DataConfig(DataConfig.BROWN, "", 0.1, true, 4_000_000);
-        return new RunConfig(model, train, data);
+        return RunConfig.FIELDS.defaults();
     }
 
     private static RunConfig dnaTop1() {
         RunConfig base = dnaTop2();
-        ModelConfig m = base.model();
-        ModelConfig top1 = new ModelConfig(m.task(), m.vocabSize(), m.context(), m.width(), m.heads(), m.mlpHidden(),
-                m.backboneBlocks(), m.routedSteps(), ModulePool.of(TRANSFORMER, 8), 1, m.routerInput(),
-                m.routerInitStd(), m.renormalize(), m.routerNoise(), m.routerNoiseScale(), 0.0, m.controllerSpeed(),
-                m.switchLossAlpha(), m.tiedEmbeddings(), false, m.positions(), m.dropout(), m.normEps(), m.vision());
+        ModelConfig top1 = base.model().with(POOL, ModulePool.of(TRANSFORMER, 8)).with(TOP_K, 1)
+                .with(IDENTITY_TARGET, 0.0);
         return base.withModel(top1).withTrain(base.train().withOutDir("runs/dna-top1"));
     }
 
     private static RunConfig dense() {
         RunConfig base = dnaTop2();
         ModelConfig m = base.model();
-        ModelConfig dense = new ModelConfig(m.task(), m.vocabSize(), m.context(), m.width(), m.heads(), m.mlpHidden(),
-                m.backboneBlocks(), m.routedSteps(), ModulePool.of(TRANSFORMER, m.routedSteps()), 1, m.routerInput(),
-                m.routerInitStd(), m.renormalize(), m.routerNoise(), m.routerNoiseScale(), 0.0, m.controllerSpeed(),
-                m.switchLossAlpha(), m.tiedEmbeddings(), true, m.positions(), m.dropout(), m.normEps(), m.vision());
+        ModelConfig dense = m.with(POOL, ModulePool.of(TRANSFORMER, m.routedSteps())).with(TOP_K, 1)
+                .with(IDENTITY_TARGET, 0.0).with(FORCED_ROUTING, true);
         return base.withModel(dense).withTrain(base.train().withOutDir("runs/dense"));
     }
 
     private static RunConfig vision(ModelConfig m, double identityTarget, String name) {
-        ModelConfig v = new ModelConfig(Task.VISION, m.vocabSize(), m.context(), m.width(), m.heads(), m.mlpHidden(),
-                m.backboneBlocks(), m.routedSteps(), m.pool(), m.topK(), m.routerInput(), m.routerInitStd(),
-                m.renormalize(), m.routerNoise(), m.routerNoiseScale(), identityTarget, m.controllerSpeed(),
-                m.switchLossAlpha(), false, m.forcedRouting(), Positions.LEARNED, m.dropout(), m.normEps(),
-                VisionConfig.fashionMnist());
-        TrainConfig t = new TrainConfig(1500, 64, 1e-3, 1e-4, 100, 0.05, 0.9, 0.999, 1e-8, 1.0, 250, 20, 1L, 500, 10,
-                "runs/" + name, "auto", 0, 0);
-        DataConfig d = new DataConfig(DataConfig.FASHION_MNIST, "", 1.0 / 12, true, 12_000);
+        ModelConfig v = m.with(TASK, Task.VISION).with(IDENTITY_TARGET, identityTarget).with(TIED_EMBEDDINGS, false)
+                .with(VISION, VisionConfig.fashionMnist());
+        TrainConfig t = dnaTop2().train().with(STEPS, 1500).with(BATCH_SIZE, 64).with(LR, 1e-3).with(MIN_LR, 1e-4)
+                .with(WARMUP_STEPS, 100).with(WEIGHT_DECAY, 0.05).with(BETA2, 0.999).with(EVAL_EVERY, 250)
+                .with(EVAL_BATCHES, 20).with(CHECKPOINT_EVERY, 500).withOutDir("runs/" + name);
+        DataConfig d = dnaTop2().data().with(DATASET, DataConfig.FASHION_MNIST).with(VAL_FRACTION, 1.0 / 12)
+                .with(SYNTHETIC_SIZE, 12_000);
         return new RunConfig(v, t, d);
     }
 
     // ------------------------------------------------------------------ the special cases (issue 7)
 
     /** The dense preset's model with a new pool and everything routing-specific reset; {@code name} sets outDir. */
-    private static RunConfig special(String name, java.util.function.UnaryOperator<ModelConfigBuilder> edit) {
+    private static RunConfig special(String name, UnaryOperator<ModelConfig> edit) {
         RunConfig base = dense();
-        ModelConfig m = edit.apply(base.model().toBuilder().forcedRouting(false).identityTarget(0)).build();
+        ModelConfig m = edit.apply(base.model().with(FORCED_ROUTING, false).with(IDENTITY_TARGET, 0.0));
         return base.withModel(m).withTrain(base.train().withOutDir("runs/" + name));
     }
 
     private static RunConfig universal() {
-        return special("universal", b -> b.pool(ModulePool.of(TRANSFORMER, 1))
-                .stepModules(StepModules.perStep(6, s -> new int[] {0})));
+        return special("universal", m -> m.with(POOL, ModulePool.of(TRANSFORMER, 1))
+                .with(STEP_MODULES, StepModules.perStep(6, s -> new int[] {0})));
     }
 
     private static RunConfig moe() {
         int experts = 4;
-        return special("moe", b -> b.pool(ModulePool.of(ModuleKind.MLP, 6 * experts)).topK(2)
-                .stepAttention(true).poolMlpHidden(256).switchLossAlpha(0.01)
-                .stepModules(StepModules.perStep(6, s -> new int[] {experts * s, experts * s + 1, experts * s + 2,
-                        experts * s + 3})));
+        return special("moe", m -> m.with(POOL, ModulePool.of(ModuleKind.MLP, 6 * experts)).with(TOP_K, 2)
+                .with(STEP_ATTENTION, true).with(POOL_MLP_HIDDEN, 256).with(SWITCH_LOSS_ALPHA, 0.01)
+                .with(STEP_MODULES, StepModules.perStep(6, s -> new int[] {experts * s, experts * s + 1,
+                        experts * s + 2, experts * s + 3})));
     }
 
     // Step s: its own block (module s) or the identity (module 6).
-    private static ModelConfigBuilder blockOrSkip(ModelConfigBuilder b) {
-        return b.pool(ModulePool.of(TRANSFORMER, 6, IDENTITY, 1)).topK(1)
-                .stepModules(StepModules.perStep(6, s -> new int[] {s, 6}));
+    private static ModelConfig blockOrSkip(ModelConfig m) {
+        return m.with(POOL, ModulePool.of(TRANSFORMER, 6, IDENTITY, 1)).with(TOP_K, 1)
+                .with(STEP_MODULES, StepModules.perStep(6, s -> new int[] {s, 6}));
     }
 
     private static RunConfig mod() {
-        return special("mod", b -> blockOrSkip(b).identityTarget(0.3).controllerSpeed(1e-3));
+        return special("mod", m -> blockOrSkip(m).with(IDENTITY_TARGET, 0.3).with(CONTROLLER_SPEED, 1e-3));
     }
 
     private static RunConfig earlyExit() {
-        return special("early-exit", b -> blockOrSkip(b).exitSticky(true).straightThrough(true)
-                .identityBiasRamp(0.3));
+        return special("early-exit", m -> blockOrSkip(m).with(EXIT_STICKY, true).with(STRAIGHT_THROUGH, true)
+                .with(IDENTITY_BIAS_RAMP, 0.3));
     }
 
     private static RunConfig radial() {
-        return special("radial", b -> b.pool(ModulePool.of(TRANSFORMER, 6, IDENTITY, 1)).topK(1).routedSteps(8)
-                .routerHidden(32).exitSticky(true).straightThrough(true).identityTarget(0.3).controllerSpeed(1e-3));
+        return special("radial", m -> m.with(POOL, ModulePool.of(TRANSFORMER, 6, IDENTITY, 1)).with(TOP_K, 1)
+                .with(ROUTED_STEPS, 8).with(ROUTER_HIDDEN, 32).with(EXIT_STICKY, true).with(STRAIGHT_THROUGH, true)
+                .with(IDENTITY_TARGET, 0.3).with(CONTROLLER_SPEED, 1e-3));
     }
 
     // Starts from runs/dense (train the dense preset first); half the steps at a quarter of the rate.
     private static RunConfig radialDistil() {
         RunConfig r = radial();
-        TrainConfig t = r.train();
-        TrainConfig fine = new TrainConfig(300, t.batchSize(), 5e-4, 5e-5, 20, t.weightDecay(), t.beta1(), t.beta2(),
-                t.adamEps(), t.gradClip(), t.evalEvery(), t.evalBatches(), t.seed(), t.checkpointEvery(), t.logEvery(),
-                "runs/radial-distil", t.backend(), t.device(), t.threads());
+        TrainConfig fine = r.train().with(STEPS, 300).with(LR, 5e-4).with(MIN_LR, 5e-5).with(WARMUP_STEPS, 20)
+                .withOutDir("runs/radial-distil");
         return r.withTrain(fine).withDistil(DistilConfig.NONE.withTeacher("runs/dense"));
     }
 }

@@ -5,6 +5,20 @@ package org.jdna.dna.config;
  * distil from. Saved beside every checkpoint; a saved config without {@code distil} loads with none.
  */
 public record RunConfig(ModelConfig model, TrainConfig train, DataConfig data, DistilConfig distil) {
+    private static final ConfigSection.Builder<RunConfig> F = ConfigSection.builder(RunConfig.class);
+
+    public static final ConfigField<RunConfig, ModelConfig> MODEL = F.field("model", ModelConfig.FIELDS.defaults(),
+            "the architecture");
+    public static final ConfigField<RunConfig, TrainConfig> TRAIN = F.field("train", TrainConfig.FIELDS.defaults(),
+            "optimizer, schedule, evaluation, checkpoints");
+    public static final ConfigField<RunConfig, DataConfig> DATA = F.field("data", DataConfig.FIELDS.defaults(),
+            "the data set");
+    public static final ConfigField<RunConfig, DistilConfig> DISTIL = F.field("distil", DistilConfig.NONE,
+            "a teacher to distil from").optional();
+
+    /** The sections of a run; its defaults are the {@value Presets#DEFAULT} preset. */
+    public static final ConfigSection<RunConfig> FIELDS = F.build();
+
     public RunConfig {
         distil = distil == null ? DistilConfig.NONE : distil;
     }

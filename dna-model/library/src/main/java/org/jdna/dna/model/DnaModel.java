@@ -70,7 +70,7 @@ public final class DnaModel extends Module {
         float eps = (float) config.normEps();
         Rng rng = new Rng(seed);
         TransformerBlock.Options block = new TransformerBlock.Options(d, config.heads(), config.mlpHidden(), true,
-                true, true, eps, (float) config.dropout());
+                true, config.bias(), eps, (float) config.dropout());
 
         if (config.task() == Task.LANGUAGE) {
             tokenInput = registerModule("input", new TokenInput(config.vocabSize(), config.context(), d, rng));

@@ -25,11 +25,12 @@ public final class DenseBaseline {
         ModelConfig m = dna.model();
         // every routing extra (step module sets, MoE attention, fine-grained experts, MLP routers, exits) back to
         // its default: the baseline is the plain transformer
-        ModelConfig dense = m.toBuilder()
-                .pool(ModulePool.of(ModuleKind.TRANSFORMER, m.routedSteps())).topK(1).forcedRouting(true)
-                .identityTarget(0.0).switchLossAlpha(0.0).stepModules(StepModules.ALL).stepAttention(false)
-                .poolMlpHidden(0).routerHidden(0).exitSticky(false).straightThrough(false).identityBiasRamp(0.0)
-                .build();
+        ModelConfig dense = m.with(ModelConfig.POOL, ModulePool.of(ModuleKind.TRANSFORMER, m.routedSteps()))
+                .with(ModelConfig.TOP_K, 1).with(ModelConfig.FORCED_ROUTING, true).with(ModelConfig.IDENTITY_TARGET, 0.0)
+                .with(ModelConfig.SWITCH_LOSS_ALPHA, 0.0).with(ModelConfig.STEP_MODULES, StepModules.ALL)
+                .with(ModelConfig.STEP_ATTENTION, false).with(ModelConfig.POOL_MLP_HIDDEN, 0)
+                .with(ModelConfig.ROUTER_HIDDEN, 0).with(ModelConfig.EXIT_STICKY, false)
+                .with(ModelConfig.STRAIGHT_THROUGH, false).with(ModelConfig.IDENTITY_BIAS_RAMP, 0.0);
         return ConfigValidator.validate(new RunConfig(dense, dna.train().withOutDir(outDir.toString()), dna.data(),
                 DistilConfig.NONE));
     }

@@ -13,7 +13,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 class ConfigLoaderTest {
     @TempDir
@@ -142,6 +146,84 @@ class ConfigLoaderTest {
         Files.writeString(f, "{\"train\": {\"lr\": 1}}");
         assertEquals(1.0, ConfigLoader.load(null, f, List.of()).train().lr());
         assertFalse(ConfigLoader.load(null, f, List.of("train.lr=0.5")).train().lr() != 0.5);
+    }
+
+    /**
+     * A wrong JSON type is one line naming the file, the field, the value and the type wanted, in the same words
+     * for a config file and a checkpoint's config (no parser wording, no stack trace).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            {"model": {"width": "big"}}                 | model.width = "big" is not an integer
+            {"model": {"width": [1, 2]}}                | model.width = [1,2] is not an integer
+            {"model": {"width": null}}                  | model.width = null is not an integer
+            {"model": {"width": 12.5}}                  | model.width = 12.5 is not an integer
+            {"train": {"seed": 1.5}}                    | train.seed = 1.5 is not an integer
+            {"train": {"lr": "fast"}}                   | train.lr = "fast" is not a number
+            {"model": {"renormalize": "yes"}}           | model.renormalize = "yes" must be true or false
+            {"model": {"routerNoise": 3}}               | model.routerNoise = 3 is not one of [none, gumbel]
+            {"data": {"dataset": {"name": "brown"}}}    | data.dataset = {"name":"brown"} is not a string
+            {"model": {"vision": {"pooling": ["cls"]}}} | model.vision.pooling = ["cls"] is not one of [mean, cls]
+            {"model": {"vision": 3}}                    | model.vision = 3 is not an object
+            """)
+    void wrongJsonTypeIsOneLineWithFileFieldAndType(String json, String expected) throws IOException {
+        Path f = dir.resolve("types.json");
+        Files.writeString(f, json);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, f, List.of()));
+        assertEquals(f + ": " + expected, e.getMessage());
+        ObjectNode saved = (ObjectNode) ConfigJson.toTree(Presets.get("dna-top2"));
+        setAll(saved, ConfigJson.MAPPER.readTree(json));
+        ConfigException fromCheckpoint = assertThrows(ConfigException.class,
+                () -> ConfigLoader.fromJson(saved.toString(), "state.json"));
+        assertEquals("state.json: " + expected, fromCheckpoint.getMessage());
+    }
+
+    /**
+     * config.json files as runs wrote them before the field table (RunDirectory writes ConfigJson.toJson): one in
+     * today's format, one from before the routing extras and distillation (7 model fields and "distil" absent).
+     * Each loads as its preset with the same overrides, by fromJson (checkpoints) and as --resume reads it, and
+     * writes back the same text, plus only the fields it predates.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            run-config-moe.json                  | moe      | train.steps=80,train.outDir=runs/moe-80,model.routerNoise=gumbel,seed=7
+            run-config-before-step-modules.json  | dna-top2 | model.width=64,heads=2,train.outDir=runs/small
+            """)
+    void savedRunConfigsLoadAndWriteBackTheSameText(String file, String preset, String overrides) throws IOException {
+        String saved;
+        try (var in = ConfigLoaderTest.class.getResourceAsStream(file)) {
+            saved = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        RunConfig expected = ConfigLoader.load(preset, null, List.of(overrides.split(",")));
+        RunConfig loaded = ConfigLoader.fromJson(saved, file);
+        assertEquals(expected, loaded);
+        Path runConfig = dir.resolve("config.json");
+        Files.writeString(runConfig, saved);
+        assertEquals(expected, ConfigLoader.load(null, runConfig, List.of()));
+        ObjectNode written = (ObjectNode) ConfigJson.toTree(loaded);
+        keepOnly(written, ConfigJson.MAPPER.readTree(saved));
+        assertEquals(saved, ConfigJson.MAPPER.writeValueAsString(written));
+    }
+
+    // Sets the fields of `from` in `into`, descending into objects that are objects in both.
+    private static void setAll(ObjectNode into, JsonNode from) {
+        from.properties().forEach(e -> {
+            if (e.getValue().isObject() && into.get(e.getKey()) instanceof ObjectNode o) {
+                setAll(o, e.getValue());
+            } else {
+                into.set(e.getKey(), e.getValue());
+            }
+        });
+    }
+
+    // Drops from `tree` the fields `like` does not have, at every level.
+    private static void keepOnly(JsonNode tree, JsonNode like) {
+        if (tree instanceof ObjectNode o && like.isObject()) {
+            List<String> names = new java.util.ArrayList<>();
+            like.fieldNames().forEachRemaining(names::add);
+            o.retain(names);
+            o.properties().forEach(e -> keepOnly(e.getValue(), like.get(e.getKey())));
+        }
     }
 
     static void assertMessage(Runnable r, String... fragments) {

@@ -34,8 +34,10 @@ class PresetEquivalenceTest {
     /** The preset's model at test size: D = 16, 2 heads, H = 64, T = 8, V = 32; the structure unchanged. */
     static ModelConfig small(String preset) {
         ModelConfig m = Presets.get(preset).model();
-        return m.toBuilder().vocabSize(32).context(T).width(16).heads(2).mlpHidden(64)
-                .poolMlpHidden(m.poolMlpHidden() > 0 ? 32 : 0).routerHidden(m.routerHidden() > 0 ? 8 : 0).build();
+        return m.with(ModelConfig.VOCAB_SIZE, 32).with(ModelConfig.CONTEXT, T).with(ModelConfig.WIDTH, 16)
+                .with(ModelConfig.HEADS, 2).with(ModelConfig.MLP_HIDDEN, 64)
+                .with(ModelConfig.POOL_MLP_HIDDEN, m.poolMlpHidden() > 0 ? 32 : 0)
+                .with(ModelConfig.ROUTER_HIDDEN, m.routerHidden() > 0 ? 8 : 0);
     }
 
     @ParameterizedTest
@@ -137,7 +139,7 @@ class PresetEquivalenceTest {
 
     @Test
     void radialExitsAreFinalAndRoutersAreSmallMlps() {
-        DnaModel radial = new DnaModel(small("radial").toBuilder().routerInitStd(1.0).build(), 13);
+        DnaModel radial = new DnaModel(small("radial").with(ModelConfig.ROUTER_INIT_STD, 1.0), 13);
         assertNotNull(radial.router(0).fc(), "radial routers are MLPs");
         Rng rng = new Rng(15);
         for (int s = 0; s < 8; s++) {
