@@ -114,6 +114,7 @@ public final class CudaDevice {
         int minor = v[0];
         JCudaDriver.cuDeviceGetAttribute(v, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, dev);
         int sms = v[0];
+        v[0] = Launch.DEFAULT_SHARED_LIMIT; // what is left if the driver cannot say (exceptions are off here)
         JCudaDriver.cuDeviceGetAttribute(v, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, dev);
         int optIn = v[0];
         long[] total = new long[1];
