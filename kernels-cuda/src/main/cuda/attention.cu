@@ -1,5 +1,8 @@
 // Multi-head scaled-dot-product attention over variable-length segments ("varlen" layout).
-// q, k, v, out: (rows, H*Dh); lse: (H, rows). Row r of segment s (rows [seg[s], seg[s+1])) at
+// q, k, v: (rows, H*Dh) at row stride ldx (H*Dh, or 3*H*Dh for a packed qkv whose q, k and v are
+// column blocks: Backend.attentionPacked reads them in place); dq, dk, dv are written at the same
+// stride (into dqkv when packed). out, dout: (rows, H*Dh) contiguous; lse, delta: (H, rows).
+// Row r of segment s (rows [seg[s], seg[s+1])) at
 // position p attends to positions u of its segment with u <= p when causal and
 // mask[s*maskStride + p*L + u] != 0 when a mask is given.
 // Straightforward and exact: one block per (row, head); keys in tiles of blockDim; three passes
@@ -31,7 +34,8 @@ __device__ __forceinline__ float dot_shared(const float* a, const float* b, int 
 // grid (rows, H); shared: qs[Dh], acc[Dh], ps[blockDim]
 extern "C" __global__ void attention_forward_f32(float* out, float* lse, const float* q, const float* k, const float* v,
                                                  const int* seg, int numSeg, int rows, int heads, int headDim,
-                                                 int causal, const float* mask, int maskStride, float scale) {
+                                                 long long ldx, int causal, const float* mask, int maskStride,
+                                                 float scale) {
     extern __shared__ float sh[];
     float* qs = sh;
     float* acc = sh + headDim;
@@ -39,28 +43,28 @@ extern "C" __global__ void attention_forward_f32(float* out, float* lse, const f
     int r = blockIdx.x, h = blockIdx.y, tid = threadIdx.x, B = blockDim.x;
     int s = find_segment(seg, numSeg, r);
     int start = seg[s], L = seg[s + 1] - start, p = r - start;
-    long long ld = (long long)heads * headDim, col = (long long)h * headDim;
+    long long ldo = (long long)heads * headDim, col = (long long)h * headDim;
     long long maskBase = (long long)s * maskStride;
-    for (int d = tid; d < headDim; d += B) { qs[d] = q[r * ld + col + d]; acc[d] = 0.0f; }
+    for (int d = tid; d < headDim; d += B) { qs[d] = q[r * ldx + col + d]; acc[d] = 0.0f; }
     __syncthreads();
     int uEnd = causal ? p + 1 : L;
 
     float m = -JDNA_INF;
     for (int u = tid; u < uEnd; u += B) {
         if (allowed(p, u, L, causal, mask, maskBase)) {
-            m = fmaxf(m, scale * dot_shared(qs, k + (start + u) * ld + col, headDim));
+            m = fmaxf(m, scale * dot_shared(qs, k + (start + u) * ldx + col, headDim));
         }
     }
     m = block_max_f(m);
     if (m == -JDNA_INF) {  // attends to nothing
-        for (int d = tid; d < headDim; d += B) out[r * ld + col + d] = 0.0f;
+        for (int d = tid; d < headDim; d += B) out[r * ldo + col + d] = 0.0f;
         if (tid == 0) lse[(long long)h * rows + r] = -JDNA_INF;
         return;
     }
     double l = 0.0;
     for (int u = tid; u < uEnd; u += B) {
         if (allowed(p, u, L, causal, mask, maskBase)) {
-            l += (double)expf(scale * dot_shared(qs, k + (start + u) * ld + col, headDim) - m);
+            l += (double)expf(scale * dot_shared(qs, k + (start + u) * ldx + col, headDim) - m);
         }
     }
     float lseV = (float)((double)m + log(block_sum_d(l)));
@@ -69,19 +73,19 @@ extern "C" __global__ void attention_forward_f32(float* out, float* lse, const f
         int u = u0 + tid;
         float pu = 0.0f;
         if (u < uEnd && allowed(p, u, L, causal, mask, maskBase)) {
-            pu = expf(scale * dot_shared(qs, k + (start + u) * ld + col, headDim) - lseV);
+            pu = expf(scale * dot_shared(qs, k + (start + u) * ldx + col, headDim) - lseV);
         }
         ps[tid] = pu;
         __syncthreads();
         int count = min(B, uEnd - u0);
         for (int d = tid; d < headDim; d += B) {
             float a = acc[d];
-            for (int j = 0; j < count; ++j) a += ps[j] * v[(start + u0 + j) * ld + col + d];
+            for (int j = 0; j < count; ++j) a += ps[j] * v[(start + u0 + j) * ldx + col + d];
             acc[d] = a;
         }
         __syncthreads();
     }
-    for (int d = tid; d < headDim; d += B) out[r * ld + col + d] = acc[d];
+    for (int d = tid; d < headDim; d += B) out[r * ldo + col + d] = acc[d];
     if (tid == 0) lse[(long long)h * rows + r] = lseV;
 }
 
@@ -101,7 +105,8 @@ extern "C" __global__ void attention_delta_f32(float* delta, const float* dout, 
 extern "C" __global__ void attention_backward_dq_f32(float* dq, const float* dout, const float* q, const float* k,
                                                      const float* v, const float* lse, const float* delta,
                                                      const int* seg, int numSeg, int rows, int heads, int headDim,
-                                                     int causal, const float* mask, int maskStride, float scale) {
+                                                     long long ldx, int causal, const float* mask, int maskStride,
+                                                     float scale) {
     extern __shared__ float sh[];
     float* qs = sh;
     float* gs = sh + headDim;
@@ -110,13 +115,13 @@ extern "C" __global__ void attention_backward_dq_f32(float* dq, const float* dou
     int r = blockIdx.x, h = blockIdx.y, tid = threadIdx.x, B = blockDim.x;
     int s = find_segment(seg, numSeg, r);
     int start = seg[s], L = seg[s + 1] - start, p = r - start;
-    long long ld = (long long)heads * headDim, col = (long long)h * headDim;
+    long long ldo = (long long)heads * headDim, col = (long long)h * headDim;
     long long maskBase = (long long)s * maskStride;
     float lseR = lse[(long long)h * rows + r];
     float deltaR = delta[(long long)h * rows + r];
     for (int d = tid; d < headDim; d += B) {
-        qs[d] = q[r * ld + col + d];
-        gs[d] = dout[r * ld + col + d];
+        qs[d] = q[r * ldx + col + d];
+        gs[d] = dout[r * ldo + col + d];
         acc[d] = 0.0f;
     }
     __syncthreads();
@@ -125,9 +130,9 @@ extern "C" __global__ void attention_backward_dq_f32(float* dq, const float* dou
         int u = u0 + tid;
         float ds = 0.0f;
         if (u < uEnd && allowed(p, u, L, causal, mask, maskBase)) {
-            const float* kr = k + (start + u) * ld + col;
+            const float* kr = k + (start + u) * ldx + col;
             float pu = expf(scale * dot_shared(qs, kr, headDim) - lseR);
-            float dp = dot_shared(gs, v + (start + u) * ld + col, headDim);
+            float dp = dot_shared(gs, v + (start + u) * ldx + col, headDim);
             ds = pu * (dp - deltaR);
         }
         ps[tid] = ds;
@@ -135,12 +140,12 @@ extern "C" __global__ void attention_backward_dq_f32(float* dq, const float* dou
         int count = min(B, uEnd - u0);
         for (int d = tid; d < headDim; d += B) {
             float a = acc[d];
-            for (int j = 0; j < count; ++j) a += ps[j] * k[(start + u0 + j) * ld + col + d];
+            for (int j = 0; j < count; ++j) a += ps[j] * k[(start + u0 + j) * ldx + col + d];
             acc[d] = a;
         }
         __syncthreads();
     }
-    for (int d = tid; d < headDim; d += B) dq[r * ld + col + d] = scale * acc[d];
+    for (int d = tid; d < headDim; d += B) dq[r * ldx + col + d] = scale * acc[d];
 }
 
 // For key row kr at position u: dv[kr] = sum_p P_pu dout_p, dk[kr] = scale * sum_p dS_pu q_p over
@@ -149,8 +154,8 @@ extern "C" __global__ void attention_backward_dq_f32(float* dq, const float* dou
 extern "C" __global__ void attention_backward_dkdv_f32(float* dk, float* dv, const float* dout, const float* q,
                                                        const float* k, const float* v, const float* lse,
                                                        const float* delta, const int* seg, int numSeg, int rows,
-                                                       int heads, int headDim, int causal, const float* mask,
-                                                       int maskStride, float scale) {
+                                                       int heads, int headDim, long long ldx, int causal,
+                                                       const float* mask, int maskStride, float scale) {
     extern __shared__ float sh[];
     float* ks = sh;
     float* vs = sh + headDim;
@@ -161,11 +166,11 @@ extern "C" __global__ void attention_backward_dkdv_f32(float* dk, float* dv, con
     int kr = blockIdx.x, h = blockIdx.y, tid = threadIdx.x, B = blockDim.x;
     int s = find_segment(seg, numSeg, kr);
     int start = seg[s], L = seg[s + 1] - start, u = kr - start;
-    long long ld = (long long)heads * headDim, col = (long long)h * headDim;
+    long long ldo = (long long)heads * headDim, col = (long long)h * headDim;
     long long maskBase = (long long)s * maskStride;
     for (int d = tid; d < headDim; d += B) {
-        ks[d] = k[kr * ld + col + d];
-        vs[d] = v[kr * ld + col + d];
+        ks[d] = k[kr * ldx + col + d];
+        vs[d] = v[kr * ldx + col + d];
         accK[d] = 0.0f;
         accV[d] = 0.0f;
     }
@@ -178,8 +183,8 @@ extern "C" __global__ void attention_backward_dkdv_f32(float* dk, float* dv, con
             long long qr = start + p;
             float lseP = lse[(long long)h * rows + qr];
             if (lseP != -JDNA_INF) {
-                pu = expf(scale * dot_shared(ks, q + qr * ld + col, headDim) - lseP);
-                float dp = dot_shared(vs, dout + qr * ld + col, headDim);
+                pu = expf(scale * dot_shared(ks, q + qr * ldx + col, headDim) - lseP);
+                float dp = dot_shared(vs, dout + qr * ldo + col, headDim);
                 ds = pu * (dp - delta[(long long)h * rows + qr]);
             }
         }
@@ -191,8 +196,8 @@ extern "C" __global__ void attention_backward_dkdv_f32(float* dk, float* dv, con
             float ak = accK[d], av = accV[d];
             for (int j = 0; j < count; ++j) {
                 long long qr = start + p0 + j;
-                av += pp[j] * dout[qr * ld + col + d];
-                ak += pds[j] * q[qr * ld + col + d];
+                av += pp[j] * dout[qr * ldo + col + d];
+                ak += pds[j] * q[qr * ldx + col + d];
             }
             accK[d] = ak;
             accV[d] = av;
@@ -200,7 +205,7 @@ extern "C" __global__ void attention_backward_dkdv_f32(float* dk, float* dv, con
         __syncthreads();
     }
     for (int d = tid; d < headDim; d += B) {
-        dk[kr * ld + col + d] = scale * accK[d];
-        dv[kr * ld + col + d] = accV[d];
+        dk[kr * ldx + col + d] = scale * accK[d];
+        dv[kr * ldx + col + d] = accV[d];
     }
 }

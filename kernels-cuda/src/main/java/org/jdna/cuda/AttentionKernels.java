@@ -45,24 +45,73 @@ final class AttentionKernels extends KernelFamily {
         return 4 * (4 * headDim + 2 * BLOCK);
     }
 
+    /** Device addresses of q, k and v (or of dq, dk and dv), whose rows are {@code ld} floats apart. */
+    record Operands(long q, long k, long v, long ld) {
+        /** Separate (rows, W) storages. */
+        static Operands separate(Storage q, Storage k, Storage v, int width, String op) {
+            return new Operands(at(q, 0, op), at(k, 0, op), at(v, 0, op), width);
+        }
+
+        /** The column blocks q | k | v of one packed (rows, 3W) storage, read and written in place. */
+        static Operands packed(Storage qkv, int width, String op) {
+            long base = at(qkv, 0, op);
+            return new Operands(base, base + 4L * width, base + 8L * width, 3L * width);
+        }
+    }
+
     void attention(Storage out, Storage lse, Storage q, Storage k, Storage v, int[] segments, int heads, int headDim,
                    boolean causal, Storage mask, int maskSegmentStride, float scale) {
         String op = "attention";
-        int rows = checkSegments(op, segments, mask != null);
-        if (rows == 0 || heads == 0) {
-            return;
-        }
-        long seg = scratch.ints(DeviceScratch.Slot.INDEX_A, segments, segments.length);
-        launch("attention_forward_f32", Launch.rowsByHeads(rows, heads, BLOCK, forwardShared(headDim)), KernelArgs.of()
-                .ptr(at(out, 0, op)).ptr(at(lse, 0, op)).ptr(at(q, 0, op)).ptr(at(k, 0, op)).ptr(at(v, 0, op))
-                .ptr(seg).i(segments.length - 1).i(rows).i(heads).i(headDim).i(causal ? 1 : 0)
-                .ptr(at(mask, op)).i(maskSegmentStride).f(scale));
+        forward(op, out, lse, Operands.separate(q, k, v, heads * headDim, op), segments, heads, headDim, causal, mask,
+                maskSegmentStride, scale);
+    }
+
+    /** Backend.attentionPacked without copies: the kernels read q, k and v inside qkv. */
+    void attentionPacked(Storage out, Storage lse, Storage qkv, int[] segments, int heads, int headDim, boolean causal,
+                         Storage mask, int maskSegmentStride, float scale) {
+        String op = "attentionPacked";
+        forward(op, out, lse, Operands.packed(qkv, heads * headDim, op), segments, heads, headDim, causal, mask,
+                maskSegmentStride, scale);
     }
 
     void attentionBackward(Storage dq, Storage dk, Storage dv, Storage dout, Storage q, Storage k, Storage v,
                            Storage out, Storage lse, int[] segments, int heads, int headDim, boolean causal,
                            Storage mask, int maskSegmentStride, float scale) {
         String op = "attentionBackward";
+        int w = heads * headDim;
+        backward(op, Operands.separate(dq, dk, dv, w, op), dout, Operands.separate(q, k, v, w, op), out, lse, segments,
+                heads, headDim, causal, mask, maskSegmentStride, scale);
+    }
+
+    /** Backend.attentionPackedBackward without copies: dq | dk | dv are written into dqkv's column blocks. */
+    void attentionPackedBackward(Storage dqkv, Storage dout, Storage qkv, Storage out, Storage lse, int[] segments,
+                                 int heads, int headDim, boolean causal, Storage mask, int maskSegmentStride,
+                                 float scale) {
+        String op = "attentionPackedBackward";
+        int w = heads * headDim;
+        backward(op, Operands.packed(dqkv, w, op), dout, Operands.packed(qkv, w, op), out, lse, segments, heads,
+                headDim, causal, mask, maskSegmentStride, scale);
+    }
+
+    private void forward(String op, Storage out, Storage lse, Operands x, int[] segments, int heads, int headDim,
+                         boolean causal, Storage mask, int maskSegmentStride, float scale) {
+        int rows = checkSegments(op, segments, mask != null);
+        if (rows == 0 || heads == 0) {
+            return;
+        }
+        long seg = scratch.ints(DeviceScratch.Slot.INDEX_A, segments, segments.length);
+        launch("attention_forward_f32", Launch.rowsByHeads(rows, heads, BLOCK, forwardShared(headDim)), KernelArgs.of()
+                .ptr(at(out, 0, op)).ptr(at(lse, 0, op)).ptr(x.q()).ptr(x.k()).ptr(x.v())
+                .ptr(seg).i(segments.length - 1).i(rows).i(heads).i(headDim).l(x.ld()).i(causal ? 1 : 0)
+                .ptr(at(mask, op)).i(maskSegmentStride).f(scale));
+    }
+
+    private void backward(String op, Operands dx, Storage dout, Operands x, Storage out, Storage lse, int[] segments,
+                          int heads, int headDim, boolean causal, Storage mask, int maskSegmentStride, float scale) {
+        if (dx.ld() != x.ld()) {
+            throw new IllegalArgumentException(op + ": gradients of row stride " + dx.ld() + " for inputs of row stride "
+                    + x.ld() + " (the kernels use one)");
+        }
         int rows = checkSegments(op, segments, mask != null);
         if (rows == 0 || heads == 0) {
             return;
@@ -72,12 +121,12 @@ final class AttentionKernels extends KernelFamily {
         launch("attention_delta_f32", Launch.rowsByHeads(rows, heads, Launch.WARP, 0), KernelArgs.of()
                 .ptr(delta).ptr(at(dout, 0, op)).ptr(at(out, 0, op)).i(rows).i(heads).i(headDim));
         launch("attention_backward_dq_f32", Launch.rowsByHeads(rows, heads, BLOCK, dqShared(headDim)), KernelArgs.of()
-                .ptr(at(dq, 0, op)).ptr(at(dout, 0, op)).ptr(at(q, 0, op)).ptr(at(k, 0, op)).ptr(at(v, 0, op))
-                .ptr(at(lse, 0, op)).ptr(delta).ptr(seg).i(segments.length - 1).i(rows).i(heads).i(headDim)
+                .ptr(dx.q()).ptr(at(dout, 0, op)).ptr(x.q()).ptr(x.k()).ptr(x.v())
+                .ptr(at(lse, 0, op)).ptr(delta).ptr(seg).i(segments.length - 1).i(rows).i(heads).i(headDim).l(x.ld())
                 .i(causal ? 1 : 0).ptr(at(mask, op)).i(maskSegmentStride).f(scale));
         launch("attention_backward_dkdv_f32", Launch.rowsByHeads(rows, heads, BLOCK, dkdvShared(headDim)), KernelArgs.of()
-                .ptr(at(dk, 0, op)).ptr(at(dv, 0, op)).ptr(at(dout, 0, op)).ptr(at(q, 0, op)).ptr(at(k, 0, op))
-                .ptr(at(v, 0, op)).ptr(at(lse, 0, op)).ptr(delta).ptr(seg).i(segments.length - 1).i(rows).i(heads)
-                .i(headDim).i(causal ? 1 : 0).ptr(at(mask, op)).i(maskSegmentStride).f(scale));
+                .ptr(dx.k()).ptr(dx.v()).ptr(at(dout, 0, op)).ptr(x.q()).ptr(x.k())
+                .ptr(x.v()).ptr(at(lse, 0, op)).ptr(delta).ptr(seg).i(segments.length - 1).i(rows).i(heads)
+                .i(headDim).l(x.ld()).i(causal ? 1 : 0).ptr(at(mask, op)).i(maskSegmentStride).f(scale));
     }
 }

@@ -15,7 +15,7 @@ import java.util.Set;
  * Finds a libcublas shared library on disk for the FFM binding: JCublas 12.6 links
  * libcublas.so.12, while a machine with only CUDA 13 (or only PyTorch's nvidia-cublas wheel) has
  * libcublas.so.13 somewhere off the loader's path. Pure file-system logic, unit-tested on fake
- * directory trees.
+ * directory trees (CublasLocatorTest).
  *
  * <p>Search order: {@code $JDNA_CUBLAS} (a file or a folder), LD_LIBRARY_PATH, CUDA_HOME /
  * CUDA_PATH, /usr/local/cuda, the system library folders, then the lib folders of Python's
@@ -26,18 +26,31 @@ public final class CublasLocator {
     /** Library file names, newest first. */
     public static final List<String> SONAMES = List.of("libcublas.so.13", "libcublas.so.12");
 
+    /** The CUDA toolkit's and the system's library folders, searched after the environment's. */
+    public static final List<Path> SYSTEM_FOLDERS = List.of(
+            Path.of("/usr/local/cuda/lib64"), Path.of("/usr/local/cuda/lib"),
+            Path.of("/usr/local/cuda/targets/x86_64-linux/lib"), Path.of("/usr/lib/x86_64-linux-gnu"),
+            Path.of("/usr/lib64"));
+
     private final Map<String, String> env;
+    private final List<Path> systemFolders;
     private final List<Path> pythonPrefixes;
 
-    public CublasLocator(Map<String, String> env, List<Path> pythonPrefixes) {
+    /**
+     * @param env            the environment (JDNA_CUBLAS, LD_LIBRARY_PATH, CUDA_HOME, CUDA_PATH)
+     * @param systemFolders  folders searched after the environment's ({@link #SYSTEM_FOLDERS})
+     * @param pythonPrefixes lib folders holding python3.X, searched last for nvidia wheels
+     */
+    public CublasLocator(Map<String, String> env, List<Path> systemFolders, List<Path> pythonPrefixes) {
         this.env = env;
+        this.systemFolders = systemFolders;
         this.pythonPrefixes = pythonPrefixes;
     }
 
-    /** The locator for this process: real environment, usual Python prefixes. */
+    /** The locator for this process: real environment, system folders, usual Python prefixes. */
     public static CublasLocator system() {
         String home = System.getProperty("user.home", "/root");
-        return new CublasLocator(System.getenv(), List.of(
+        return new CublasLocator(System.getenv(), SYSTEM_FOLDERS, List.of(
                 Path.of("/opt/torch/.venv/lib"), Path.of("/opt/conda/lib"), Path.of("/usr/local/lib"),
                 Path.of("/usr/lib"), Path.of(home, ".local/lib")));
     }
@@ -69,11 +82,7 @@ public final class CublasLocator {
                 dirs.add(Path.of(v, "lib"));
             }
         }
-        dirs.add(Path.of("/usr/local/cuda/lib64"));
-        dirs.add(Path.of("/usr/local/cuda/lib"));
-        dirs.add(Path.of("/usr/local/cuda/targets/x86_64-linux/lib"));
-        dirs.add(Path.of("/usr/lib/x86_64-linux-gnu"));
-        dirs.add(Path.of("/usr/lib64"));
+        dirs.addAll(systemFolders);
         dirs.addAll(pythonNvidiaLibFolders());
         return new ArrayList<>(dirs);
     }

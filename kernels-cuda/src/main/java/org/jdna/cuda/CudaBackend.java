@@ -14,7 +14,9 @@ import org.jdna.engine.backend.UnaryOp;
 /**
  * The CUDA backend: device-resident storages, kernels from the PTX built out of src/main/cuda,
  * GEMM through cuBLAS when one loads. All work goes to the default stream in issue order; host
- * reads ({@link #copyOut}, {@link #sumOfSquares}, {@link #topk}'s indices) wait for it.
+ * reads ({@link #copyOut}, {@link #sumOfSquares}, {@link #topk}'s indices) wait for it. Primitives
+ * allocate no device storage: temporaries live in {@link DeviceScratch}'s reused buffers (the
+ * packed attention pair reads and writes its q | k | v blocks in place).
  * Use from one thread at a time (like a CUDA stream).
  *
  * <p>Created by {@link CudaBackendProvider} ("cuda"), never picked implicitly.
@@ -68,6 +70,15 @@ public final class CudaBackend implements Backend {
     /** The GEMM route in use (for benchmarks and reports). */
     public String gemmRoute() {
         return gemm.description();
+    }
+
+    /**
+     * The GEMM route {@code mode} (jcublas, ffm, kernel) on this backend's device, built anew, or the
+     * reason it cannot load here: for tests that check every route, not only the one in use.
+     */
+    GemmRoute gemmRoute(String mode) throws BackendUnavailableException {
+        device.makeCurrent();
+        return GemmRoutes.select(runner, mode).route();
     }
 
     public CudaDevice device() {
@@ -312,11 +323,27 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void attentionPacked(Storage out, Storage lse, Storage qkv, int[] segments, int heads, int headDim,
+                                boolean causal, Storage mask, int maskSegmentStride, float scale) {
+        device.makeCurrent();
+        attention.attentionPacked(out, lse, qkv, segments, heads, headDim, causal, mask, maskSegmentStride, scale);
+    }
+
+    @Override
     public void attentionBackward(Storage dq, Storage dk, Storage dv, Storage dout, Storage q, Storage k, Storage v,
                                   Storage out, Storage lse, int[] segments, int heads, int headDim, boolean causal,
                                   Storage mask, int maskSegmentStride, float scale) {
         device.makeCurrent();
         attention.attentionBackward(dq, dk, dv, dout, q, k, v, out, lse, segments, heads, headDim, causal, mask,
+                maskSegmentStride, scale);
+    }
+
+    @Override
+    public void attentionPackedBackward(Storage dqkv, Storage dout, Storage qkv, Storage out, Storage lse,
+                                        int[] segments, int heads, int headDim, boolean causal, Storage mask,
+                                        int maskSegmentStride, float scale) {
+        device.makeCurrent();
+        attention.attentionPackedBackward(dqkv, dout, qkv, out, lse, segments, heads, headDim, causal, mask,
                 maskSegmentStride, scale);
     }
 

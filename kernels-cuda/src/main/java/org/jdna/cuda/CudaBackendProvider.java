@@ -9,23 +9,24 @@ import org.jdna.engine.backend.BackendUnavailableException;
 
 /**
  * Registers the CUDA backend as "cuda" (priority -1: used only when named, e.g.
- * {@code -Djdna.backend=cuda}). The backend is created once per process; when it cannot run, every
- * call says why, in the order the checks are made:
+ * {@code -Djdna.backend=cuda}). The backend is started once per process ({@link #startup()}); when
+ * it cannot run, every call says why, in the order the checks are made:
  * <ol>
  *   <li>"JCuda natives failed to load: ..." (no libcuda.so.1, unsupported platform)</li>
  *   <li>"no CUDA device (cuInit: CUDA_ERROR_NO_DEVICE)" and the like</li>
- *   <li>"built without PTX (nvcc was not found at build time)"</li>
- *   <li>a forced GEMM route that cannot load, e.g. "libcublas.so.12 not found; ..."</li>
+ *   <li>with a device present, "CUDA backend failed to start on ...: " and the cause: "built without
+ *       PTX (nvcc was not found at build time)", a PTX the driver cannot load, a forced GEMM route
+ *       that cannot load ("libcublas.so.12 not found; ..."), any exception while building it</li>
  * </ol>
- * System properties: {@code jdna.cuda.device} (ordinal, default 0), {@code jdna.cuda.gemm}
- * (auto, jcublas, ffm, kernel), {@code jdna.cuda.syncEachLaunch}.
+ * The first two leave the backend {@link CudaStartup.Outcome#ABSENT}, the third
+ * {@link CudaStartup.Outcome#BROKEN}. System properties: {@code jdna.cuda.device} (ordinal, default
+ * 0), {@code jdna.cuda.gemm} (auto, jcublas, ffm, kernel), {@code jdna.cuda.syncEachLaunch}.
  */
 public final class CudaBackendProvider implements BackendProvider {
     /** The reason when no PTX is in the jar. */
     public static final String NO_PTX = "built without PTX (nvcc was not found at build time)";
 
-    private static Backend created;
-    private static BackendUnavailableException failure;
+    private static CudaStartup startup;
 
     @Override
     public String name() {
@@ -43,37 +44,66 @@ public final class CudaBackendProvider implements BackendProvider {
     }
 
     /** The process's CUDA backend, or the reason it cannot run (the same reason on every call). */
-    public static synchronized Backend shared() throws BackendUnavailableException {
-        if (created != null) {
-            return created;
+    public static Backend shared() throws BackendUnavailableException {
+        CudaStartup s = startup();
+        if (!s.ready()) {
+            throw new BackendUnavailableException(s.reason(), s.cause());
         }
-        if (failure != null) {
-            throw new BackendUnavailableException(failure.getMessage(), failure);
-        }
-        try {
-            created = open();
-            return created;
-        } catch (BackendUnavailableException e) {
-            failure = e;
-            throw e;
-        } catch (RuntimeException | LinkageError e) {
-            failure = new BackendUnavailableException("CUDA backend failed to start: " + e, e);
-            throw failure;
-        }
+        return s.backend();
     }
 
-    /** Empty when the backend runs here, else the reason (for test assumptions). */
+    /** How starting the backend went: started on the first call, the same answer on every later one. */
+    public static synchronized CudaStartup startup() {
+        if (startup == null) {
+            startup = start(() -> CudaDevice.open(Integer.getInteger("jdna.cuda.device", 0)), CudaBackendProvider::build);
+        }
+        return startup;
+    }
+
+    /** Empty when the backend runs here, else the reason. */
     public static Optional<String> unavailableReason() {
+        CudaStartup s = startup();
+        return s.ready() ? Optional.empty() : Optional.of(s.reason());
+    }
+
+    /** Finds the device (stage 1): BackendUnavailableException when the machine has no CUDA. */
+    @FunctionalInterface
+    interface DeviceStage<D> {
+        D open() throws BackendUnavailableException;
+    }
+
+    /** Builds the backend on a device that was found (stage 2). */
+    @FunctionalInterface
+    interface BuildStage<D> {
+        Backend build(D device) throws BackendUnavailableException;
+    }
+
+    /**
+     * The two stages of a start, and what their failures mean: a BackendUnavailableException from
+     * stage 1 is an absence; anything else thrown by stage 1, and anything thrown by stage 2 (a
+     * device is there by then), leaves the backend broken.
+     */
+    static <D> CudaStartup start(DeviceStage<D> findDevice, BuildStage<D> build) {
+        D device;
         try {
-            shared();
-            return Optional.empty();
+            device = findDevice.open();
         } catch (BackendUnavailableException e) {
-            return Optional.of(e.getMessage());
+            return CudaStartup.absent(e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+            return CudaStartup.broken("CUDA backend failed to start: " + describe(e), e);
+        }
+        try {
+            return CudaStartup.ready(build.build(device));
+        } catch (BackendUnavailableException | RuntimeException | LinkageError e) {
+            return CudaStartup.broken("CUDA backend failed to start on " + device + ": " + describe(e), e);
         }
     }
 
-    private static Backend open() throws BackendUnavailableException {
-        CudaDevice device = CudaDevice.open(Integer.getInteger("jdna.cuda.device", 0));
+    private static String describe(Throwable t) {
+        return t instanceof BackendUnavailableException || t instanceof IllegalStateException ? t.getMessage() : t.toString();
+    }
+
+    private static Backend build(CudaDevice device) throws BackendUnavailableException {
         List<String> archs = PtxCatalog.availableArchs(CudaBackendProvider.class.getClassLoader());
         if (archs.isEmpty()) {
             throw new BackendUnavailableException(NO_PTX);

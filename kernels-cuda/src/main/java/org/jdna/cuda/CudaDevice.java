@@ -2,6 +2,7 @@ package org.jdna.cuda;
 
 import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR;
 import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR;
+import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN;
 import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT;
 
 import java.lang.reflect.Method;
@@ -30,10 +31,11 @@ public final class CudaDevice {
     private final int ccMinor;
     private final int multiprocessors;
     private final long totalBytes;
+    private final int sharedOptInLimit;
     private final ThreadLocal<Boolean> currentOnThread = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private CudaDevice(CUdevice device, CUcontext context, String name, int ccMajor, int ccMinor,
-                       int multiprocessors, long totalBytes) {
+                       int multiprocessors, long totalBytes, int sharedOptInLimit) {
         this.device = device;
         this.context = context;
         this.name = name;
@@ -41,6 +43,7 @@ public final class CudaDevice {
         this.ccMinor = ccMinor;
         this.multiprocessors = multiprocessors;
         this.totalBytes = totalBytes;
+        this.sharedOptInLimit = sharedOptInLimit;
         currentOnThread.set(Boolean.TRUE);
     }
 
@@ -68,7 +71,10 @@ public final class CudaDevice {
     /**
      * Initializes the driver and retains device {@code ordinal}'s primary context.
      *
-     * @throws BackendUnavailableException "JCuda natives failed to load: ..." or "no CUDA device (...)"
+     * @throws BackendUnavailableException when there is no CUDA here: "JCuda natives failed to load: ..."
+     *         or "no CUDA device (...)"
+     * @throws IllegalStateException when the device exists but cannot be used ("CUDA device 0 is present
+     *         but unusable (cuDevicePrimaryCtxRetain: ...)"): a fault, not an absence
      */
     public static CudaDevice open(int ordinal) throws BackendUnavailableException {
         int init;
@@ -92,9 +98,9 @@ public final class CudaDevice {
         }
         CUdevice dev = new CUdevice();
         CUcontext ctx = new CUcontext();
-        check(JCudaDriver.cuDeviceGet(dev, ordinal), "cuDeviceGet");
-        check(JCudaDriver.cuDevicePrimaryCtxRetain(ctx, dev), "cuDevicePrimaryCtxRetain");
-        check(JCudaDriver.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
+        check(JCudaDriver.cuDeviceGet(dev, ordinal), "cuDeviceGet", ordinal);
+        check(JCudaDriver.cuDevicePrimaryCtxRetain(ctx, dev), "cuDevicePrimaryCtxRetain", ordinal);
+        check(JCudaDriver.cuCtxSetCurrent(ctx), "cuCtxSetCurrent", ordinal);
         byte[] nameBytes = new byte[256];
         JCudaDriver.cuDeviceGetName(nameBytes, nameBytes.length, dev);
         int n = 0;
@@ -108,15 +114,19 @@ public final class CudaDevice {
         int minor = v[0];
         JCudaDriver.cuDeviceGetAttribute(v, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, dev);
         int sms = v[0];
+        v[0] = Launch.DEFAULT_SHARED_LIMIT; // what is left if the driver cannot say (exceptions are off here)
+        JCudaDriver.cuDeviceGetAttribute(v, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, dev);
+        int optIn = v[0];
         long[] total = new long[1];
         JCudaDriver.cuDeviceTotalMem(total, dev);
         JCudaDriver.setExceptionsEnabled(true);
-        return new CudaDevice(dev, ctx, new String(nameBytes, 0, n, StandardCharsets.UTF_8), major, minor, sms, total[0]);
+        return new CudaDevice(dev, ctx, new String(nameBytes, 0, n, StandardCharsets.UTF_8), major, minor, sms, total[0], optIn);
     }
 
-    private static void check(int result, String call) throws BackendUnavailableException {
+    private static void check(int result, String call, int ordinal) {
         if (result != CUresult.CUDA_SUCCESS) {
-            throw new BackendUnavailableException("no usable CUDA device (" + call + ": " + CUresult.stringFor(result) + ")");
+            throw new IllegalStateException("CUDA device " + ordinal + " is present but unusable (" + call + ": "
+                    + CUresult.stringFor(result) + ")");
         }
     }
 
@@ -158,6 +168,8 @@ public final class CudaDevice {
     public int computeMinor() { return ccMinor; }
     public int multiprocessors() { return multiprocessors; }
     public long totalBytes() { return totalBytes; }
+    /** Shared memory a block may use once its kernel opts in (CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN). */
+    public int sharedOptInLimit() { return sharedOptInLimit; }
 
     @Override
     public String toString() {

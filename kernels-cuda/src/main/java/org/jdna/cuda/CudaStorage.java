@@ -1,6 +1,7 @@
 package org.jdna.cuda;
 
 import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUresult;
@@ -15,6 +16,8 @@ import org.jdna.engine.backend.Storage;
  */
 public final class CudaStorage implements Storage {
     private static final Cleaner CLEANER = Cleaner.create();
+    /** Device allocations made so far in this process (tests check that a primitive makes none). */
+    private static final AtomicLong ALLOCATIONS = new AtomicLong();
 
     private final CudaBackend backend;
     private final CUdeviceptr pointer;
@@ -45,6 +48,24 @@ public final class CudaStorage implements Storage {
         JCudaDriver.cuMemsetD32(pointer, 0, Math.max(1, length));
         this.address = CudaDevice.addressOf(pointer);
         this.cleanable = CLEANER.register(this, new Free(device, pointer));
+        ALLOCATIONS.incrementAndGet();
+    }
+
+    /**
+     * A storage over device memory it does not own, at {@code address}: nothing is allocated or
+     * freed. Host tests of the launchers give it made-up addresses (no driver call touches it there).
+     */
+    CudaStorage(long address, int length) {
+        this.backend = null;
+        this.length = length;
+        this.pointer = new CUdeviceptr();
+        this.address = address;
+        this.cleanable = null;
+    }
+
+    /** Device allocations made by {@link CudaBackend#allocate} so far in this process. */
+    static long allocations() {
+        return ALLOCATIONS.get();
     }
 
     /** cuMemAlloc; on out-of-memory, lets the cleaner free leaked storages once and retries. */
@@ -103,7 +124,9 @@ public final class CudaStorage implements Storage {
     public void close() {
         if (!closed) {
             closed = true;
-            cleanable.clean();
+            if (cleanable != null) {
+                cleanable.clean();
+            }
         }
     }
 }

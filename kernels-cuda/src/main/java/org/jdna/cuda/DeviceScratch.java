@@ -11,9 +11,9 @@ import jcuda.driver.JCudaDriver;
  * Reusable device buffers for per-call uploads (the SPI's host int[] index arrays) and
  * temporaries. Each slot grows to the largest size asked and is reused: cuMemcpyHtoD from pageable
  * memory on the default stream waits for earlier kernels, so an upload never overwrites a buffer a
- * queued kernel still reads.
+ * queued kernel still reads. (Not final: host tests of the launchers record uploads instead.)
  */
-final class DeviceScratch implements AutoCloseable {
+class DeviceScratch implements AutoCloseable {
 
     /** Slots: one per simultaneous buffer of one call. */
     enum Slot { INDEX_A, INDEX_B, INDEX_C, FLOATS, TEMP_A, TEMP_B, RESULT }

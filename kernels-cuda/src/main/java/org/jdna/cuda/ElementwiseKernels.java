@@ -1,6 +1,5 @@
 package org.jdna.cuda;
 
-import jcuda.driver.JCudaDriver;
 import org.jdna.engine.backend.BinaryOp;
 import org.jdna.engine.backend.Storage;
 import org.jdna.engine.backend.UnaryOp;
@@ -61,6 +60,11 @@ final class ElementwiseKernels extends KernelFamily {
                 .ptr(at(y, yOff, "addScaled")).ptr(at(x, xOff, "addScaled")).i(n).f(alpha));
     }
 
+    /**
+     * dst (contiguous, shape) = the strided view of src at srcOff. When dst is src and the read span
+     * meets the elements written, threads would read what others write: the span is staged in a
+     * temporary first, so the result is that of a copy through a temporary (memmove semantics).
+     */
     void copyStrided(Storage dst, Storage src, int srcOff, int[] shape, int[] srcStrides) {
         int n = StridedLayout.count("copyStrided", shape);
         if (n == 0) {
@@ -68,13 +72,34 @@ final class ElementwiseKernels extends KernelFamily {
         }
         CudaStorage d = CudaStorage.of(dst, "copyStrided");
         CudaStorage s = CudaStorage.of(src, "copyStrided");
-        if (StridedLayout.isContiguous(shape, srcStrides) && d != s) {
-            JCudaDriver.cuMemcpyDtoD(d.pointer(0), s.pointer(srcOff), 4L * n);
+        boolean contiguous = StridedLayout.isContiguous(shape, srcStrides);
+        if (d == s && StridedLayout.readOverlapsWrite(srcOff, shape, srcStrides)) {
+            if (contiguous && srcOff == 0) {
+                return; // each element onto itself
+            }
+            long[] span = StridedLayout.readSpan(shape, srcStrides);
+            long spanLength = span[1] - span[0];
+            DeviceScratch.Buffer staged = scratch.buffer(DeviceScratch.Slot.TEMP_B, 4L * spanLength);
+            runner.copy(staged.pointer(), s.pointer(Math.toIntExact(srcOff + span[0])), 4L * spanLength);
+            if (contiguous) {
+                runner.copy(d.pointer(0), staged.pointer(), 4L * n);
+            } else {
+                // the kernel reads src[sum i_j * strides[j]]: the staged span starts at relative offset span[0]
+                launchCopyStrided(d.at(0), staged.address() - 4L * span[0], shape, srcStrides, n);
+            }
             return;
         }
+        if (contiguous) {
+            runner.copy(d.pointer(0), s.pointer(srcOff), 4L * n);
+            return;
+        }
+        launchCopyStrided(d.at(0), s.at(srcOff), shape, srcStrides, n);
+    }
+
+    private void launchCopyStrided(long dst, long src, int[] shape, int[] srcStrides, int n) {
         int[] meta = StridedLayout.meta(shape, srcStrides);
         long m = scratch.ints(DeviceScratch.Slot.INDEX_A, meta, meta.length);
         runner.launch("layout", "copy_strided_f32", Launch.linear(n), KernelArgs.of()
-                .ptr(d.at(0)).ptr(s.at(srcOff)).ptr(m).i(shape.length).i(n));
+                .ptr(dst).ptr(src).ptr(m).i(shape.length).i(n));
     }
 }

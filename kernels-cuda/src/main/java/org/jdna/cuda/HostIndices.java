@@ -76,4 +76,31 @@ public final class HostIndices {
         start[groups] = count;
         return new RowGroups(groupRows, start, order);
     }
+
+    /**
+     * The slots that write each named row last: a copy of slots[0, count) in which every entry whose
+     * row a later entry also names is replaced by -1 (entries of -1 stay). Writing only these gives
+     * the result of writing all of them in order, with no two writers per row, so a kernel may write
+     * them all at once (combineBackward's dy, where "the last (t, j) wins" in the reference). Returns
+     * {@code slots} itself when no row is named twice. Rows must be in [-1, rows).
+     */
+    public static int[] lastWriters(int[] slots, int count, int rows) {
+        boolean[] seen = new boolean[rows];
+        int[] out = null;
+        for (int i = count - 1; i >= 0; i--) {
+            int r = slots[i];
+            if (r < 0) {
+                continue;
+            }
+            if (seen[r]) {
+                if (out == null) {
+                    out = Arrays.copyOf(slots, count);
+                }
+                out[i] = -1;
+            } else {
+                seen[r] = true;
+            }
+        }
+        return out == null ? slots : out;
+    }
 }

@@ -16,6 +16,12 @@ public final class Launch {
     public static final int WARP = 32;
     /** Edge of the fallback GEMM's square tile (must match TILE in gemm.cu). */
     public static final int GEMM_TILE = 16;
+    /**
+     * Shared memory (static + dynamic) a block may use without asking: 48 KB on every architecture
+     * since Kepler. Beyond it, up to the device's opt-in limit (227 KB on Hopper), a kernel must be
+     * allowed first with cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES), or its launch fails.
+     */
+    public static final int DEFAULT_SHARED_LIMIT = 48 * 1024;
 
     private Launch() {
     }
@@ -78,5 +84,24 @@ public final class Launch {
     public static LaunchConfig gemmTiles(int m, int n, int batch) {
         return new LaunchConfig(blocksFor(n, GEMM_TILE), blocksFor(m, GEMM_TILE), batch,
                 GEMM_TILE * GEMM_TILE, 0);
+    }
+
+    /**
+     * The value to set as a kernel's MAX_DYNAMIC_SHARED_SIZE_BYTES before launching it with
+     * {@code dynamicBytes} of dynamic shared memory, given its {@code staticBytes} and the device's
+     * per-block opt-in limit {@code optInLimit}: 0 when the launch fits the default 48 KB (nothing to
+     * set), else {@code dynamicBytes}. A launch over the opt-in limit is an IllegalArgumentException
+     * naming the kernel and both sizes, raised before the driver sees it.
+     */
+    public static int dynamicSharedOptIn(String kernel, int dynamicBytes, int staticBytes, int optInLimit) {
+        long total = (long) dynamicBytes + staticBytes;
+        if (total <= DEFAULT_SHARED_LIMIT) {
+            return 0;
+        }
+        if (total > Math.max(optInLimit, DEFAULT_SHARED_LIMIT)) {
+            throw new IllegalArgumentException(kernel + ": needs " + total + " bytes of shared memory per block ("
+                    + dynamicBytes + " dynamic + " + staticBytes + " static), the device allows " + optInLimit);
+        }
+        return dynamicBytes;
     }
 }

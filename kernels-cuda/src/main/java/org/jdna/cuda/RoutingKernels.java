@@ -1,7 +1,5 @@
 package org.jdna.cuda;
 
-import jcuda.Pointer;
-import jcuda.driver.JCudaDriver;
 import org.jdna.engine.backend.Storage;
 
 /** routing.cu: router top-k and its backward, weighted combine and its backward. */
@@ -25,27 +23,41 @@ final class RoutingKernels extends KernelFamily {
         }
         long pb = bias == null ? 0L : scratch.floats(DeviceScratch.Slot.FLOATS, bias, experts);
         long idx = scratch.temp(DeviceScratch.Slot.INDEX_A, 4L * rows * k);
-        long nanRow = scratch.filledInts(DeviceScratch.Slot.RESULT, 1, Integer.MAX_VALUE);
+        long badRow = scratch.filledInts(DeviceScratch.Slot.RESULT, 1, Integer.MAX_VALUE);
         launch("topk_f32", Launch.linear(rows), KernelArgs.of()
                 .ptr(idx).ptr(at(weights, 0, op)).ptr(at(probs, 0, op)).ptr(at(logits, 0, op)).ptr(pb)
-                .i(rows).i(experts).i(k).i(renormalize ? 1 : 0).ptr(nanRow));
-        int[] firstNan = new int[1];
-        scratch.downloadInts(DeviceScratch.Slot.RESULT, firstNan, 1);
-        if (firstNan[0] != Integer.MAX_VALUE) {
-            throw nanError(logits, firstNan[0], experts);
+                .i(rows).i(experts).i(k).i(renormalize ? 1 : 0).ptr(badRow));
+        int[] firstBad = new int[1];
+        scratch.downloadInts(DeviceScratch.Slot.RESULT, firstBad, 1);
+        if (firstBad[0] != Integer.MAX_VALUE) {
+            int row = firstBad[0];
+            float[] rowLogits = new float[experts];
+            float[] rowProbs = new float[experts];
+            runner.download(rowLogits, CudaStorage.of(logits, op).pointer(row * experts), experts);
+            runner.download(rowProbs, CudaStorage.of(probs, op).pointer(row * experts), experts);
+            throw new ArithmeticException(badRowMessage(row, rowLogits, rowProbs, bias));
         }
         scratch.downloadInts(DeviceScratch.Slot.INDEX_A, indices, rows * k);
     }
 
-    private static ArithmeticException nanError(Storage logits, int row, int experts) {
-        float[] values = new float[experts];
-        JCudaDriver.cuMemcpyDtoH(Pointer.to(values), CudaStorage.of(logits, "topk").pointer(row * experts), 4L * experts);
-        int e = 0;
-        while (e < experts && !Float.isNaN(values[e])) {
-            e++;
+    /**
+     * Why top-k rejected a row, in the reference's words: the first NaN logit, else the first NaN
+     * score (prob + bias: a +inf logit makes every prob NaN, a NaN bias its score).
+     */
+    static String badRowMessage(int row, float[] logits, float[] probs, float[] bias) {
+        for (int e = 0; e < logits.length; e++) {
+            if (Float.isNaN(logits[e])) {
+                return "topk: NaN in row " + row + " at expert " + e + " (logit " + logits[e] + ")";
+            }
         }
-        return new ArithmeticException("topk: row " + row + " has logit " + (e < experts ? values[e] : Float.NaN)
-                + " at expert " + e);
+        for (int e = 0; e < logits.length; e++) {
+            float score = bias == null ? probs[e] : probs[e] + bias[e];
+            if (Float.isNaN(score)) {
+                return "topk: NaN in row " + row + " at expert " + e + " (logit " + logits[e] + ", prob " + probs[e]
+                        + (bias == null ? "" : ", bias " + bias[e]) + ")";
+            }
+        }
+        return "topk: the device rejected row " + row + ", whose logits, probs and bias hold no NaN (a kernel fault)";
     }
 
     void topkBackward(Storage dlogits, Storage dweights, Storage probs, int[] indices, int rows, int experts, int k,
@@ -82,8 +94,12 @@ final class RoutingKernels extends KernelFamily {
         HostIndices.checkRange(op, "slotRows", slotRows, tokens * k, -1, yRows);
         long slots = scratch.ints(DeviceScratch.Slot.INDEX_A, slotRows, tokens * k);
         if (dy != null && width > 0) {
+            // one writer per row of dy: the last slot that names it (HostIndices.lastWriters)
+            int[] writers = HostIndices.lastWriters(slotRows, tokens * k, yRows);
+            long writerSlots = writers == slotRows ? slots : scratch.ints(DeviceScratch.Slot.INDEX_B, writers, tokens * k);
             launch("combine_backward_dy_f32", Launch.linear((long) tokens * k * width), KernelArgs.of()
-                    .ptr(at(dy, 0, op)).ptr(at(dout, 0, op)).ptr(at(weights, 0, op)).ptr(slots).i(tokens).i(k).i(width));
+                    .ptr(at(dy, 0, op)).ptr(at(dout, 0, op)).ptr(at(weights, 0, op)).ptr(writerSlots)
+                    .i(tokens).i(k).i(width));
         }
         if (dweights != null) {
             launch("combine_backward_dweights_f32", Launch.rows(tokens * k, width, 128, 0), KernelArgs.of()

@@ -48,4 +48,38 @@ public final class StridedLayout {
         }
         return meta;
     }
+
+    /**
+     * The elements a strided read of {@code shape} touches, relative to its offset: [lo, hi), where
+     * lo is the smallest sum of i_j * strides[j] and hi - 1 the largest (a negative stride reaches
+     * below the offset). Empty ([0, 0)) when the shape has no elements.
+     */
+    public static long[] readSpan(int[] shape, int[] strides) {
+        long lo = 0;
+        long hi = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] == 0) {
+                return new long[] {0, 0};
+            }
+            long reach = (long) (shape[d] - 1) * strides[d];
+            lo += Math.min(0, reach);
+            hi += Math.max(0, reach);
+        }
+        return new long[] {lo, hi + 1};
+    }
+
+    /**
+     * Whether a copy of {@code shape} into elements [0, n) of a storage may read what it writes:
+     * the source is the same storage, at {@code srcOff} with {@code srcStrides}, and its read span
+     * meets [0, n). Threads that write one element while another reads it race, so such a copy goes
+     * through a temporary.
+     */
+    public static boolean readOverlapsWrite(int srcOff, int[] shape, int[] srcStrides) {
+        int n = count("copyStrided", shape);
+        if (n == 0) {
+            return false;
+        }
+        long[] span = readSpan(shape, srcStrides);
+        return srcOff + span[0] < n && srcOff + span[1] > 0;
+    }
 }

@@ -1,12 +1,18 @@
 package org.jdna.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import java.lang.reflect.Field;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.util.List;
 
+import jcuda.Pointer;
 import org.junit.jupiter.api.Test;
 
+/** Kernel parameters: their order, C types and sizes, and the native array cuLaunchKernel receives. */
 class KernelArgsTest {
 
     @Test
@@ -31,15 +37,31 @@ class KernelArgsTest {
     }
 
     @Test
-    void offsetsAreByteArithmeticOnTheAddress() {
-        // What CudaStorage.at(off) feeds to ptr(): base + 4 * off
-        long base = 0x7000_0000L;
-        assertEquals(base + 4 * 257, base + 4L * 257);
+    void storageOffsetsAndPackedBlocksAreByteAddresses() {
+        // a storage hands kernels base + 4 * off; packed attention's q | k | v blocks are W floats apart
+        CudaStorage s = new CudaStorage(0x7000_0000L, 3 * 10 * 8);
+        assertEquals(0x7000_0000L + 4 * 257, s.at(257));
+        AttentionKernels.Operands x = AttentionKernels.Operands.packed(s, 8, "test");
+        assertEquals(new AttentionKernels.Operands(0x7000_0000L, 0x7000_0000L + 32, 0x7000_0000L + 64, 24), x);
     }
 
     @Test
-    void buildsTheKernelParameterArrayWithoutTheNatives() {
-        // jcuda.Pointer is plain Java: the void** array can be built (and tested) without libcuda.
-        assertNotNull(KernelArgs.of().ptr(16).i(1).f(2f).d(3).l(4).toPointer());
+    void theParameterArrayHoldsOneNativeValueOfTheRightTypePerArgument() throws ReflectiveOperationException {
+        // jcuda.Pointer is plain Java: the void** array cuLaunchKernel reads can be opened without libcuda.
+        Pointer params = KernelArgs.of().ptr(0x10).i(-3).f(2.5f).d(3.25).l(1L << 40).toPointer();
+        Object[] each = (Object[]) field(Pointer.class, "pointers").get(params);
+        assertEquals(5, each.length);
+        Field buffer = field(Pointer.class, "buffer");
+        assertEquals(LongBuffer.wrap(new long[] {0x10}), buffer.get(each[0]));
+        assertEquals(IntBuffer.wrap(new int[] {-3}), buffer.get(each[1]));
+        assertEquals(FloatBuffer.wrap(new float[] {2.5f}), buffer.get(each[2]));
+        assertEquals(DoubleBuffer.wrap(new double[] {3.25}), buffer.get(each[3]));
+        assertEquals(LongBuffer.wrap(new long[] {1L << 40}), buffer.get(each[4]));
+    }
+
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        Field f = type.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
     }
 }

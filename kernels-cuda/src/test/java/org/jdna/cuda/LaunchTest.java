@@ -4,8 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntUnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.Test;
 
+/** Launch-configuration math and the sizes the launchers ask for, on the host. */
 class LaunchTest {
 
     @Test
@@ -71,13 +82,63 @@ class LaunchTest {
         assertThrows(IllegalArgumentException.class, () -> new LaunchConfig(1, 1, 1, 32, -1));
     }
 
+    /**
+     * The shared memory layout each attention kernel documents (attention.cu: "shared: qs[Dh],
+     * acc[Dh], ps[blockDim]") and declares (float* qs = sh; ...), read from the source: the regions
+     * named in the comment must be the pointers carved out of sh, in order, and the Java sizes must
+     * add up the regions' lengths.
+     */
     @Test
-    void attentionSharedMemoryMatchesTheKernelsLayout() {
-        // forward: qs[Dh], acc[Dh], ps[BLOCK] floats
-        assertEquals(4 * (2 * 64 + AttentionKernels.BLOCK), AttentionKernels.forwardShared(64));
-        assertEquals(4 * (3 * 64 + AttentionKernels.BLOCK), AttentionKernels.dqShared(64));
-        assertEquals(4 * (4 * 64 + 2 * AttentionKernels.BLOCK), AttentionKernels.dkdvShared(64));
-        assertTrue(AttentionKernels.dkdvShared(1024) <= 48 * 1024, "head dim 1024 fits the default 48 KB");
+    void attentionSharedMemoryIsTheLayoutTheKernelsDeclare() throws IOException {
+        String source = Files.readString(Path.of("src/main/cuda/attention.cu"));
+        Map<String, IntUnaryOperator> java = Map.of(
+                "attention_forward_f32", AttentionKernels::forwardShared,
+                "attention_backward_dq_f32", AttentionKernels::dqShared,
+                "attention_backward_dkdv_f32", AttentionKernels::dkdvShared);
+        for (Map.Entry<String, IntUnaryOperator> kernel : java.entrySet()) {
+            int at = source.indexOf("extern \"C\" __global__ void " + kernel.getKey() + "(");
+            assertTrue(at > 0, kernel.getKey() + " not in attention.cu");
+            // the comment block right above the kernel
+            String before = source.substring(source.lastIndexOf("\n\n", at) + 2, at);
+            String doc = before.lines().map(l -> l.replaceFirst("^//\\s?", "")).reduce("", (a, b) -> a + " " + b);
+            Matcher regions = Pattern.compile("(\\w+)\\[(Dh|blockDim)\\]").matcher(doc.substring(doc.indexOf("shared:")));
+            List<String> names = new ArrayList<>();
+            int dh = 0, block = 0;
+            while (regions.find()) {
+                names.add(regions.group(1));
+                if (regions.group(2).equals("Dh")) {
+                    dh++;
+                } else {
+                    block++;
+                }
+            }
+            String body = source.substring(at, source.indexOf("blockIdx.x", at)); // the declarations of sh
+            Matcher pointers = Pattern.compile("float\\* (\\w+) = (sh|\\w+ \\+)").matcher(body);
+            List<String> declared = new ArrayList<>();
+            while (pointers.find()) {
+                declared.add(pointers.group(1));
+            }
+            assertEquals(names, declared, kernel.getKey() + ": regions in the comment against pointers into sh");
+            for (int headDim : new int[] {1, 16, 64, 100}) {
+                assertEquals(4 * (dh * headDim + block * AttentionKernels.BLOCK), kernel.getValue().applyAsInt(headDim),
+                        kernel.getKey() + " at head dim " + headDim);
+            }
+        }
+    }
+
+    @Test
+    void sharedMemoryBeyond48KbMustBeAskedForAndFitTheDevice() {
+        assertEquals(0, Launch.dynamicSharedOptIn("k", 0, 0, 0));
+        assertEquals(0, Launch.dynamicSharedOptIn("k", 48 * 1024 - 384, 384, 227 * 1024), "exactly 48 KB in all");
+        assertEquals(48 * 1024 - 383, Launch.dynamicSharedOptIn("k", 48 * 1024 - 383, 384, 227 * 1024));
+        assertEquals(200_000, Launch.dynamicSharedOptIn("k", 200_000, 384, 227 * 1024));
+        IllegalArgumentException over = assertThrows(IllegalArgumentException.class,
+                () -> Launch.dynamicSharedOptIn("attention/dkdv", 232_100, 384, 227 * 1024));
+        assertEquals("attention/dkdv: needs 232484 bytes of shared memory per block (232100 dynamic + 384 static),"
+                + " the device allows 232448", over.getMessage());
+        // attention at GPT-2's head dim stays within the default; at 4096 its backward needs the opt-in
+        assertEquals(0, Launch.dynamicSharedOptIn("dkdv", AttentionKernels.dkdvShared(64), 384, 227 * 1024));
+        assertTrue(Launch.dynamicSharedOptIn("dq", AttentionKernels.dqShared(4096), 384, 227 * 1024) > 0);
     }
 
     @Test

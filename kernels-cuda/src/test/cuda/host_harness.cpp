@@ -1,0 +1,89 @@
+// Runs the per-element and per-row decisions of the kernels (src/main/cuda/unary.cuh, topk.cuh) on
+// the host, so that KernelHostLogicTest can compare them with the reference backend without a GPU.
+// Reads one request per line from stdin, writes one answer per line; floats travel as the decimal
+// of their raw 32-bit pattern (Float.floatToRawIntBits), so NaN, -0 and infinities arrive intact.
+//
+//   unary OP X ALPHA                  -> APPLY DERIVATIVE
+//   topk E K RENORM HASBIAS x[E] [bias[E]]
+//                                     -> ok idx[K] w[K] p[E]   |   bad EXPERT
+//   topkbw E K RENORM dw[K] p[E] idx[K] -> dl[E]
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "unary.cuh"
+#include "topk.cuh"
+
+static float as_float(long long bits) {
+    unsigned int u = (unsigned int)bits;
+    float f;
+    std::memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+static int bits_of(float f) {
+    int b;
+    std::memcpy(&b, &f, sizeof b);
+    return b;
+}
+
+static std::vector<float> read_floats(std::istringstream& in, int n) {
+    std::vector<float> v(n);
+    for (int i = 0; i < n; ++i) {
+        long long b;
+        in >> b;
+        v[i] = as_float(b);
+    }
+    return v;
+}
+
+int main() {
+    std::string line;
+    while (std::getline(std::cin, line)) {
+        std::istringstream in(line);
+        std::string cmd;
+        in >> cmd;
+        std::ostringstream out;
+        if (cmd == "unary") {
+            int op;
+            long long x, alpha;
+            in >> op >> x >> alpha;
+            out << bits_of(unary_apply(op, as_float(x), as_float(alpha))) << ' '
+                << bits_of(unary_derivative(op, as_float(x), as_float(alpha)));
+        } else if (cmd == "topk") {
+            int e, k, renorm, hasBias;
+            in >> e >> k >> renorm >> hasBias;
+            std::vector<float> x = read_floats(in, e);
+            std::vector<float> bias = hasBias ? read_floats(in, e) : std::vector<float>();
+            std::vector<int> idx(k, -7);
+            std::vector<float> w(k), p(e);
+            int status = topk_row(idx.data(), w.data(), p.data(), x.data(), hasBias ? bias.data() : nullptr, e, k,
+                                  renorm);
+            if (status != TOPK_OK) {
+                out << "bad " << status;
+            } else {
+                out << "ok";
+                for (int j = 0; j < k; ++j) out << ' ' << idx[j];
+                for (int j = 0; j < k; ++j) out << ' ' << bits_of(w[j]);
+                for (int i = 0; i < e; ++i) out << ' ' << bits_of(p[i]);
+            }
+        } else if (cmd == "topkbw") {
+            int e, k, renorm;
+            in >> e >> k >> renorm;
+            std::vector<float> dw = read_floats(in, k);
+            std::vector<float> p = read_floats(in, e);
+            std::vector<int> idx(k);
+            for (int j = 0; j < k; ++j) in >> idx[j];
+            std::vector<float> dl(e);
+            topk_backward_row(dl.data(), dw.data(), p.data(), idx.data(), e, k, renorm);
+            for (int i = 0; i < e; ++i) out << (i ? " " : "") << bits_of(dl[i]);
+        } else {
+            out << "error unknown request '" << cmd << "'";
+        }
+        std::cout << out.str() << '\n';
+    }
+    return 0;
+}

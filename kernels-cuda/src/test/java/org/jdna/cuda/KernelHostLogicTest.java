@@ -1,0 +1,304 @@
+package org.jdna.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jdna.engine.backend.Backend;
+import org.jdna.engine.backend.Storage;
+import org.jdna.engine.backend.UnaryOp;
+import org.jdna.engine.backend.contract.Compare;
+import org.jdna.engine.backend.contract.Tolerance;
+import org.jdna.engine.backend.reference.ReferenceBackend;
+import org.jdna.engine.backend.reference.ReferenceElementwise;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-element and per-row decisions of the kernels, compiled for the host from the very headers
+ * the kernels include (src/main/cuda/unary.cuh, topk.cuh) by src/test/cuda/host_harness.cpp, and
+ * compared with the reference backend. No GPU needed, only a host C++ compiler (g++ or clang++, or
+ * $CXX); without one the tests are skipped and say so. The host's libm is not the device's, so
+ * values are compared under a tolerance; NaN, infinities and picks must agree exactly.
+ */
+class KernelHostLogicTest {
+    private static final Backend REFERENCE = ReferenceBackend.INSTANCE;
+    private static Path harness;
+    private static String noCompiler;
+
+    @BeforeAll
+    static void compileTheHarness() throws IOException, InterruptedException {
+        String compiler = findCompiler();
+        if (compiler == null) {
+            noCompiler = "no host C++ compiler ($CXX, c++, g++ or clang++ on the PATH) to build src/test/cuda/host_harness.cpp";
+            return;
+        }
+        Path out = Files.createDirectories(Path.of("target/host-harness"));
+        harness = out.resolve("host_harness");
+        Process p = new ProcessBuilder(compiler, "-std=c++17", "-O1", "-Wall", "-Werror", "-I", "src/main/cuda",
+                "src/test/cuda/host_harness.cpp", "-o", harness.toString()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError(compiler + " failed to build the host harness:\n" + log);
+        }
+    }
+
+    private static String findCompiler() {
+        List<String> candidates = new ArrayList<>();
+        String cxx = System.getenv("CXX");
+        if (cxx != null && !cxx.isBlank()) {
+            candidates.add(cxx);
+        }
+        candidates.addAll(List.of("c++", "g++", "clang++"));
+        for (String c : candidates) {
+            Path direct = Path.of(c);
+            if (direct.isAbsolute() && Files.isExecutable(direct)) {
+                return c;
+            }
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+                if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, c))) {
+                    return Path.of(dir, c).toString();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Sends the requests, one a line, and returns the answers. */
+    private static List<String> ask(List<String> requests) throws IOException, InterruptedException {
+        Assumptions.assumeTrue(noCompiler == null, noCompiler);
+        Process p = new ProcessBuilder(harness.toString()).redirectErrorStream(true).start();
+        try (Writer w = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+            for (String r : requests) {
+                w.write(r);
+                w.write('\n');
+            }
+        }
+        List<String> answers = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                answers.add(line);
+            }
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "host harness exit " + p.exitValue());
+        assertEquals(requests.size(), answers.size(), "one answer per request: " + answers);
+        return answers;
+    }
+
+    private static String bits(float f) {
+        return Integer.toString(Float.floatToRawIntBits(f));
+    }
+
+    private static float fromBits(String s) {
+        return Float.intBitsToFloat(Integer.parseInt(s));
+    }
+
+    // ---------------------------------------------------------------- unary ops
+
+    private static final float[] SPECIAL = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
+            1e-30f, -1e-30f, 0.5f, -0.5f, 1f, -1f, 2f, -3f, 7.5f, 20f, -20f, 88f, -88f, 1e10f, -1e10f};
+    private static final float[] ALPHAS = {0f, 1f, 0.5f, 2f, 3f, -1f, -0.5f};
+
+    @Test
+    void unaryOpsAndDerivativesMatchTheReferenceAtSpecialValues() throws Exception {
+        List<String> requests = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        List<float[]> expected = new ArrayList<>();
+        for (UnaryOp op : UnaryOp.values()) {
+            for (float x : SPECIAL) {
+                for (float alpha : ALPHAS) {
+                    requests.add("unary " + OpCodes.of(op) + " " + bits(x) + " " + bits(alpha));
+                    labels.add(op + "(" + x + "; alpha " + alpha + ")");
+                    // what the reference backend stores: the double result rounded to float
+                    expected.add(new float[] {(float) ReferenceElementwise.apply(op, x, alpha),
+                            (float) ReferenceElementwise.derivative(op, x, alpha)});
+                }
+            }
+        }
+        List<String> answers = ask(requests);
+        Tolerance tol = new Tolerance("host libm", 1e-6, 2e-6);
+        List<String> bad = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            String[] a = answers.get(i).split(" ");
+            float value = fromBits(a[0]), derivative = fromBits(a[1]);
+            if (!tol.accepts(expected.get(i)[0], value)) {
+                bad.add(labels.get(i) + " = " + value + ", reference " + expected.get(i)[0]);
+            }
+            if (!tol.accepts(expected.get(i)[1], derivative)) {
+                bad.add(labels.get(i) + "' = " + derivative + ", reference " + expected.get(i)[1]);
+            }
+        }
+        assertEquals(List.of(), bad);
+    }
+
+    @Test
+    void theThreeCasesOfIssue17AreTheReferences() throws Exception {
+        int relu = OpCodes.of(UnaryOp.RELU), abs = OpCodes.of(UnaryOp.ABS), pow = OpCodes.of(UnaryOp.POW_SCALAR);
+        List<String> a = ask(List.of(
+                "unary " + relu + " " + bits(Float.NaN) + " 0",
+                "unary " + abs + " " + bits(Float.NaN) + " 0",
+                "unary " + pow + " " + bits(0f) + " " + bits(0f)));
+        assertTrue(Float.isNaN(fromBits(a.get(0).split(" ")[0])), "RELU(NaN) is NaN, not 0");
+        assertTrue(Float.isNaN(fromBits(a.get(1).split(" ")[1])), "ABS'(NaN) is NaN, not 0");
+        assertEquals(0f, fromBits(a.get(2).split(" ")[1]), "POW_SCALAR' at x = 0, alpha = 0 is 0, not NaN");
+        assertEquals(1f, fromBits(a.get(2).split(" ")[0]), "0^0 = 1");
+    }
+
+    // ---------------------------------------------------------------- top-k
+
+    private record Row(String name, float[] logits, float[] bias, int k, boolean renormalize) {
+    }
+
+    private static List<Row> topkRows() {
+        List<Row> rows = new ArrayList<>();
+        java.util.Random rnd = new java.util.Random(11);
+        float inf = Float.POSITIVE_INFINITY;
+        for (int t = 0; t < 40; t++) {
+            int e = 1 + rnd.nextInt(12);
+            float[] x = new float[e];
+            for (int i = 0; i < e; i++) {
+                x[i] = t % 2 == 0 ? (float) rnd.nextGaussian() * 3 : rnd.nextInt(3) - 1; // odd rows: many ties
+            }
+            float[] bias = null;
+            if (t % 3 == 0) {
+                bias = new float[e];
+                for (int i = 0; i < e; i++) {
+                    bias[i] = t % 5 == 0 ? rnd.nextInt(2) * 0.25f : (float) rnd.nextGaussian() * 0.1f;
+                }
+            }
+            rows.add(new Row("random " + t, x, bias, 1 + rnd.nextInt(e), t % 4 < 2));
+        }
+        rows.add(new Row("+inf logit", new float[] {0.5f, inf, 1f, 0f}, null, 2, true));
+        rows.add(new Row("two +inf logits", new float[] {inf, 0f, inf}, null, 1, false));
+        rows.add(new Row("NaN logit", new float[] {0.5f, 1f, Float.NaN, 0f}, null, 2, false));
+        rows.add(new Row("NaN bias", new float[] {0.5f, 1f, 2f, 0f}, new float[] {0, 0, 0, Float.NaN}, 3, true));
+        rows.add(new Row("every logit -inf", new float[] {-inf, -inf, -inf}, null, 1, false));
+        rows.add(new Row("a -inf logit", new float[] {-inf, 1f, 2f, -inf}, null, 4, true));
+        rows.add(new Row("+inf bias", new float[] {1f, 2f, 3f}, new float[] {0, inf, inf}, 3, false));
+        rows.add(new Row("-inf bias", new float[] {1f, 2f, 3f}, new float[] {0, -inf, 0}, 3, true));
+        rows.add(new Row("k = E, ties", new float[] {1f, 1f, 1f, 1f}, null, 4, true));
+        return rows;
+    }
+
+    private static final Pattern EXPERT = Pattern.compile("at expert (\\d+)");
+
+    @Test
+    void topkPicksAndRejectsTheRowsTheReferenceDoes() throws Exception {
+        List<Row> rows = topkRows();
+        List<String> requests = new ArrayList<>();
+        for (Row r : rows) {
+            StringBuilder s = new StringBuilder("topk " + r.logits().length + " " + r.k() + " " + (r.renormalize() ? 1 : 0)
+                    + " " + (r.bias() == null ? 0 : 1));
+            for (float v : r.logits()) {
+                s.append(' ').append(bits(v));
+            }
+            if (r.bias() != null) {
+                for (float v : r.bias()) {
+                    s.append(' ').append(bits(v));
+                }
+            }
+            requests.add(s.toString());
+        }
+        List<String> answers = ask(requests);
+        int rejected = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            int e = r.logits().length, k = r.k();
+            String[] a = answers.get(i).split(" ");
+            Storage w = REFERENCE.allocate(k), p = REFERENCE.allocate(e), x = REFERENCE.allocate(e);
+            REFERENCE.copyIn(x, 0, r.logits(), 0, e);
+            int[] indices = new int[k];
+            try {
+                REFERENCE.topk(indices, w, p, x, r.bias(), 1, e, k, r.renormalize());
+            } catch (ArithmeticException refused) {
+                Matcher m = EXPERT.matcher(refused.getMessage());
+                assertTrue(m.find(), refused.getMessage());
+                assertEquals("bad " + m.group(1), answers.get(i), r.name() + ": the reference says " + refused.getMessage());
+                rejected++;
+                continue;
+            }
+            assertEquals("ok", a[0], r.name() + ": the reference picks " + java.util.Arrays.toString(indices));
+            int[] picks = new int[k];
+            float[] weights = new float[k], probs = new float[e];
+            for (int j = 0; j < k; j++) {
+                picks[j] = Integer.parseInt(a[1 + j]);
+                weights[j] = fromBits(a[1 + k + j]);
+            }
+            for (int c = 0; c < e; c++) {
+                probs[c] = fromBits(a[1 + 2 * k + c]);
+            }
+            assertArrayEquals(indices, picks, r.name());
+            Compare.assertClose(r.name() + " weights", download(w), weights, Tolerance.ELEMENTWISE);
+            Compare.assertClose(r.name() + " probs", download(p), probs, Tolerance.ELEMENTWISE);
+        }
+        assertEquals(5, rejected, "the reference rejects a +inf logit (twice), a NaN logit, a NaN bias, a row of -inf");
+    }
+
+    @Test
+    void topkBackwardAddsTheSlotsOfARepeatedIndex() throws Exception {
+        java.util.Random rnd = new java.util.Random(4);
+        int e = 5;
+        int[][] picks = {{1, 1}, {2, 0, 2}, {4, 4, 4, 1}, {0, 3}, {3}};
+        List<String> requests = new ArrayList<>();
+        List<float[]> expected = new ArrayList<>();
+        for (boolean renormalize : new boolean[] {false, true}) {
+            for (int[] idx : picks) {
+                int k = idx.length;
+                float[] probs = new float[e];
+                float[] dw = new float[k];
+                for (int c = 0; c < e; c++) {
+                    probs[c] = 0.05f + rnd.nextFloat();
+                }
+                for (int j = 0; j < k; j++) {
+                    dw[j] = (float) rnd.nextGaussian();
+                }
+                StringBuilder s = new StringBuilder("topkbw " + e + " " + k + " " + (renormalize ? 1 : 0));
+                for (float v : dw) {
+                    s.append(' ').append(bits(v));
+                }
+                for (float v : probs) {
+                    s.append(' ').append(bits(v));
+                }
+                for (int v : idx) {
+                    s.append(' ').append(v);
+                }
+                requests.add(s.toString());
+                Storage dl = REFERENCE.allocate(e), dws = REFERENCE.allocate(k), ps = REFERENCE.allocate(e);
+                REFERENCE.copyIn(dws, 0, dw, 0, k);
+                REFERENCE.copyIn(ps, 0, probs, 0, e);
+                REFERENCE.topkBackward(dl, dws, ps, idx, 1, e, k, renormalize);
+                expected.add(download(dl));
+            }
+        }
+        List<String> answers = ask(requests);
+        for (int i = 0; i < requests.size(); i++) {
+            String[] a = answers.get(i).split(" ");
+            float[] dl = new float[e];
+            for (int c = 0; c < e; c++) {
+                dl[c] = fromBits(a[c]);
+            }
+            Compare.assertClose("topkBackward " + requests.get(i), expected.get(i), dl, Tolerance.REDUCTION);
+        }
+    }
+
+    private static float[] download(Storage s) {
+        float[] out = new float[s.length()];
+        REFERENCE.copyOut(s, 0, out, 0, out.length);
+        return out;
+    }
+}
