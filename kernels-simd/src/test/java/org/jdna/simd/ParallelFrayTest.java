@@ -33,12 +33,12 @@ import org.pastalab.fray.junit.junit5.annotations.ConcurrencyTest;
 @ExtendWith(FrayTestExtension.class)
 class ParallelFrayTest {
 
-    @ConcurrencyTest(iterations = 200)
+    @ConcurrencyTest(iterations = 150)
     void twoThreadsNeverLoseAWakeUp() {
         handOff(2);
     }
 
-    @ConcurrencyTest(iterations = 100)
+    @ConcurrencyTest(iterations = 75)
     void threeThreadsNeverLoseAWakeUp() {
         handOff(3);
     }

@@ -111,7 +111,7 @@ public abstract class ContractSupport {
     }
 
     /** Runs of a case that {@link #checkSameBits} compares (after the first). */
-    private static final int REPEATS = 3;
+    private static final int REPEATS = 2;
 
     /**
      * The SPI's determinism promise: c runs {@link #REPEATS} + 1 times on the backend under test and
