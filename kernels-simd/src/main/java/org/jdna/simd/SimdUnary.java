@@ -117,8 +117,10 @@ final class SimdUnary {
                         FloatVector v = FloatVector.fromArray(S, x, i);
                         FloatVector v2 = v.mul(v);
                         FloatVector t = VectorMath.tanh(v2.mul(v).fma(FloatVector.broadcast(S, GELU_A), v).mul(GELU_C));
-                        // 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 a x^2)
-                        FloatVector inner = v2.fma(FloatVector.broadcast(S, 3 * GELU_A), FloatVector.broadcast(S, 1f)).mul(GELU_C);
+                        // 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 a x^2), x^2 capped at 1e4: beyond |x| = 100
+                        // t is +-1 exactly, so 1 - t^2 = 0, and an x^2 overflowing (|x| > 1.8e19) made 0 * inf = NaN
+                        FloatVector inner = v2.min(1e4f).fma(FloatVector.broadcast(S, 3 * GELU_A),
+                                FloatVector.broadcast(S, 1f)).mul(GELU_C);
                         FloatVector sech2 = t.neg().fma(t, FloatVector.broadcast(S, 1f));
                         FloatVector d = v.mul(0.5f).mul(sech2).mul(inner).add(t.add(1f).mul(0.5f));
                         d.mul(FloatVector.fromArray(S, g, i)).intoArray(dx, i);

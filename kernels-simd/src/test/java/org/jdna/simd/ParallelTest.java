@@ -118,7 +118,8 @@ class ParallelTest {
     /**
      * Parked threads are woken: workers idle long enough to park (their spin lasts ~0.1 ms) must
      * still meet the caller in the next job, and a caller that parked waiting for a slow chunk must
-     * be woken by the worker that finishes it (a lost wake-up hangs here until the timeout).
+     * be woken by the worker that finishes it (a lost wake-up hangs here until the timeout). This
+     * depends on timing; ParallelFrayTest explores the same hand-off's interleavings systematically.
      */
     @Test
     void parkedWorkersAndAParkedCallerAreWoken() {

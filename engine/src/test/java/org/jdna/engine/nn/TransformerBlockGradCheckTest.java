@@ -42,8 +42,8 @@ class TransformerBlockGradCheckTest {
         });
         Tensor h = Tensor.randn(rng, 1f, rows, 8);
         block.namedParameters().forEach((name, p) -> GradCheck.check("TransformerBlock." + name,
-                GradCheck.Tolerance.LOOSE, in -> block.forward(h, segments, true, null), p));
-        GradCheck.check("TransformerBlock input", GradCheck.Tolerance.LOOSE,
+                GradCheck.Tolerance.SMOOTH, in -> block.forward(h, segments, true, null), p));
+        GradCheck.check("TransformerBlock input", GradCheck.Tolerance.SMOOTH,
                 in -> block.forward(in[0], segments, true, null), h.copy());
     }
 }

@@ -1,6 +1,7 @@
 package org.jdna.dna.model;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -52,12 +53,31 @@ class DnaGradCheckTest {
         assertRoutesUseEveryKind(choices);
         List<String> checked = new ArrayList<>();
         for (Map.Entry<String, Tensor> p : dna.namedParameters().entrySet()) {
-            GradCheck.check("dna." + p.getKey(), GradCheck.Tolerance.LOOSE,
+            GradCheck.check("dna." + p.getKey(), GradCheck.Tolerance.SMOOTH,
                     in -> logits(dna, tokens, choices), p.getValue());
             checked.add(p.getKey());
         }
         assertTrue(checked.contains("routers.1.proj.weight") && checked.contains("pool.1.attn.qkv.weight")
                 && checked.contains("pool.2.mlp.fc.weight"), "checked " + checked);
+    }
+
+    /**
+     * The whole-model check is tight enough to see one routing rule 1% off (the check above with
+     * combine's or top-k's rule scaled by 1.01) in the gradient of a router's projection.
+     */
+    @Test
+    void aRoutingRuleOnePercentOffFailsTheWholeModelCheck() {
+        DnaModel dna = new DnaModel(tiny().build(), SEED);
+        spreadNormParameters(dna, new Rng(32));
+        int[] tokens = tokens(tiny().vocab, SEED + 1000);
+        int[][] choices = choices(dna.forwardTokens(tokens, B).trace());
+        Tensor router = dna.namedParameters().get("routers.1.proj.weight");
+        for (String rule : List.of("combine", "topk")) {
+            AssertionError e = assertThrows(AssertionError.class, () -> GradCheck.check("dna, " + rule + " 1% off",
+                    GradCheck.Tolerance.SMOOTH, GradCheck.ruleScaled(rule, 1.01f, in -> logits(dna, tokens, choices)),
+                    router));
+            assertTrue(e.getMessage().contains("wrong at flat index"), e.getMessage());
+        }
     }
 
     @Test
@@ -71,7 +91,7 @@ class DnaGradCheckTest {
                 "backbone.0.mlp.fc.weight")) {
             Tensor p = dna.namedParameters().get(name);
             assertNotNull(p, name);
-            GradCheck.check("switch loss wrt " + name, GradCheck.Tolerance.LOOSE, in -> {
+            GradCheck.check("switch loss wrt " + name, GradCheck.Tolerance.SMOOTH, in -> {
                 ModelOutput out = dna.forwardTokens(tokens, B);
                 requireSameChoices(choices, out.trace());
                 return out.auxLoss();

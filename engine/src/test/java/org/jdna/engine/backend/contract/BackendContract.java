@@ -15,7 +15,8 @@ import org.jdna.engine.backend.Backend;
  *
  * The tests themselves live in the chain this class closes: {@link CoreContract} (memory, layout,
  * elementwise, reductions, GEMM, AdamW), {@link NormsContract} (softmax, norms, losses),
- * {@link RoutingContract} (indexing, top-k, combine) and {@link AttentionContract}.
+ * {@link RoutingContract} (indexing, top-k, combine), {@link AttentionContract} and
+ * {@link DeterminismContract} (the same bits on every run and on one thread).
  */
-public abstract class BackendContract extends AttentionContract {
+public abstract class BackendContract extends DeterminismContract {
 }

@@ -56,6 +56,32 @@ public final class Compare {
         }
     }
 
+    /**
+     * Fails unless actual has the same bits as expected (NaNs compared as Float.floatToIntBits does,
+     * so any NaN matches any NaN; -0 and 0 differ), naming the first differing index.
+     */
+    public static void assertSameBits(String what, float[] expected, float[] actual) {
+        if (expected.length != actual.length) {
+            throw new AssertionFailedError(what + ": length " + actual.length + ", expected " + expected.length);
+        }
+        int differing = 0;
+        int first = -1;
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
+                differing++;
+                if (first < 0) {
+                    first = i;
+                }
+            }
+        }
+        if (first >= 0) {
+            throw new AssertionFailedError(String.format("%s: %d of %d elements differ in their bits; first at index"
+                            + " %d: expected %s (0x%08x), actual %s (0x%08x)", what, differing, expected.length, first,
+                    expected[first], Float.floatToIntBits(expected[first]), actual[first],
+                    Float.floatToIntBits(actual[first])));
+        }
+    }
+
     /** Fails unless the int arrays are equal, naming the first differing index. */
     public static void assertSameInts(String what, int[] expected, int[] actual) {
         if (expected.length != actual.length) {

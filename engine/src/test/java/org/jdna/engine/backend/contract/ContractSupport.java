@@ -13,8 +13,8 @@ import org.jdna.engine.tensor.Rng;
  * copyOut and compared under a named {@link Tolerance}. Inputs go in through allocate/copyIn
  * only, so the same test bodies serve a device backend.
  *
- * <p>The test classes form one chain (Core, Norms, Routing, Attention) so that a backend module
- * extends just {@link BackendContract}; each link holds one family of primitives.
+ * <p>The test classes form one chain (Core, Norms, Routing, Attention, Determinism) so that a
+ * backend module extends just {@link BackendContract}; each link holds one family of primitives.
  */
 public abstract class ContractSupport {
     /** The specification every result is compared with. */
@@ -107,6 +107,40 @@ public abstract class ContractSupport {
         for (int i = 0; i < expected.length; i++) {
             Compare.assertClose(what + " [" + backend().name() + " vs reference, output " + i + "]",
                     expected[i], actual[i], tolerance(tol));
+        }
+    }
+
+    /** Runs of a case that {@link #checkSameBits} compares (after the first). */
+    private static final int REPEATS = 2;
+
+    /**
+     * The SPI's determinism promise: c runs {@link #REPEATS} + 1 times on the backend under test and
+     * once more inside a task of {@link Backend#forEachTask} (where a backend runs its kernels on
+     * one thread), and every output of every run must have the bits of the first. An
+     * implementation that adds with atomics or splits one sum over threads passes tolerances but
+     * fails here, sooner or later.
+     */
+    protected final void checkSameBits(String what, Case c) {
+        Backend b = backend();
+        float[][] first = runOn(b, c);
+        for (int run = 1; run <= REPEATS; run++) {
+            assertSameBits(what + " [" + b.name() + ", run " + run + " vs run 0]", first, runOn(b, c));
+        }
+        float[][][] alone = new float[1][][];
+        b.forEachTask(2, task -> {
+            if (task == 0) {
+                alone[0] = runOn(b, c);
+            }
+        });
+        assertSameBits(what + " [" + b.name() + ", one thread (a task of forEachTask) vs run 0]", first, alone[0]);
+    }
+
+    private static void assertSameBits(String what, float[][] expected, float[][] actual) {
+        if (expected.length != actual.length) {
+            throw new AssertionError(what + ": " + actual.length + " outputs, expected " + expected.length);
+        }
+        for (int i = 0; i < expected.length; i++) {
+            Compare.assertSameBits(what + " output " + i, expected[i], actual[i]);
         }
     }
 

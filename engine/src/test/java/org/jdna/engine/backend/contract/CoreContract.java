@@ -229,6 +229,106 @@ public abstract class CoreContract extends ContractSupport {
         }
     }
 
+    /** Non-finite values and extremes, each in a vector body and in a tail (n = 2 * 16 + 7 values). */
+    private static float[] nonFinite(Rng rng) {
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 1e30f, -1e30f,
+                Float.MIN_VALUE, -Float.MAX_VALUE, 100f, -104f};
+        float[] x = normal(rng, 39, 2);
+        for (int i = 0; i < special.length; i++) {
+            x[i] = special[i];
+            x[17 + i % 5] = special[i]; // the second vector body, 16 lanes and below
+            x[28 + i] = special[(i + 3) % special.length]; // the tail (and a vector body at 128 bits)
+        }
+        return x;
+    }
+
+    /**
+     * NaN, infinities, signed zeros and extremes through every unary op and its derivative: a NaN
+     * stays NaN (an op that hid it would hide a diverging run), an infinity gives the reference's
+     * limit. Compared where the reference gives a value (NaN matches only NaN).
+     */
+    @Test
+    void unaryOpsOnNonFiniteValues() {
+        for (UnaryOp op : UnaryOp.values()) {
+            Rng rng = rng("unaryNonFinite" + op);
+            float[] x = nonFinite(rng);
+            float[] dout = normal(rng, x.length, 1);
+            check("unary " + op + " on non-finite values", Tolerance.ELEMENTWISE, d -> {
+                Storage out = d.garbage(x.length);
+                Storage dx = d.garbage(x.length);
+                d.backend().unary(op, out, d.upload(x), x.length, unaryAlpha(op));
+                d.backend().unaryBackward(op, dx, d.upload(dout), d.upload(x), x.length, unaryAlpha(op));
+                return d.results(out, dx);
+            });
+        }
+    }
+
+    @Test
+    void binaryOpsOnNonFiniteValues() {
+        Rng rng = rng("binaryNonFinite");
+        float[] a = nonFinite(rng);
+        float[] b = nonFinite(rng);
+        float[] shifted = new float[b.length];
+        for (int i = 0; i < b.length; i++) {
+            shifted[i] = b[(i + 5) % b.length]; // every pairing of specials appears somewhere
+        }
+        for (BinaryOp op : BinaryOp.values()) {
+            check("binary " + op + " on non-finite values", Tolerance.ELEMENTWISE, d -> {
+                Storage out = d.garbage(a.length);
+                Storage broadcast = d.garbage(a.length);
+                d.backend().binary(op, out, new int[]{a.length}, d.upload(a), new int[]{1}, d.upload(shifted),
+                        new int[]{1});
+                d.backend().binary(op, broadcast, new int[]{a.length}, d.upload(a), new int[]{1},
+                        d.upload(new float[]{Float.NaN}), new int[]{0});
+                return d.results(out, broadcast);
+            });
+        }
+    }
+
+    /** Sums reach +-infinity or NaN, MAX of a column with a NaN is NaN (Math.max), of -inf only is -inf. */
+    @Test
+    void reductionsOfNonFiniteValues() {
+        float[] x = normal(rng("reduceNonFinite"), 5 * 33, 1);
+        x[3] = Float.NaN;                       // row 0 of inner = 1 rows: NaN
+        x[33 + 4] = Float.POSITIVE_INFINITY;    // row 1: +inf
+        x[2 * 33 + 1] = Float.POSITIVE_INFINITY;
+        x[2 * 33 + 9] = Float.NEGATIVE_INFINITY; // row 2: NaN from inf - inf
+        java.util.Arrays.fill(x, 3 * 33, 4 * 33, Float.NEGATIVE_INFINITY); // row 3: all -inf
+        for (ReduceOp op : ReduceOp.values()) {
+            for (int[] v : new int[][]{{5, 33, 1}, {1, 5, 33}, {5, 3, 11}}) {
+                check("reduce " + op + " of non-finite values (outer, len, inner) = (" + v[0] + ", " + v[1] + ", "
+                        + v[2] + ")", Tolerance.REDUCTION, d -> {
+                            Storage out = d.garbage(v[0] * v[2]);
+                            d.backend().reduce(op, out, d.upload(x), v[0], v[1], v[2]);
+                            return d.results(out);
+                        });
+            }
+        }
+        for (int[] range : new int[][]{{0, 33}, {33, 33}, {66, 33}, {99, 33}, {132, 33}}) {
+            double[] expected = {sumOfSquaresOn(REFERENCE, x, range[0], range[1])};
+            double[] actual = {sumOfSquaresOn(backend(), x, range[0], range[1])};
+            Compare.assertClose("sumOfSquares of non-finite values from " + range[0], expected, actual,
+                    tolerance(Tolerance.REDUCTION));
+        }
+    }
+
+    /** An infinity in A meets zeros and finite values in B: its row of C is NaN or infinite, others finite. */
+    @Test
+    void gemmPropagatesNonFiniteValues() {
+        Rng rng = rng("gemmNonFinite");
+        float[] a = normal(rng, 9 * 17, 1);
+        float[] b = normal(rng, 17 * 13, 1);
+        a[2 * 17 + 5] = Float.POSITIVE_INFINITY;
+        a[4 * 17 + 16] = Float.NaN;
+        java.util.Arrays.fill(b, 5 * 13, 5 * 13 + 4, 0f); // inf * 0 = NaN in columns 0-3 of row 2
+        check("gemm with non-finite values", Tolerance.GEMM, d -> {
+            Storage cs = d.garbage(9 * 13);
+            d.backend().gemm(false, false, 9, 13, 17, 1f, d.upload(a), 0, 17, 0, d.upload(b), 0, 13, 0,
+                    0f, cs, 0, 13, 0, 1);
+            return d.results(cs);
+        });
+    }
+
     @Test
     void whereSelectsByNonZeroMask() {
         Rng rng = rng("where");
@@ -288,8 +388,12 @@ public abstract class CoreContract extends ContractSupport {
     }
 
     private static double sumOfSquaresOn(org.jdna.engine.backend.Backend backend, float[] x, int n) {
+        return sumOfSquaresOn(backend, x, 13, n);
+    }
+
+    private static double sumOfSquaresOn(org.jdna.engine.backend.Backend backend, float[] x, int off, int n) {
         try (Device d = new Device(backend)) {
-            return backend.sumOfSquares(d.upload(x), 13, n);
+            return backend.sumOfSquares(d.upload(x), off, n);
         }
     }
 

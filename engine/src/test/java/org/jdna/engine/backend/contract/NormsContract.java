@@ -33,6 +33,65 @@ public abstract class NormsContract extends CoreContract {
         }
     }
 
+    /**
+     * Masked logits: -infinity entries get probability 0 (log: -infinity) and no NaN, in vector
+     * bodies and tails; a row with +infinity or NaN is NaN, as in the reference. Backward of the
+     * finite rows too.
+     */
+    @Test
+    void softmaxWithNonFiniteLogits() {
+        for (boolean log : new boolean[]{false, true}) {
+            for (int cols : new int[]{7, 33}) {
+                Rng rng = rng("softmaxNonFinite" + log + cols);
+                int rows = 5;
+                float[] x = normal(rng, rows * cols, 2);
+                float[] dout = normal(rng, rows * cols, 1);
+                for (int c = 0; c < cols; c += 3) {
+                    x[c] = Float.NEGATIVE_INFINITY;       // row 0: every third masked
+                }
+                x[cols + cols - 1] = Float.NEGATIVE_INFINITY; // row 1: the last (a tail) masked
+                x[2 * cols + 1] = Float.POSITIVE_INFINITY; // row 2
+                x[3 * cols + 2] = Float.NaN;               // row 3
+                check("softmax log=" + log + " " + rows + "x" + cols + " with non-finite logits", Tolerance.REDUCTION,
+                        d -> {
+                            Storage out = d.garbage(rows * cols);
+                            d.backend().softmax(out, d.upload(x), rows, cols, log);
+                            Storage finiteRows = d.garbage(2 * cols);
+                            Storage dx = d.garbage(2 * cols);
+                            d.backend().copy(finiteRows, 0, out, 0, 2 * cols);
+                            d.backend().softmaxBackward(dx, d.upload(dout), finiteRows, 2, cols, log);
+                            return d.results(out, dx);
+                        });
+            }
+        }
+    }
+
+    /** Masked classes (-infinity logits) other than the target: a finite loss and a gradient of 0 there. */
+    @Test
+    void crossEntropyWithMaskedLogits() {
+        int rows = 4;
+        int cols = 33;
+        Rng rng = rng("crossEntropyMasked");
+        float[] logits = normal(rng, rows * cols, 3);
+        int[] targets = {3, 0, 32, 17};
+        for (int r = 0; r < rows; r++) {
+            for (int c = r; c < cols; c += 2) {
+                if (c != targets[r]) {
+                    logits[r * cols + c] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+        float[] dlosses = normal(rng, rows, 1);
+        check("crossEntropy with -infinity logits", Tolerance.REDUCTION, d -> {
+            Storage x = d.upload(logits);
+            Storage losses = d.garbage(rows);
+            Storage dlogits = d.garbage(rows * cols);
+            d.backend().crossEntropy(losses, x, targets, rows, cols, -100);
+            d.backend().crossEntropyBackward(dlogits, d.upload(dlosses), x, targets, rows, cols, -100);
+            return d.results(losses, dlogits);
+        });
+    }
+
     @Test
     void softmaxBackwardBothModes() {
         for (boolean log : new boolean[]{false, true}) {

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Contract of the routing primitives: row gather/scatter-add, dispatch (sort + gather), gather along
- * an axis, top-k and the weighted combine. Chosen indices must match the reference exactly (ties to the lower index).
+ * an axis, top-k and the weighted combine. Chosen indices must match the reference exactly (ties to the lower index),
+ * and so must the adds (indexAddRows, scatterAdd), whose order the SPI fixes; out-of-range indices are rejected,
+ * duplicate ones summed, and values outside a combine's slots (NaN, infinities) never reach its output.
  *
  * <p>Legend: R rows, E experts, K top-k, W row width, T tokens, (O, L, I) gather view, J idxLen.
  */
@@ -43,11 +45,59 @@ public abstract class RoutingContract extends NormsContract {
             float[] dst = normal(rng, 13 * width, 1);
             float[] src = normal(rng, 40 * width, 1);
             int[] rows = indices(rng, 40, 13);
-            check("indexAddRows width=" + width, Tolerance.ELEMENTWISE, d -> {
+            check("indexAddRows width=" + width, Tolerance.EXACT, d -> {
                 Storage ds = d.upload(dst);
                 d.backend().indexAddRows(ds, d.upload(src), rows, 40, width);
                 return d.results(ds);
             });
+        }
+    }
+
+    /**
+     * "Adds in increasing i" fixes every bit: hundreds of float adds into each of a few rows (an
+     * atomic or pairwise sum rounds differently), with infinities and a NaN among the sources.
+     */
+    @Test
+    void indexAddRowsAndScatterAddMatchTheOrderedSumExactly() {
+        for (int width : new int[]{1, 33}) {
+            Rng rng = rng("indexAddRowsOrder" + width);
+            float[] dst = normal(rng, 5 * width, 1);
+            float[] src = normal(rng, 2000 * width, 100);
+            int[] rows = indices(rng, 2000, 5);
+            src[0] = Float.POSITIVE_INFINITY; // row rows[0] becomes +inf (or NaN, should a -inf follow)
+            src[(1000 * width) + width - 1] = Float.NaN;
+            src[1500 * width] = Float.NEGATIVE_INFINITY;
+            check("indexAddRows 2000 into 5 rows, width=" + width, Tolerance.EXACT, d -> {
+                Storage ds = d.upload(dst);
+                d.backend().indexAddRows(ds, d.upload(src), rows, 2000, width);
+                return d.results(ds);
+            });
+        }
+        Rng rng = rng("scatterAddOrder");
+        float[] dx = normal(rng, 3 * 33, 1);
+        float[] dout = normal(rng, 2000 * 33, 100);
+        int[] idx = indices(rng, 2000 * 33, 3);
+        dout[40] = Float.POSITIVE_INFINITY;
+        dout[41] = Float.NaN;
+        dout[5000] = Float.NEGATIVE_INFINITY;
+        check("scatterAdd (O, L, I, J) = (1, 3, 33, 2000)", Tolerance.EXACT, d -> {
+            Storage dxs = d.upload(dx);
+            d.backend().scatterAdd(dxs, d.upload(dout), idx, 1, 3, 33, 2000);
+            return d.results(dxs);
+        });
+    }
+
+    /** The order written out: 1 + 1e8 rounds to 1e8, so adding in order gives 0; backwards gives 1. */
+    @Test
+    void addsRunInIncreasingIndexOrderWrittenOut() {
+        float[] src = {1f, 1e8f, -1e8f};
+        try (Device d = new Device(backend())) {
+            Storage dst = d.zeros(2);
+            d.backend().indexAddRows(dst, d.upload(src), new int[]{1, 1, 1}, 3, 1);
+            assertArrayEquals(new float[]{0f, 0f}, d.download(dst), "indexAddRows on " + backend().name());
+            Storage dx = d.zeros(2);
+            d.backend().scatterAdd(dx, d.upload(src), new int[]{1, 1, 1}, 1, 2, 1, 3);
+            assertArrayEquals(new float[]{0f, 0f}, d.download(dx), "scatterAdd on " + backend().name());
         }
     }
 
@@ -212,7 +262,7 @@ public abstract class RoutingContract extends NormsContract {
             float[] dout = normal(rng, v[0] * v[3] * v[2], 1);
             int[] idx = indices(rng, v[0] * v[3] * v[2], v[1]);
             check("scatterAdd (O, L, I, J) = (" + v[0] + ", " + v[1] + ", " + v[2] + ", " + v[3] + ")",
-                    Tolerance.ELEMENTWISE, d -> {
+                    Tolerance.EXACT, d -> {
                         Storage dxs = d.upload(dx);
                         d.backend().scatterAdd(dxs, d.upload(dout), idx, v[0], v[1], v[2], v[3]);
                         return d.results(dxs);
@@ -317,6 +367,40 @@ public abstract class RoutingContract extends NormsContract {
         }
     }
 
+    /**
+     * Indices named twice in a row (topk never picks them, but the backward's rule is a sum over
+     * picks): both picks' gradients reach the expert. Renormalised or not, K up to E + 1.
+     */
+    @Test
+    void topkBackwardSumsDuplicateIndices() {
+        int rows = 9;
+        int experts = 5;
+        for (int k : new int[]{2, 3, 6}) {
+            for (boolean renormalize : new boolean[]{false, true}) {
+                Rng rng = rng("topkBackwardDuplicates" + k + renormalize);
+                float[] logits = normal(rng, rows * experts, 1);
+                float[] dweights = normal(rng, rows * k, 1);
+                int[] chosen = indices(rng, rows * k, experts);
+                for (int r = 0; r < rows; r++) {
+                    chosen[r * k + 1] = chosen[r * k]; // at least one duplicate per row
+                }
+                float[] probs = new float[rows * experts];
+                try (Device d = new Device(REFERENCE)) {
+                    Storage p = d.zeros(rows * experts);
+                    REFERENCE.softmax(p, d.upload(logits), rows, experts, false);
+                    probs = d.download(p);
+                }
+                float[] savedProbs = probs;
+                check("topkBackward duplicates K=" + k + " renormalize=" + renormalize, Tolerance.REDUCTION, d -> {
+                    Storage dlogits = d.garbage(rows * experts);
+                    d.backend().topkBackward(dlogits, d.upload(dweights), d.upload(savedProbs), chosen, rows, experts,
+                            k, renormalize);
+                    return d.results(dlogits);
+                });
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- combine
 
     /** Distinct dispatch rows in [0, yRows) per slot, with about one slot in five dropped (-1). */
@@ -387,6 +471,82 @@ public abstract class RoutingContract extends NormsContract {
             Storage y = d.zeros(4 * 3);
             assertNamed("combine", "9", assertThrows(IndexOutOfBoundsException.class,
                     () -> d.backend().combine(d.zeros(3), y, d.zeros(2), new int[]{-1, 9}, 1, 2, 3)));
+            assertNamed("combine", "-2", assertThrows(IndexOutOfBoundsException.class,
+                    () -> d.backend().combine(d.zeros(3), y, d.zeros(2), new int[]{0, -2}, 1, 2, 3)));
+        }
+    }
+
+    /** The backward kernels check their indices too (a bad one would write outside dy or dlogits). */
+    @Test
+    void combineBackwardAndTopkBackwardRejectIndicesOutOfRange() {
+        try (Device d = new Device(backend())) {
+            Storage y = d.zeros(4 * 3);
+            Storage dout = d.zeros(2 * 3);
+            Storage weights = d.zeros(2 * 2);
+            assertNamed("combineBackward", "4", assertThrows(IndexOutOfBoundsException.class,
+                    () -> d.backend().combineBackward(d.zeros(4 * 3), d.zeros(4), dout, y, weights,
+                            new int[]{0, 1, 4, -1}, 2, 2, 3)));
+            assertNamed("combineBackward", "-3", assertThrows(IndexOutOfBoundsException.class,
+                    () -> d.backend().combineBackward(d.zeros(4 * 3), d.zeros(4), dout, y, weights,
+                            new int[]{0, -3, 2, 3}, 2, 2, 3)));
+            Storage probs = d.upload(new float[]{0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f});
+            assertNamed("topkBackward", "4", assertThrows(IndexOutOfBoundsException.class,
+                    () -> d.backend().topkBackward(d.zeros(8), weights, probs, new int[]{0, 1, 2, 4}, 2, 4, 2, true)));
+            assertNamed("topkBackward", "-1", assertThrows(IndexOutOfBoundsException.class,
+                    () -> d.backend().topkBackward(d.zeros(8), weights, probs, new int[]{-1, 1, 2, 3}, 2, 4, 2,
+                            false)));
+        }
+    }
+
+    /**
+     * A dropped slot (-1) contributes nothing, even when its weight is NaN and rows no slot names
+     * hold infinities and NaN (a kernel that multiplies by a 0/1 mask instead of skipping gets
+     * NaN); a NaN or infinity in a row that is named reaches its token.
+     */
+    @Test
+    void combineIgnoresNonFiniteValuesOutsideItsSlots() {
+        int tokens = 11;
+        int yRows = 40;
+        for (int k = 1; k <= 3; k++) {
+            for (int width : new int[]{7, 33}) {
+                Rng rng = rng("combineNonFinite" + k + "x" + width);
+                float[] y = normal(rng, yRows * width, 1);
+                float[] weights = uniform(rng, tokens * k, 0, 1);
+                float[] dout = normal(rng, tokens * width, 1);
+                int[] slotRows = slots(rng, tokens, k, yRows);
+                boolean[] named = new boolean[yRows];
+                for (int s = 0; s < slotRows.length; s++) {
+                    if (slotRows[s] == -1) {
+                        weights[s] = Float.NaN;
+                    } else {
+                        named[slotRows[s]] = true;
+                    }
+                }
+                int poisoned = 0;
+                for (int r = 0; r < yRows; r++) {
+                    if (!named[r]) {
+                        float poison = poisoned++ % 2 == 0 ? Float.NaN : Float.POSITIVE_INFINITY;
+                        Arrays.fill(y, r * width, (r + 1) * width, poison);
+                    }
+                }
+                int firstNamed = slotRows[0] == -1 ? slotRows[slotRows.length - 1] : slotRows[0];
+                if (firstNamed != -1) {
+                    y[firstNamed * width] = Float.NEGATIVE_INFINITY;
+                    y[firstNamed * width + 1] = Float.NaN;
+                }
+                int kk = k;
+                check("combine and combineBackward, non-finite values, K=" + k + " width=" + width, Tolerance.REDUCTION,
+                        d -> {
+                            Storage ys = d.upload(y);
+                            Storage ws = d.upload(weights);
+                            Storage out = d.garbage(tokens * width);
+                            d.backend().combine(out, ys, ws, slotRows, tokens, kk, width);
+                            Storage dy = d.upload(y);
+                            Storage dws = d.garbage(tokens * kk);
+                            d.backend().combineBackward(dy, dws, d.upload(dout), ys, ws, slotRows, tokens, kk, width);
+                            return d.results(out, dy, dws);
+                        });
+            }
         }
     }
 }
