@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.backend.BackendProvider;
+import org.jdna.engine.backend.BackendSettings;
 import org.jdna.engine.backend.BackendUnavailableException;
 
 /**
@@ -17,7 +18,8 @@ import org.jdna.engine.backend.BackendUnavailableException;
  *   <li>"built without PTX (nvcc was not found at build time)"</li>
  *   <li>a forced GEMM route that cannot load, e.g. "libcublas.so.12 not found; ..."</li>
  * </ol>
- * System properties: {@code jdna.cuda.device} (ordinal, default 0), {@code jdna.cuda.gemm}
+ * The device ordinal comes with the settings ({@link #create(BackendSettings)}); {@link #shared()}
+ * (tests) takes {@code jdna.cuda.device}. User overrides as system properties: {@code jdna.cuda.gemm}
  * (auto, jcublas, ffm, kernel), {@code jdna.cuda.syncEachLaunch}.
  */
 public final class CudaBackendProvider implements BackendProvider {
@@ -25,6 +27,7 @@ public final class CudaBackendProvider implements BackendProvider {
     public static final String NO_PTX = "built without PTX (nvcc was not found at build time)";
 
     private static Backend created;
+    private static int createdDevice;
     private static BackendUnavailableException failure;
 
     @Override
@@ -38,20 +41,30 @@ public final class CudaBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Backend create() throws BackendUnavailableException {
-        return shared();
+    public Backend create(BackendSettings settings) throws BackendUnavailableException {
+        return shared(settings.device());
+    }
+
+    /** The process's CUDA backend on device {@code jdna.cuda.device} (default 0), or the reason it cannot run. */
+    public static Backend shared() throws BackendUnavailableException {
+        return shared(Integer.getInteger("jdna.cuda.device", 0));
     }
 
     /** The process's CUDA backend, or the reason it cannot run (the same reason on every call). */
-    public static synchronized Backend shared() throws BackendUnavailableException {
+    static synchronized Backend shared(int device) throws BackendUnavailableException {
         if (created != null) {
+            if (device != createdDevice) {
+                throw new BackendUnavailableException("this process's CUDA backend runs on device " + createdDevice
+                        + "; device " + device + " was asked for (one device per process)");
+            }
             return created;
         }
         if (failure != null) {
             throw new BackendUnavailableException(failure.getMessage(), failure);
         }
         try {
-            created = open();
+            created = open(device);
+            createdDevice = device;
             return created;
         } catch (BackendUnavailableException e) {
             failure = e;
@@ -72,8 +85,8 @@ public final class CudaBackendProvider implements BackendProvider {
         }
     }
 
-    private static Backend open() throws BackendUnavailableException {
-        CudaDevice device = CudaDevice.open(Integer.getInteger("jdna.cuda.device", 0));
+    private static Backend open(int ordinal) throws BackendUnavailableException {
+        CudaDevice device = CudaDevice.open(ordinal);
         List<String> archs = PtxCatalog.availableArchs(CudaBackendProvider.class.getClassLoader());
         if (archs.isEmpty()) {
             throw new BackendUnavailableException(NO_PTX);

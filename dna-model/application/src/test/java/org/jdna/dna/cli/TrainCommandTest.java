@@ -22,6 +22,7 @@ import org.jdna.dna.train.TaskData;
 import org.jdna.dna.train.TinyRuns;
 import org.jdna.dna.train.TrainedModel;
 import org.jdna.dna.train.TrainingDivergedException;
+import org.jdna.engine.backend.Backends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,6 +110,23 @@ class TrainCommandTest {
         assertTrue(summary.containsKey("valLoss") && summary.containsKey("forwardFlopsPerToken"), summary.toString());
         assertTrue(Files.exists(run.resolve("summary.json")));
         assertTrue(Files.exists(run.resolve("config.json")));
+    }
+
+    /** --threads reaches the SIMD backend as a value; the banner and config.json say what ran; eval refuses -2. */
+    @Test
+    void threadsRunExactlyAsAskedAndTheBannerSaysSo() throws IOException {
+        Path run = tmp.resolve("run");
+        MainTest.Result r = train(run, 1, "--backend", "simd", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("  backend simd (Vector API ") && r.out().contains(", 1 thread)"), r.out());
+        assertTrue(Backends.current().description().endsWith(", 1 thread)"), Backends.current().description());
+        assertTrue(Files.readString(run.resolve("config.json")).contains("\"threads\" : 1"));
+
+        for (String command : List.of("eval", "sample")) {
+            MainTest.Result bad = MainTest.run(command, run.toString(), "--threads", "-2");
+            assertEquals(Main.USER_ERROR, bad.code(), command);
+            assertEquals("error: --threads must be >= 0 (0 = all cores), got -2", bad.err().strip(), command);
+        }
     }
 
     @Test
