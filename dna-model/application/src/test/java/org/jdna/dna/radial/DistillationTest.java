@@ -15,31 +15,16 @@ import org.jdna.dna.model.ModelOutput;
 import org.jdna.dna.train.RunSummary;
 import org.jdna.dna.train.TinyRuns;
 import org.jdna.dna.train.Trainer;
-import org.jdna.engine.backend.Backend;
-import org.jdna.engine.backend.Backends;
-import org.jdna.engine.backend.reference.ReferenceBackend;
+import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 7: a Radial Network distilled from a dense model starts as exactly that model and trains end to end. */
+@ExtendWith(ReferenceBackendExtension.class)
 class DistillationTest {
-    private Backend previous;
-
-    @BeforeEach
-    void reference() {
-        previous = Backends.current();
-        Backends.use(ReferenceBackend.INSTANCE);
-    }
-
-    @AfterEach
-    void restore() {
-        Backends.use(previous);
-    }
-
     private static List<String> dense(Path out, int steps) {
         List<String> o = TinyRuns.overrides(out, steps);
         o.add("model.pool=transformer:2");
