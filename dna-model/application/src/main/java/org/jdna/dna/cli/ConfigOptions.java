@@ -34,9 +34,9 @@ public final class ConfigOptions {
         return resolve(List.of());
     }
 
-    /** Whether a preset or config file was named (a resumed run takes neither: it has its own config.json). */
+    /** Whether a preset, config file or task was named (a resumed run has its own config.json instead). */
     boolean namesABase() {
-        return preset != null || configFile != null;
+        return preset != null || configFile != null || task != null;
     }
 
     /** The name of the preset the configuration starts from. */

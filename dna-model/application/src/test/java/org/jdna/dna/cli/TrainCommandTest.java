@@ -9,9 +9,14 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import org.jdna.dna.io.Checkpoint;
 import org.jdna.dna.io.CheckpointStore;
@@ -209,27 +214,113 @@ class TrainCommandTest {
         assertNoStackTrace(resumed.err());
     }
 
+    /** Every file under {@code dir} (relative path) with the SHA-256 of its bytes. */
+    static Map<String, String> hashes(Path dir) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                try {
+                    out.put(dir.relativize(f).toString(), HexFormat.of().formatHex(
+                            MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+                } catch (NoSuchAlgorithmException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The tiny run's overrides as --set options: the options of the command that trained it. */
+    private static List<String> originalOptions(Path out, int steps) {
+        List<String> args = new ArrayList<>();
+        for (String o : TinyRuns.overrides(out, steps)) {
+            args.add("--set");
+            args.add(o);
+        }
+        return args;
+    }
+
+    private static MainTest.Result resume(Path run, String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "--resume", run.toString()));
+        args.addAll(List.of(more));
+        return MainTest.run(args.toArray(String[]::new));
+    }
+
     @Test
-    void resumeOfAFinishedRunOnlyEvaluatesAndAnExistingRunIsNotOverwritten() {
+    void resumeOfAFinishedRunSaysSoAndLeavesItsFolderByteIdentical() throws IOException {
         Path run = tmp.resolve("run");
         assertEquals(0, train(run, 2).code());
         MainTest.Result again = train(run, 2);
         assertEquals(Main.USER_ERROR, again.code());
         assertTrue(again.err().contains("already holds a run"), again.err());
+        Map<String, String> before = hashes(run);
+        assertTrue(before.containsKey("summary.json") && before.containsKey("metrics.jsonl"), before.toString());
 
-        MainTest.Result resumed = MainTest.run("train", "--resume", run.toString());
+        MainTest.Result resumed = resume(run);
         assertEquals(0, resumed.code(), resumed.err());
-        assertTrue(resumed.out().contains("resuming after step 2"), resumed.out());
-        assertEquals(2, TinyRuns.records(run, "step").size());
-        assertEquals(1, TinyRuns.records(run, "summary").size(), "the summary is written again, not twice");
+        assertTrue(resumed.out().contains("finished at step 2 of 2: nothing to do, its files are unchanged"),
+                resumed.out());
+        assertEquals(before, hashes(run), "every file byte for byte, and no file more or less");
+        // the same with the options of the command that trained it
+        List<String> original = originalOptions(run, 2);
+        MainTest.Result withOriginal = resume(run, original.toArray(String[]::new));
+        assertEquals(0, withOriginal.code(), withOriginal.err());
+        assertEquals(before, hashes(run));
 
-        MainTest.Result longer = MainTest.run("train", "--resume", run.toString(), "--steps", "3");
+        MainTest.Result shorter = resume(run, "--steps", "1");
+        assertEquals(Main.USER_ERROR, shorter.code());
+        assertTrue(shorter.err().contains("is at step 2, past train.steps = 1"), shorter.err());
+        assertEquals(before, hashes(run));
+
+        MainTest.Result longer = resume(run, "--steps", "3");
         assertEquals(0, longer.code(), longer.err());
         assertEquals(3, TinyRuns.records(run, "step").size());
+        assertEquals(1, TinyRuns.records(run, "summary").size(), "the summary is written again, not twice");
 
         MainTest.Result notARun = MainTest.run("train", "--resume", tmp.resolve("nothing").toString());
         assertEquals(Main.USER_ERROR, notARun.code());
         assertTrue(notARun.err().contains("is not a run folder"), notARun.err());
+    }
+
+    @Test
+    void resumeRefusesASeedItWouldIgnoreAndAcceptsTheOriginalOptions() throws IOException {
+        Path run = tmp.resolve("run");
+        assertEquals(0, train(run, 2, "--seed", "3").code());
+        Map<String, String> before = hashes(run);
+
+        MainTest.Result seed = resume(run, "--steps", "3", "--seed", "7");
+        assertEquals(Main.USER_ERROR, seed.code());
+        assertEquals("error: --resume: train.seed = 7 here, but the run was trained with 3: a resumed run keeps the"
+                + " seed, batch size and data of its checkpoint in " + run + " (drop the option, or --overwrite to start"
+                + " over)", seed.err().strip());
+        assertEquals(before, hashes(run), "a refused resume writes nothing");
+        MainTest.Result batch = resume(run, "--steps", "3", "--set", "train.batchSize=4");
+        assertEquals(Main.USER_ERROR, batch.code());
+        assertTrue(batch.err().contains("train.batchSize = 4 here, but the run was trained with 2"), batch.err());
+
+        // the original command's preset and options agree with the run; another preset does not
+        List<String> original = new ArrayList<>(List.of("--preset", "dna-top2", "--seed", "3", "--steps", "3",
+                "--eval-every", "0", "--checkpoint-every", "0"));
+        original.addAll(originalOptions(run, 2));
+        MainTest.Result wrongPreset = resume(run, "--preset", "dense", "--steps", "3", "--seed", "3");
+        assertEquals(Main.USER_ERROR, wrongPreset.code());
+        assertTrue(wrongPreset.err().startsWith("error: --resume: --preset/--config/--task give another configuration"
+                + " than the run's " + run.resolve("config.json") + ": data.dataset = "), wrongPreset.err());
+        assertEquals(before, hashes(run));
+        MainTest.Result agreed = resume(run, original.toArray(String[]::new));
+        assertEquals(0, agreed.code(), agreed.err());
+        assertTrue(agreed.out().contains("resuming after step 2"), agreed.out());
+        assertEquals(3, TinyRuns.records(run, "step").size());
+        assertTrue(Files.readString(run.resolve("config.json")).contains("\"seed\" : 3"));
+    }
+
+    @Test
+    void theIntervalsArePlainOptions() {
+        MainTest.Result help = MainTest.run("train", "--help");
+        assertTrue(help.out().contains("--eval-every=N") && help.out().contains("--checkpoint-every=N"), help.out());
+        TrainCommand.Plan p = plan("train", "--eval-every", "5", "--checkpoint-every", "7");
+        assertEquals(5, p.run().train().evalEvery());
+        assertEquals(7, p.run().train().checkpointEvery());
     }
 
     /** A command that fails the way a diverged run does (the divergence itself is TrainerTest's). */

@@ -95,6 +95,19 @@ public final class RunDirectory {
         }
     }
 
+    /** The summary a finished run wrote, if it is there and readable. */
+    public Optional<RunSummary> readSummary(RunConfig config) {
+        Path file = root.resolve(SUMMARY);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return RunSummary.fromJson(ConfigJson.MAPPER.readTree(file.toFile()), config, root);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The run's saved configuration, if any. */
     public Optional<Path> savedConfig() {
         return Files.exists(configFile()) ? Optional.of(configFile()) : Optional.empty();

@@ -33,6 +33,15 @@ public final class Trainer {
         if (options.resume()) {
             resumeFrom = dir.checkpoints().loadLatest(config).orElseThrow(() -> new ConfigException(
                     "--resume: " + dir.root() + " has no checkpoint to continue from"));
+            ResumeCheck.agree(dir.root(), resumeFrom.state().config(), config);
+            long done = resumeFrom.state().step();
+            if (done > t.steps()) {
+                throw new ConfigException("--resume: the run in " + dir.root() + " is at step " + done + ", past"
+                        + " train.steps = " + t.steps() + ": a run cannot be shortened (eval or sample its checkpoint)");
+            }
+            if (done == t.steps()) {
+                return finished(dir, resumeFrom.state().config(), done, options);
+            }
         } else {
             dir.checkFreshStart(options.overwrite());
             dir.clearForFreshRun();
@@ -71,6 +80,18 @@ public final class Trainer {
             SummaryReport.print(options.out(), summary, data.description());
             return summary;
         }
+    }
+
+    /** A resumed run that had already reached train.steps: says so, writes nothing, returns its summary.json. */
+    private static RunSummary finished(RunDirectory dir, RunConfig config, long step, TrainOptions options) {
+        RunSummary s = dir.readSummary(config).orElseThrow(() -> new ConfigException("--resume: the run in "
+                + dir.root() + " reached its last step (" + step + ") but has no readable " + RunDirectory.SUMMARY
+                + " (it stopped before writing it); jdna eval " + dir.root() + " gives its final validation loss"));
+        options.out().printf(Locale.ROOT, "jdna train: the run in %s finished at step %d of %d: nothing to do, its files"
+                        + " are unchanged (validation loss %.4f; a larger --steps continues it)%n", dir.root(), step,
+                step, s.finalEval().loss());
+        options.out().flush();
+        return s;
     }
 
     private static void printHeader(TrainOptions o, String name, RunDirectory dir, RunConfig config, Backend backend,
