@@ -78,7 +78,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         String controlNote = "the same architecture and configuration at random initialisation (seed " + seed
                 + ", router init std " + config.model().routerInitStd() + ", identity biases 0)";
         Provenance provenance = new Provenance(m.checkpoint().toString(), m.state().step(), controlNote,
-                ConfigJson.toTree(config), m.state().metrics(), TrainingMetrics.near(m.checkpoint()));
+                ConfigJson.toTree(config), m.state().metrics(), trainingMetrics(m.checkpoint(), err));
         err.println("profiling the residual ratio of every block on the run's evaluation batches");
         err.flush();
         List<TrainBatch> eval = loaded.data().evalBatches(); // the same data sets as the analysis: loaded once
@@ -96,6 +96,20 @@ final class AnalyzeCommand implements Callable<Integer> {
                 + r.output().charts().size() + " files)");
         outWriter.flush();
         return 0;
+    }
+
+    /**
+     * The run's metrics.jsonl, for the report's training curves. They are a side dish: a log that cannot be
+     * read (a damaged line, say) is a note, and the analysis goes on without them.
+     */
+    private static TrainingMetrics trainingMetrics(Path checkpoint, PrintWriter err) {
+        try {
+            return TrainingMetrics.near(checkpoint);
+        } catch (RuntimeException e) {
+            err.println("note: the report leaves out the training curves: " + e.getMessage());
+            err.flush();
+            return TrainingMetrics.none();
+        }
     }
 
     /** {@code <run>/analysis/<step-N>} for a checkpoint inside a run's checkpoints folder, else a sibling folder. */

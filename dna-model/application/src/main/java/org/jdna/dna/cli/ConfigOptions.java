@@ -44,7 +44,16 @@ public final class ConfigOptions {
         if (preset != null) {
             return preset;
         }
-        return task != null && Task.parse(task) == Task.VISION ? "vision-dna-top2" : Presets.DEFAULT;
+        return task != null && parseTask(task) == Task.VISION ? "vision-dna-top2" : Presets.DEFAULT;
+    }
+
+    /** The task an option names; an unknown one is a ConfigException naming the option. */
+    static Task parseTask(String value) {
+        try {
+            return Task.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--task " + value + ": " + e.getMessage());
+        }
     }
 
     /** The --set overrides followed by {@code extra} ones (e.g. from --steps). */
@@ -58,7 +67,7 @@ public final class ConfigOptions {
     public RunConfig resolve(List<String> extra) {
         String chosen = preset;
         if (task != null) {
-            Task t = Task.parse(task);
+            Task t = parseTask(task);
             if (chosen == null) {
                 chosen = t == Task.VISION ? "vision-dna-top2" : Presets.DEFAULT;
             } else if (Presets.get(chosen).model().task() != t) {

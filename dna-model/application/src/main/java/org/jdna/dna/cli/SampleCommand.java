@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
+import org.jdna.dna.config.ConfigException;
+import org.jdna.dna.config.Task;
 import org.jdna.dna.train.Sampler;
 import org.jdna.dna.train.TrainedModel;
 
@@ -50,6 +52,10 @@ final class SampleCommand implements Callable<Integer> {
         TrainedModel m = loaded.run();
         PrintWriter out = loaded.out();
         PrintWriter err = loaded.err();
+        if (m.config().model().task() != Task.LANGUAGE) {
+            throw new ConfigException("sample: " + m.checkpoint() + " is a " + m.config().model().task().jsonName()
+                    + " model; only language models generate text");
+        }
         err.printf("sampling %d bytes from %s (step %d), temperature %s, top-k %d, seed %d%n", tokens, m.checkpoint(),
                 m.state().step(), temperature, topK, seed);
         err.flush();

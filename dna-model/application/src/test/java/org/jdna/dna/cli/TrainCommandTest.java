@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,6 +21,7 @@ import java.util.stream.Stream;
 
 import org.jdna.dna.io.Checkpoint;
 import org.jdna.dna.io.CheckpointStore;
+import org.jdna.dna.io.TensorData;
 import org.jdna.dna.train.Datasets;
 import org.jdna.dna.train.EvalResult;
 import org.jdna.dna.train.Evaluator;
@@ -321,6 +323,58 @@ class TrainCommandTest {
         TrainCommand.Plan p = plan("train", "--eval-every", "5", "--checkpoint-every", "7");
         assertEquals(5, p.run().train().evalEvery());
         assertEquals(7, p.run().train().checkpointEvery());
+    }
+
+    @Test
+    void badOptionsAreOneLineNamingTheOption() {
+        MainTest.Result task = MainTest.run("train", "--task", "bogus");
+        assertEquals(Main.USER_ERROR, task.code());
+        assertEquals("error: --task bogus: 'bogus' is not one of [language, vision]", task.err().strip());
+        MainTest.Result info = MainTest.run("info", "--task", "bogus");
+        assertEquals(Main.USER_ERROR, info.code());
+        assertNoStackTrace(info.err());
+        MainTest.Result steps = MainTest.run("train", "--steps", "abc");
+        assertEquals(Main.USER_ERROR, steps.code());
+        assertEquals("error: Invalid value for option '--steps': 'abc' is not an int (jdna train --help lists the"
+                + " options)", steps.err().strip());
+    }
+
+    @Test
+    void aCheckpointWithNonFiniteWeightsIsRefused() {
+        Path run = tmp.resolve("run");
+        assertEquals(0, train(run, 2).code());
+        Path last = run.resolve("checkpoints").resolve(CheckpointStore.folderName(2));
+        Checkpoint.Loaded loaded = Checkpoint.load(last);
+        Map<String, TensorData> weights = new LinkedHashMap<>(loaded.model());
+        TensorData head = weights.get("output.head.weight");
+        float[] values = head.values().clone();
+        values[3] = Float.NaN;
+        weights.put("output.head.weight", new TensorData(head.shape(), values));
+        Checkpoint.writeData(last, weights, loaded.optimizer(), loaded.state());
+
+        MainTest.Result e = MainTest.run("eval", run.toString(), "--backend", "reference");
+        assertEquals(Main.USER_ERROR, e.code(), e.out());
+        assertEquals("error: checkpoint " + last + ": its weights are not finite (1 NaN or infinite values, the first"
+                + " NaN in 'output.head.weight' at index 3); it can be neither evaluated nor resumed", e.err().strip());
+        MainTest.Result resumed = resume(run, "--steps", "3");
+        assertEquals(Main.USER_ERROR, resumed.code());
+        assertTrue(resumed.err().contains("its weights are not finite"), resumed.err());
+    }
+
+    @Test
+    void resumeContinuesPastAGarbageLineInTheMetricsLog() throws IOException {
+        Path run = tmp.resolve("run");
+        assertEquals(0, train(run, 2).code());
+        Path metrics = run.resolve("metrics.jsonl");
+        List<String> lines = new ArrayList<>(Files.readAllLines(metrics));
+        lines.add(2, "{\"type\": \"step\", garbage");
+        Files.write(metrics, lines);
+
+        MainTest.Result resumed = resume(run, "--steps", "3");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("note: " + metrics + " line 3 is not a JSON record: left out of the"
+                + " continued log"), resumed.err());
+        assertEquals(3, TinyRuns.records(run, "step").size());
     }
 
     /** A command that fails the way a diverged run does (the divergence itself is TrainerTest's). */

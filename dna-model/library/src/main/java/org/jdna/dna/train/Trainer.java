@@ -60,7 +60,10 @@ public final class Trainer {
         List<Map<String, Object>> earlier = List.of();
         if (resumeFrom != null) {
             step = TrainingCheckpoints.restore(resumeFrom, model, optimizer, data);
-            earlier = dir.trimMetricsAfter(step);
+            earlier = dir.trimMetricsAfter(step, line -> {
+                options.err().println("note: " + line);
+                options.err().flush();
+            });
         }
         dir.writeConfig(config);
         String name = dir.root().toAbsolutePath().normalize().getFileName().toString();
