@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -114,6 +116,27 @@ class TrainerTest {
         assertEquals(12, l.size());
         assertTrue(l.stream().allMatch(Double::isFinite));
         assertEquals(16 * 8, s.tokens() / 12, "tokens per step = B x patches (16 patches of 7x7)");
+    }
+
+    /** A warm-up as long as the run would raise the learning rate to its last step; a tenth of the run instead. */
+    @Test
+    void aRunShorterThanItsWarmupIsScaledAndTheBannerSaysSo() {
+        StringWriter out = new StringWriter();
+        Trainer.run(TinyRuns.config(tmp.resolve("run"), 6, "train.warmupSteps=10", "train.lr=0.01"),
+                TrainOptions.of(new PrintWriter(out), new PrintWriter(new StringWriter())));
+        assertTrue(out.toString().contains("warmup 1 (train.warmupSteps = 10 is not shorter than the run: a tenth of"
+                + " it)"), out.toString());
+        List<Double> lr = TinyRuns.records(tmp.resolve("run"), "step").stream()
+                .map(r -> ((Number) r.get("lr")).doubleValue()).toList();
+        assertEquals(0.01, lr.getFirst(), 1e-12, "the peak after one warm-up step");
+        for (int i = 1; i < lr.size(); i++) {
+            assertTrue(lr.get(i) <= lr.get(i - 1), "no rise after the warm-up: " + lr);
+        }
+        assertTrue(lr.getLast() < 0.5 * lr.getFirst(), "cosine decay to the end: " + lr);
+        StringWriter kept = new StringWriter();
+        Trainer.run(TinyRuns.config(tmp.resolve("kept"), 6, "train.warmupSteps=5"),
+                TrainOptions.of(new PrintWriter(kept), new PrintWriter(new StringWriter())));
+        assertTrue(kept.toString().contains("warmup 5, cosine"), "a warm-up shorter than the run is kept: " + kept);
     }
 
     @Test
