@@ -80,17 +80,24 @@ public final class Backends {
     public static synchronized Backend get(String name, BackendSettings settings) {
         Key key = new Key(name, settings);
         Backend cached = CREATED.get(key);
-        if (cached != null) {
-            return cached;
+        if (cached == null) {
+            cached = create(name, settings);
+            CREATED.put(key, cached);
         }
+        return cached;
+    }
+
+    /**
+     * A new backend of the named provider with {@code settings}, not cached: for a caller that owns its
+     * lifetime (a benchmark closes its thread pool). An IllegalStateException says why it cannot run.
+     */
+    public static Backend create(String name, BackendSettings settings) {
         List<String> known = new ArrayList<>();
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
             known.add(p.name());
             if (p.name().equals(name)) {
                 try {
-                    Backend b = p.create(settings);
-                    CREATED.put(key, b);
-                    return b;
+                    return p.create(settings);
                 } catch (BackendUnavailableException e) {
                     throw new IllegalStateException("backend '" + name + "' is unavailable: " + e.getMessage(), e);
                 } catch (LinkageError e) {
