@@ -67,11 +67,10 @@ final class TrainCommand implements Callable<Integer> {
     Integer checkpointEvery;
 
     @Option(names = "--resume", arity = "0..1", paramLabel = "RUN_DIR", fallbackValue = "",
-            description = "continue a run from its newest checkpoint, with the run's own config.json"
-                    + " (default folder: the --out / preset folder); --steps, the intervals, the schedule and"
-                    + " where it runs may change, the seed, batch size, data and architecture may not. The options"
-                    + " of the original command are accepted where they agree with the run. A finished run is"
-                    + " left as it is")
+            description = "continue a run from its newest checkpoint with its own config.json (default folder: the"
+                    + " --out / preset folder). --steps, the intervals, the schedule and the backend may change; the"
+                    + " seed, batch size, data and architecture may not (the original command's options are accepted"
+                    + " where they agree). A finished run is left untouched")
     String resume;
 
     @Option(names = "--overwrite", description = "start fresh in a folder that holds an earlier run (deleting its files)")
