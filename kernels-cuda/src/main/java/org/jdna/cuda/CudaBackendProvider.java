@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.backend.BackendProvider;
+import org.jdna.engine.backend.BackendSettings;
 import org.jdna.engine.backend.BackendUnavailableException;
 
 /**
@@ -19,14 +20,17 @@ import org.jdna.engine.backend.BackendUnavailableException;
  *       that cannot load ("libcublas.so.12 not found; ..."), any exception while building it</li>
  * </ol>
  * The first two leave the backend {@link CudaStartup.Outcome#ABSENT}, the third
- * {@link CudaStartup.Outcome#BROKEN}. System properties: {@code jdna.cuda.device} (ordinal, default
- * 0), {@code jdna.cuda.gemm} (auto, jcublas, ffm, kernel), {@code jdna.cuda.syncEachLaunch}.
+ * {@link CudaStartup.Outcome#BROKEN}. The device ordinal comes with the settings
+ * ({@link #create(BackendSettings)}); {@link #shared()} (tests) takes {@code jdna.cuda.device}, default 0.
+ * One device per process. User overrides as system properties: {@code jdna.cuda.gemm} (auto, jcublas,
+ * ffm, kernel), {@code jdna.cuda.syncEachLaunch}.
  */
 public final class CudaBackendProvider implements BackendProvider {
     /** The reason when no PTX is in the jar. */
     public static final String NO_PTX = "built without PTX (nvcc was not found at build time)";
 
     private static CudaStartup startup;
+    private static int startupDevice;
 
     @Override
     public String name() {
@@ -39,23 +43,40 @@ public final class CudaBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Backend create() throws BackendUnavailableException {
-        return shared();
+    public Backend create(BackendSettings settings) throws BackendUnavailableException {
+        return shared(settings.device());
     }
 
-    /** The process's CUDA backend, or the reason it cannot run (the same reason on every call). */
+    /** The process's CUDA backend on device {@code jdna.cuda.device} (default 0), or the reason it cannot run. */
     public static Backend shared() throws BackendUnavailableException {
-        CudaStartup s = startup();
+        return shared(Integer.getInteger("jdna.cuda.device", 0));
+    }
+
+    /** The process's CUDA backend on {@code device}, or the reason it cannot run (the same reason on every call). */
+    static Backend shared(int device) throws BackendUnavailableException {
+        CudaStartup s = startup(device);
         if (!s.ready()) {
             throw new BackendUnavailableException(s.reason(), s.cause());
         }
         return s.backend();
     }
 
-    /** How starting the backend went: started on the first call, the same answer on every later one. */
-    public static synchronized CudaStartup startup() {
+    /** How starting the backend went on the default device ({@code jdna.cuda.device}, default 0). */
+    public static CudaStartup startup() {
+        return startup(Integer.getInteger("jdna.cuda.device", 0));
+    }
+
+    /**
+     * How starting the backend went: started on the first call, the same answer on every later one.
+     * A later call for another device is refused (one device per process).
+     */
+    static synchronized CudaStartup startup(int device) {
         if (startup == null) {
-            startup = start(() -> CudaDevice.open(Integer.getInteger("jdna.cuda.device", 0)), CudaBackendProvider::build);
+            startup = start(() -> CudaDevice.open(device), CudaBackendProvider::build);
+            startupDevice = device;
+        } else if (device != startupDevice) {
+            return CudaStartup.absent("this process's CUDA backend runs on device " + startupDevice + "; device "
+                    + device + " was asked for (one device per process)", null);
         }
         return startup;
     }

@@ -35,11 +35,6 @@ public final class SimdBackend implements HeapBackend, AutoCloseable {
     private final SimdAttention attention;
     private final SimdOptimizer optimizer;
 
-    /** The JVM's species, {@code jdna.threads} threads (default: available processors). */
-    public SimdBackend() {
-        this(SimdConfig.defaultThreads());
-    }
-
     /** The JVM's species and the given number of threads. */
     public SimdBackend(int threads) {
         this.parallel = new Parallel(threads);
@@ -73,7 +68,8 @@ public final class SimdBackend implements HeapBackend, AutoCloseable {
 
     @Override
     public String description() {
-        return "simd (Vector API " + SimdConfig.describe() + ", " + parallel.threads() + " threads)";
+        int threads = parallel.threads();
+        return "simd (Vector API " + SimdConfig.describe() + ", " + threads + (threads == 1 ? " thread)" : " threads)");
     }
 
     public int threads() {

@@ -15,8 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * intrinsify every vector operation; a species held in an instance field would not be. The test
  * suite therefore runs the contract once per width in separate JVMs (see kernels-simd/pom.xml).
  *
- * <p>{@code jdna.threads} sets the default worker count (default: available processors); a
- * backend may also be constructed with an explicit count.
+ * <p>The thread count comes to the backend as a value (the provider's settings, or the constructor);
+ * {@code jdna.threads} is only the user's override of the default, used when no count is given
+ * (default: available processors).
  */
 public final class SimdConfig {
     /** The float species of every kernel, or {@code null} for the scalar fallback. */
@@ -29,7 +30,7 @@ public final class SimdConfig {
     private SimdConfig() {
     }
 
-    /** Threads from {@code jdna.threads}, else the available processors. */
+    /** The thread count when none is given: {@code -Djdna.threads} when the user set it, else the available processors. */
     public static int defaultThreads() {
         String threads = System.getProperty("jdna.threads");
         int t = (threads == null || threads.isBlank())

@@ -2,6 +2,7 @@ package org.jdna.simd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.backend.BinaryOp;
 import org.jdna.engine.backend.BackendProvider;
+import org.jdna.engine.backend.BackendSettings;
 import org.jdna.engine.backend.Backends;
 import org.jdna.engine.backend.Storage;
 import org.jdna.engine.backend.reference.ReferenceBackendProvider;
@@ -29,6 +31,38 @@ class SimdBackendSetupTest {
         assertEquals("simd", simd.name());
         assertTrue(simd.priority() > new ReferenceBackendProvider().priority(), "simd must outrank the reference");
         assertTrue(Backends.survey().get("simd").startsWith("ok"), Backends.survey().toString());
+    }
+
+    /**
+     * The thread count reaches the backend as a value: one thread is the caller alone (no worker is
+     * started), three are the caller and two workers; a backend built earlier with other settings (the
+     * defaults, before a command's options applied) is never handed out in its place.
+     */
+    @Test
+    void theBackendRunsExactlyTheThreadsItIsGiven() {
+        Backend previous = Backends.current();
+        try {
+            Backends.get("simd");
+            long workers = liveWorkers();
+            Backend one = Backends.use("simd", BackendSettings.threads(1));
+            assertSame(one, Backends.current());
+            assertEquals(1, ((SimdBackend) one).threads());
+            assertTrue(one.description().endsWith(", 1 thread)"), one.description());
+            assertEquals(workers, liveWorkers(), "one thread: the calling thread alone");
+
+            Backend three = Backends.get("simd", BackendSettings.threads(3));
+            assertEquals(3, ((SimdBackend) three).threads());
+            assertEquals(workers + 2, liveWorkers(), "three threads: the caller and two workers");
+            assertSame(three, Backends.get("simd", BackendSettings.threads(3)), "one backend per settings");
+            assertSame(one, Backends.get("simd", BackendSettings.threads(1)));
+        } finally {
+            Backends.use(previous);
+        }
+    }
+
+    private static long liveWorkers() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("jdna-simd-")).count();
     }
 
     @Test

@@ -13,6 +13,9 @@ public interface BackendProvider {
     /** Higher wins when no backend is named. Reference = 0, SIMD = 100; GPU backends are never picked implicitly (-1). */
     int priority();
 
-    /** Creates the backend or says precisely why it cannot run on this machine. */
-    Backend create() throws BackendUnavailableException;
+    /**
+     * Creates the backend with {@code settings} (threads, device) or says precisely why it cannot run
+     * on this machine. Each call may build a new backend; {@link Backends} keeps one per settings.
+     */
+    Backend create(BackendSettings settings) throws BackendUnavailableException;
 }

@@ -9,26 +9,36 @@ import java.util.ServiceLoader;
 /**
  * Finds backends at run time through {@link ServiceLoader} and holds the current one.
  *
- * <p>Selection: the system property {@code jdna.backend} (e.g. {@code -Djdna.backend=reference}),
- * else {@link #use(String)}, else the available provider with the highest priority (SIMD when
- * kernels-simd is on the class path, the reference backend otherwise). GPU backends are only used
- * when named. A named backend that cannot run fails with the provider's reason.
+ * <p>Selection: {@link #use(String, BackendSettings)} names a backend; {@link #useDefault} and the
+ * first {@link #current()} take the one the user named with the system property {@code jdna.backend}
+ * (e.g. {@code -Djdna.backend=reference}, the outermost override), else the available provider with
+ * the highest priority (SIMD when kernels-simd is on the class path, the reference backend
+ * otherwise). GPU backends are only used when named. A named backend that cannot run fails with the
+ * provider's reason.
+ *
+ * <p>Settings (threads, device) reach the provider as values. A backend is created once per name and
+ * settings: one built with other settings (say the defaults, before a command's options applied) is
+ * never handed out in its place.
  */
 public final class Backends {
-    private static final Map<String, Backend> CREATED = new LinkedHashMap<>();
+    /** The system property by which a user names the backend when the program leaves the choice open. */
+    public static final String PROPERTY = "jdna.backend";
+
+    private record Key(String name, BackendSettings settings) {}
+
+    private static final Map<Key, Backend> CREATED = new LinkedHashMap<>();
     private static volatile Backend current;
 
     private Backends() {
     }
 
-    /** The backend new tensors are created on. */
+    /** The backend new tensors are created on (the default one, with default settings, until one is chosen). */
     public static Backend current() {
         Backend b = current;
         if (b == null) {
             synchronized (Backends.class) {
                 if (current == null) {
-                    String named = System.getProperty("jdna.backend");
-                    current = (named == null || named.isBlank()) ? best() : get(named);
+                    current = chooseDefault(BackendSettings.DEFAULTS);
                 }
                 b = current;
             }
@@ -36,9 +46,23 @@ public final class Backends {
         return b;
     }
 
-    /** Makes the named backend current and returns it. */
-    public static synchronized Backend use(String name) {
-        current = get(name);
+    /** Makes the named backend, with default settings, current and returns it. */
+    public static Backend use(String name) {
+        return use(name, BackendSettings.DEFAULTS);
+    }
+
+    /** Makes the named backend with {@code settings} current and returns it. */
+    public static synchronized Backend use(String name, BackendSettings settings) {
+        current = get(name, settings);
+        return current;
+    }
+
+    /**
+     * Makes the user's backend ({@code -Djdna.backend}) or else the fastest available one, with
+     * {@code settings}, current and returns it.
+     */
+    public static synchronized Backend useDefault(BackendSettings settings) {
+        current = chooseDefault(settings);
         return current;
     }
 
@@ -47,20 +71,33 @@ public final class Backends {
         current = backend;
     }
 
-    /** The named backend (created once and cached), or an IllegalStateException that says why not. */
-    public static synchronized Backend get(String name) {
-        Backend cached = CREATED.get(name);
-        if (cached != null) {
-            return cached;
+    /** The named backend with default settings; see {@link #get(String, BackendSettings)}. */
+    public static Backend get(String name) {
+        return get(name, BackendSettings.DEFAULTS);
+    }
+
+    /** The named backend with {@code settings} (created once and cached), or an IllegalStateException that says why not. */
+    public static synchronized Backend get(String name, BackendSettings settings) {
+        Key key = new Key(name, settings);
+        Backend cached = CREATED.get(key);
+        if (cached == null) {
+            cached = create(name, settings);
+            CREATED.put(key, cached);
         }
+        return cached;
+    }
+
+    /**
+     * A new backend of the named provider with {@code settings}, not cached: for a caller that owns its
+     * lifetime (a benchmark closes its thread pool). An IllegalStateException says why it cannot run.
+     */
+    public static Backend create(String name, BackendSettings settings) {
         List<String> known = new ArrayList<>();
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
             known.add(p.name());
             if (p.name().equals(name)) {
                 try {
-                    Backend b = p.create();
-                    CREATED.put(name, b);
-                    return b;
+                    return p.create(settings);
                 } catch (BackendUnavailableException e) {
                     throw new IllegalStateException("backend '" + name + "' is unavailable: " + e.getMessage(), e);
                 } catch (LinkageError e) {
@@ -72,13 +109,14 @@ public final class Backends {
                 + "); add the module that provides it (jdna-kernels-simd, jdna-kernels-cuda)");
     }
 
-    /** Names of all providers on the class path with their availability ("ok" or the reason). */
+    /** Names of all providers on the class path with their availability ("ok" or the reason), at default settings. */
     public static synchronized Map<String, String> survey() {
         Map<String, String> out = new LinkedHashMap<>();
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
             try {
-                Backend b = CREATED.containsKey(p.name()) ? CREATED.get(p.name()) : p.create();
-                CREATED.putIfAbsent(p.name(), b);
+                Key key = new Key(p.name(), BackendSettings.DEFAULTS);
+                Backend b = CREATED.containsKey(key) ? CREATED.get(key) : p.create(BackendSettings.DEFAULTS);
+                CREATED.putIfAbsent(key, b);
                 out.put(p.name(), "ok: " + b.description());
             } catch (BackendUnavailableException | LinkageError e) {
                 out.put(p.name(), "unavailable: " + firstLine(e.getMessage()));
@@ -96,7 +134,12 @@ public final class Backends {
         return nl < 0 ? message : message.substring(0, nl).strip();
     }
 
-    private static Backend best() {
+    private static Backend chooseDefault(BackendSettings settings) {
+        String named = System.getProperty(PROPERTY);
+        return (named == null || named.isBlank()) ? best(settings) : get(named.strip(), settings);
+    }
+
+    private static Backend best(BackendSettings settings) {
         BackendProvider best = null;
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
             if (p.priority() >= 0 && (best == null || p.priority() > best.priority())) {
@@ -107,9 +150,9 @@ public final class Backends {
             throw new IllegalStateException("no backend provider found on the class path");
         }
         try {
-            return get(best.name());
+            return get(best.name(), settings);
         } catch (IllegalStateException e) {
-            return get("reference");
+            return get("reference", settings);
         }
     }
 }

@@ -6,31 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.jdna.engine.backend.Backend;
-import org.jdna.engine.backend.Backends;
-import org.jdna.engine.backend.reference.ReferenceBackend;
+import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.ops.Elementwise;
 import org.jdna.engine.ops.Reductions;
 import org.jdna.engine.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The tape's contract: accumulation, shared inputs, no-grad scopes, detach, non-leaf rules. */
+@ExtendWith(ReferenceBackendExtension.class)
 class AutogradTest {
-    private Backend previous;
-
-    @BeforeEach
-    void useReference() {
-        previous = Backends.current();
-        Backends.use(ReferenceBackend.INSTANCE);
-    }
-
-    @AfterEach
-    void restore() {
-        Backends.use(previous);
-    }
-
     private static Tensor leaf(float... values) {
         return Tensor.of(values, values.length).requiresGrad(true);
     }

@@ -7,30 +7,17 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 
 import org.jdna.engine.backend.Backend;
-import org.jdna.engine.backend.Backends;
 import org.jdna.engine.backend.reference.ReferenceBackend;
+import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 /** Bad input fails early with a message naming the op and the shapes or values. */
+@ExtendWith(ReferenceBackendExtension.class)
 class BadInputTest {
-    private Backend previous;
-
-    @BeforeEach
-    void useReference() {
-        previous = Backends.current();
-        Backends.use(ReferenceBackend.INSTANCE);
-    }
-
-    @AfterEach
-    void restore() {
-        Backends.use(previous);
-    }
-
     private static void fails(Class<? extends RuntimeException> type, Executable call, String... fragments) {
         RuntimeException e = assertThrows(type, call);
         for (String f : fragments) {

@@ -8,34 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jdna.engine.autograd.GradMode;
-import org.jdna.engine.backend.Backend;
-import org.jdna.engine.backend.Backends;
-import org.jdna.engine.backend.reference.ReferenceBackend;
+import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * ConcurrentParts on the reference backend (tasks in order): the same values and gradients as the
  * parts run as plain ops, a leaf shared by two parts, no graph when not recording, failures named.
  * The SIMD module runs the same op on two threads (SimdConcurrentPartsTest, and the gradient check).
  */
+@ExtendWith(ReferenceBackendExtension.class)
 class ConcurrentPartsTest {
-    private Backend previous;
-
-    @BeforeEach
-    void useReference() {
-        previous = Backends.current();
-        Backends.use(ReferenceBackend.INSTANCE);
-    }
-
-    @AfterEach
-    void restore() {
-        Backends.use(previous);
-    }
-
     private static Tensor param(long seed, int... shape) {
         return Tensor.randn(new Rng(seed), 1f, shape).requiresGrad(true);
     }

@@ -5,30 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import org.jdna.engine.backend.Backend;
-import org.jdna.engine.backend.Backends;
-import org.jdna.engine.backend.reference.ReferenceBackend;
+import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Forward values of the ops against small hand-computed expectations (reference backend). */
+@ExtendWith(ReferenceBackendExtension.class)
 class OpsForwardTest {
     private static final double TOL = 1e-5;
-    private Backend previous;
-
-    @BeforeEach
-    void useReference() {
-        previous = Backends.current();
-        Backends.use(ReferenceBackend.INSTANCE);
-    }
-
-    @AfterEach
-    void restore() {
-        Backends.use(previous);
-    }
 
     private static Tensor t(float[] data, int... shape) {
         return Tensor.of(data, shape);

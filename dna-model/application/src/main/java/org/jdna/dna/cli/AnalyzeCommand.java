@@ -17,17 +17,12 @@ import org.jdna.dna.config.ConfigJson;
 import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.model.DnaModel;
 import org.jdna.dna.radial.ResidualProfiler;
-import org.jdna.dna.train.Datasets;
-import org.jdna.dna.train.TaskData;
 import org.jdna.dna.train.TrainBatch;
 import org.jdna.dna.train.TrainedModel;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code jdna analyze CHECKPOINT}: paths, specialization, compute allocation and flow of a trained model
@@ -37,9 +32,6 @@ import picocli.CommandLine.Spec;
         description = "Paths, specialization, compute allocation and flow of a trained model against a random-init"
                 + " control, as an HTML report (report.html), numbers (analysis.json) and charts (PNG + SVG).")
 final class AnalyzeCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "CHECKPOINT", description = "checkpoint folder, or run folder (its newest checkpoint)")
-    Path checkpoint;
-
     @Option(names = "--out", paramLabel = "DIR",
             description = "where to write (default: <run>/analysis/<checkpoint name>, or <checkpoint>-analysis)")
     Path out;
@@ -64,35 +56,32 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Mixin
     LoadOptions run;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() {
-        PrintWriter outWriter = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         if (tokens < 1 || images < 1 || permutations < 1 || (batch != null && batch < 1)) {
             throw new ConfigException("analyze: --tokens (" + tokens + "), --images (" + images + "), --permutations ("
                     + permutations + ") and --batch (" + batch + ") must be >= 1");
         }
-        TrainedModel m = run.load(checkpoint);
+        LoadOptions.Loaded loaded = run.load();
+        TrainedModel m = loaded.run();
         RunConfig config = m.config();
+        PrintWriter outWriter = loaded.out();
+        PrintWriter err = loaded.err();
         long seed = controlSeed != null ? controlSeed : config.train().seed() + 1;
         if (seed == config.train().seed()) {
             throw new ConfigException("analyze: --control-seed " + seed + " is the run's own seed; the control must"
                     + " start from different weights");
         }
         DnaModel control = new DnaModel(config.model(), seed);
-        Datasets datasets = LoadOptions.datasetsNotingTo(err);    // one load for the analysis and the profile
-        EvaluationInputs inputs = EvaluationSets.of(config, tokens, images, datasets);
+        EvaluationInputs inputs = EvaluationSets.of(config, tokens, images, loaded.datasets());
         Path dir = out != null ? out : defaultOut(m.checkpoint());
         String controlNote = "the same architecture and configuration at random initialisation (seed " + seed
                 + ", router init std " + config.model().routerInitStd() + ", identity biases 0)";
         Provenance provenance = new Provenance(m.checkpoint().toString(), m.state().step(), controlNote,
-                ConfigJson.toTree(config), m.state().metrics(), TrainingMetrics.near(m.checkpoint()));
+                ConfigJson.toTree(config), m.state().metrics(), trainingMetrics(m.checkpoint(), err));
         err.println("profiling the residual ratio of every block on the run's evaluation batches");
         err.flush();
-        List<TrainBatch> eval = TaskData.open(config, datasets).evalBatches();
+        List<TrainBatch> eval = loaded.data().evalBatches(); // the same data sets as the analysis: loaded once
         ResidualSummary residual = ResidualSummary.of(new ResidualProfiler(m.model()).profile(eval),
                 "the run's " + eval.size() + " evaluation batches", eval.stream().mapToLong(TrainBatch::tokens).sum());
         Analyzer.Result r = Analyzer.run(m.model(), control, inputs,
@@ -107,6 +96,20 @@ final class AnalyzeCommand implements Callable<Integer> {
                 + r.output().charts().size() + " files)");
         outWriter.flush();
         return 0;
+    }
+
+    /**
+     * The run's metrics.jsonl, for the report's training curves. They are a side dish: a log that cannot be
+     * read (a damaged line, say) is a note, and the analysis goes on without them.
+     */
+    private static TrainingMetrics trainingMetrics(Path checkpoint, PrintWriter err) {
+        try {
+            return TrainingMetrics.near(checkpoint);
+        } catch (RuntimeException e) {
+            err.println("note: the report leaves out the training curves: " + e.getMessage());
+            err.flush();
+            return TrainingMetrics.none();
+        }
     }
 
     /** {@code <run>/analysis/<step-N>} for a checkpoint inside a run's checkpoints folder, else a sibling folder. */

@@ -54,7 +54,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Task t = Task.parse(task);
+        Task t = ConfigOptions.parseTask(task);
         only.forEach(id -> Comparison.entry(t, id));
         List<String> common = new ArrayList<>(quick ? Comparison.quick(t) : List.of());
         common.addAll(overrides);

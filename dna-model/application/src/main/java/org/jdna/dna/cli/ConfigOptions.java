@@ -34,9 +34,9 @@ public final class ConfigOptions {
         return resolve(List.of());
     }
 
-    /** Whether a preset or config file was named (a resumed run takes neither: it has its own config.json). */
+    /** Whether a preset, config file or task was named (a resumed run has its own config.json instead). */
     boolean namesABase() {
-        return preset != null || configFile != null;
+        return preset != null || configFile != null || task != null;
     }
 
     /** The name of the preset the configuration starts from. */
@@ -44,7 +44,16 @@ public final class ConfigOptions {
         if (preset != null) {
             return preset;
         }
-        return task != null && Task.parse(task) == Task.VISION ? "vision-dna-top2" : Presets.DEFAULT;
+        return task != null && parseTask(task) == Task.VISION ? "vision-dna-top2" : Presets.DEFAULT;
+    }
+
+    /** The task an option names; an unknown one is a ConfigException naming the option. */
+    static Task parseTask(String value) {
+        try {
+            return Task.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--task " + value + ": " + e.getMessage());
+        }
     }
 
     /** The --set overrides followed by {@code extra} ones (e.g. from --steps). */
@@ -58,7 +67,7 @@ public final class ConfigOptions {
     public RunConfig resolve(List<String> extra) {
         String chosen = preset;
         if (task != null) {
-            Task t = Task.parse(task);
+            Task t = parseTask(task);
             if (chosen == null) {
                 chosen = t == Task.VISION ? "vision-dna-top2" : Presets.DEFAULT;
             } else if (Presets.get(chosen).model().task() != t) {

@@ -1,7 +1,6 @@
 package org.jdna.dna.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -9,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.config.Task;
 import org.jdna.dna.model.ComputeAccount;
-import org.jdna.dna.train.Datasets;
 import org.jdna.dna.train.EvalResult;
 import org.jdna.dna.train.Evaluator;
 import org.jdna.dna.train.Format;
@@ -23,16 +21,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code jdna eval CHECKPOINT}: the held-out loss of a checkpoint on the run's own fixed evaluation batches. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Validation loss / accuracy of a checkpoint, on the same held-out batches the run evaluated on.")
 final class EvalCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "CHECKPOINT", description = "checkpoint folder, or run folder (its newest checkpoint)")
-    Path checkpoint;
-
     @Option(names = "--split", paramLabel = "SPLIT", description = "val (default: the run's fixed held-out batches)"
             + " or test (vision: the whole Fashion-MNIST test set)")
     String split = "val";
@@ -45,12 +39,11 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        TrainedModel m = run.load(checkpoint);
+        LoadOptions.Loaded loaded = run.load();
+        TrainedModel m = loaded.run();
         RunConfig config = m.config();
-        Datasets datasets = LoadOptions.datasetsNotingTo(err);
-        TaskData data = TaskData.open(config, datasets);
+        PrintWriter out = loaded.out();
+        TaskData data = loaded.data();
         List<TrainBatch> batches = switch (split) {
             case "val" -> data.evalBatches();
             case "test" -> {
@@ -58,7 +51,7 @@ final class EvalCommand implements Callable<Integer> {
                     throw new CommandLine.ParameterException(spec.commandLine(), "eval: --split test exists for vision"
                             + " runs only; the Brown corpus has train and validation documents (use --split val)");
                 }
-                yield TaskData.testBatches(config, datasets);
+                yield TaskData.testBatches(config, loaded.datasets());
             }
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "eval: --split must be val or test, not '" + split + "'");

@@ -28,9 +28,17 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** A command line wired with the error handler (for tests: set out/err on it and call execute). */
+    /** A command line wired with the error handlers (for tests: set out/err on it and call execute). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // A bad option is one line naming it, like every other error (picocli would follow it with the usage).
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("error: " + e.getMessage() + " (jdna " + cmd.getCommandSpec().qualifiedName(" ")
+                    .replaceFirst("^jdna ?", "") + " --help lists the options)");
+            cmd.getErr().flush();
+            return USER_ERROR;
+        });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException || e instanceof CorruptCheckpointException
                     || e instanceof ArchitectureMismatchException || e instanceof DataUnavailableException) {

@@ -11,25 +11,18 @@ import java.util.concurrent.Callable;
 import org.jdna.dna.radial.ResidualProfile;
 import org.jdna.dna.radial.ResidualProfileWriter;
 import org.jdna.dna.radial.ResidualProfiler;
-import org.jdna.dna.train.TaskData;
 import org.jdna.dna.train.TrainBatch;
 import org.jdna.dna.train.TrainedModel;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code jdna profile CHECKPOINT}: the residual ratio of every block for every token of the evaluation set. */
 @Command(name = "profile", mixinStandardHelpOptions = true,
         description = "Residual ratio |f(x)| / |x + f(x)| of every block visit of every token of the run's evaluation"
                 + " batches: per-layer median and histogram as JSON, PNG/SVG charts and an HTML page.")
 final class ProfileCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "CHECKPOINT", description = "checkpoint folder, or run folder (its newest checkpoint)")
-    Path checkpoint;
-
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: CHECKPOINT_RUN/profile)")
     Path out;
 
@@ -39,16 +32,12 @@ final class ProfileCommand implements Callable<Integer> {
     @Mixin
     LoadOptions run;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        TrainedModel m = run.load(checkpoint);
-        TaskData data = TaskData.open(m.config(), LoadOptions.datasetsNotingTo(err));
-        List<TrainBatch> eval = data.evalBatches();
+        LoadOptions.Loaded loaded = run.load();
+        TrainedModel m = loaded.run();
+        PrintWriter o = loaded.out();
+        List<TrainBatch> eval = loaded.data().evalBatches();
         if (batches > 0 && batches < eval.size()) {
             eval = eval.subList(0, batches);
         }

@@ -2,9 +2,10 @@ package org.jdna.dna.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.jdna.dna.config.ConfigException;
+import org.jdna.dna.config.Task;
 import org.jdna.dna.train.Sampler;
 import org.jdna.dna.train.TrainedModel;
 
@@ -13,15 +14,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code jdna sample CHECKPOINT --prompt TEXT}: continues a prompt byte by byte and prints it as it goes. */
 @Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate text from a prompt.")
 final class SampleCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "CHECKPOINT", description = "checkpoint folder, or run folder (its newest checkpoint)")
-    Path checkpoint;
-
     @Option(names = "--prompt", paramLabel = "TEXT", description = "text to continue (default: none, start of a document)")
     String prompt = "";
 
@@ -51,9 +48,14 @@ final class SampleCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        TrainedModel m = run.load(checkpoint);
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        LoadOptions.Loaded loaded = run.load();
+        TrainedModel m = loaded.run();
+        PrintWriter out = loaded.out();
+        PrintWriter err = loaded.err();
+        if (m.config().model().task() != Task.LANGUAGE) {
+            throw new ConfigException("sample: " + m.checkpoint() + " is a " + m.config().model().task().jsonName()
+                    + " model; only language models generate text");
+        }
         err.printf("sampling %d bytes from %s (step %d), temperature %s, top-k %d, seed %d%n", tokens, m.checkpoint(),
                 m.state().step(), temperature, topK, seed);
         err.flush();

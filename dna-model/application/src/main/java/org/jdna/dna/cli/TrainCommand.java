@@ -4,9 +4,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.jdna.dna.config.ConfigException;
+import org.jdna.dna.config.ConfigJson;
 import org.jdna.dna.config.ConfigLoader;
 import org.jdna.dna.config.Presets;
 import org.jdna.dna.config.RunConfig;
@@ -53,9 +58,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads, 0 = all cores (train.threads)")
     Integer threads;
 
+    @Option(names = "--eval-every", paramLabel = "N",
+            description = "evaluate every N steps, 0 = only at the end (train.evalEvery)")
+    Integer evalEvery;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "write a checkpoint every N steps, 0 = only at the end (train.checkpointEvery)")
+    Integer checkpointEvery;
+
     @Option(names = "--resume", arity = "0..1", paramLabel = "RUN_DIR", fallbackValue = "",
-            description = "continue a run from its newest checkpoint, with the run's own config.json"
-                    + " (default folder: the --out / preset folder); --set may change training fields")
+            description = "continue a run from its newest checkpoint with its own config.json (default folder: the"
+                    + " --out / preset folder). --steps, the intervals, the schedule and the backend may change; the"
+                    + " seed, batch size, data and architecture may not (the original command's options are accepted"
+                    + " where they agree). A finished run is left untouched")
     String resume;
 
     @Option(names = "--overwrite", description = "start fresh in a folder that holds an earlier run (deleting its files)")
@@ -125,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** --steps, --seed, --out, --backend and --threads as overrides (applied after --set). */
+    /** --steps, --seed, --out, --backend, --threads and the intervals as overrides (applied after --set). */
     private List<String> shortcuts() {
         List<String> s = new ArrayList<>();
         if (steps != null) {
@@ -143,23 +158,66 @@ final class TrainCommand implements Callable<Integer> {
         if (threads != null) {
             s.add("train.threads=" + threads);
         }
+        if (evalEvery != null) {
+            s.add("train.evalEvery=" + evalEvery);
+        }
+        if (checkpointEvery != null) {
+            s.add("train.checkpointEvery=" + checkpointEvery);
+        }
         return s;
     }
 
-    /** The run folder's config.json with --set and the shortcuts on top; outDir is the folder itself. */
+    /**
+     * The run folder's config.json with --set and the shortcuts on top; outDir is the folder itself. A
+     * preset, config file or task may be named too (the original command's options): they must then give
+     * the run's own configuration, field for field.
+     */
     private RunConfig resumedConfig() {
-        if (config.namesABase()) {
-            throw new ConfigException("--resume continues a run with its own config.json: drop --preset/--config"
-                    + " (--set and --steps may still change training fields)");
+        List<String> extra = shortcuts();
+        Path runDir;
+        if (resume.isEmpty()) {
+            runDir = Path.of(config.resolve(extra).train().outDir());
+        } else {
+            runDir = Path.of(resume);
+            if (out != null && !Path.of(out).normalize().equals(runDir.normalize())) {
+                throw new ConfigException("--resume " + resume + " and --out " + out + " name different folders");
+            }
         }
-        Path runDir = resume.isEmpty() ? Path.of(config.resolve(shortcuts()).train().outDir()) : Path.of(resume);
         Path saved = runDir.resolve(RunDirectory.CONFIG);
         if (!Files.exists(saved)) {
             throw new ConfigException("--resume: " + runDir + " is not a run folder (it has no "
                     + RunDirectory.CONFIG + ")");
         }
-        List<String> extra = shortcuts();
         extra.add("train.outDir=" + runDir);
-        return ConfigLoader.load(null, saved, config.overrides(extra));
+        RunConfig continued = ConfigLoader.load(null, saved, config.overrides(extra));
+        if (config.namesABase()) {
+            List<String> diffs = new ArrayList<>();
+            differences("", ConfigJson.toTree(config.resolve(extra)), ConfigJson.toTree(continued), diffs);
+            if (!diffs.isEmpty()) {
+                throw new ConfigException("--resume: --preset/--config/--task give another configuration than the"
+                        + " run's " + saved + ": " + String.join("; ", diffs.subList(0, Math.min(4, diffs.size())))
+                        + (diffs.size() > 4 ? "; and " + (diffs.size() - 4) + " more" : "")
+                        + " (resume with the options of the original command, or with none of these three)");
+            }
+        }
+        return continued;
+    }
+
+    /** Each field where {@code asked} and {@code run} differ, as "model.width = 64 here, 128 in the run". */
+    private static void differences(String path, JsonNode asked, JsonNode run, List<String> out) {
+        if (asked.isObject() && run.isObject()) {
+            Set<String> keys = new TreeSet<>();
+            asked.fieldNames().forEachRemaining(keys::add);
+            run.fieldNames().forEachRemaining(keys::add);
+            for (String k : keys) {
+                differences(path.isEmpty() ? k : path + "." + k, asked.path(k), run.path(k), out);
+            }
+        } else if (!asked.equals(run)) {
+            out.add(path + " = " + text(asked) + " here, " + text(run) + " in the run");
+        }
+    }
+
+    private static String text(JsonNode n) {
+        return n.isMissingNode() ? "(absent)" : n.isTextual() ? n.textValue() : n.toString();
     }
 }

@@ -72,6 +72,27 @@ class AnalyzeCommandTest {
         assertTrue(html.contains("<h2 id=\"residual\">Residual ratio</h2>"));
     }
 
+    /** The training curves are a side dish: a metrics log that cannot be read does not stop the analysis. */
+    @Test
+    void aGarbageLineInTheMetricsLogIsANoteNotAStackTrace() throws IOException {
+        Path run = tmp.resolve("lang");
+        assertEquals(0, TrainCommandTest.train(run, 2).code());
+        Path metrics = run.resolve("metrics.jsonl");
+        List<String> lines = new ArrayList<>(Files.readAllLines(metrics));
+        lines.add(1, "not json at all");
+        Files.write(metrics, lines);
+        MainTest.Result a = analyze(run, "--tokens", "64");
+        assertEquals(0, a.code(), a.err());
+        assertNoStackTrace(a.err());
+        assertTrue(Files.exists(run.resolve("analysis/step-00000002/report.html")));
+        for (String line : a.err().split("\n")) {
+            if (line.contains("training curves")) {
+                assertTrue(line.startsWith("note: the report leaves out the training curves: ")
+                        && line.contains("metrics.jsonl"), line);
+            }
+        }
+    }
+
     @Test
     void visionRunIsAnalysedWithImagesAsUnits() throws IOException {
         Path run = tmp.resolve("vis");

@@ -9,12 +9,19 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import org.jdna.dna.io.Checkpoint;
 import org.jdna.dna.io.CheckpointStore;
+import org.jdna.dna.io.TensorData;
 import org.jdna.dna.train.Datasets;
 import org.jdna.dna.train.EvalResult;
 import org.jdna.dna.train.Evaluator;
@@ -22,6 +29,7 @@ import org.jdna.dna.train.TaskData;
 import org.jdna.dna.train.TinyRuns;
 import org.jdna.dna.train.TrainedModel;
 import org.jdna.dna.train.TrainingDivergedException;
+import org.jdna.engine.backend.Backends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,6 +119,23 @@ class TrainCommandTest {
         assertTrue(Files.exists(run.resolve("config.json")));
     }
 
+    /** --threads reaches the SIMD backend as a value; the banner and config.json say what ran; eval refuses -2. */
+    @Test
+    void threadsRunExactlyAsAskedAndTheBannerSaysSo() throws IOException {
+        Path run = tmp.resolve("run");
+        MainTest.Result r = train(run, 1, "--backend", "simd", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("  backend simd (Vector API ") && r.out().contains(", 1 thread)"), r.out());
+        assertTrue(Backends.current().description().endsWith(", 1 thread)"), Backends.current().description());
+        assertTrue(Files.readString(run.resolve("config.json")).contains("\"threads\" : 1"));
+
+        for (String command : List.of("eval", "sample")) {
+            MainTest.Result bad = MainTest.run(command, run.toString(), "--threads", "-2");
+            assertEquals(Main.USER_ERROR, bad.code(), command);
+            assertEquals("error: --threads must be >= 0 (0 = all cores), got -2", bad.err().strip(), command);
+        }
+    }
+
     @Test
     void evalOfTheFinalCheckpointReproducesTheFinalEvalLoss() {
         Path run = tmp.resolve("run");
@@ -191,27 +216,165 @@ class TrainCommandTest {
         assertNoStackTrace(resumed.err());
     }
 
+    /** Every file under {@code dir} (relative path) with the SHA-256 of its bytes. */
+    static Map<String, String> hashes(Path dir) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                try {
+                    out.put(dir.relativize(f).toString(), HexFormat.of().formatHex(
+                            MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+                } catch (NoSuchAlgorithmException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The tiny run's overrides as --set options: the options of the command that trained it. */
+    private static List<String> originalOptions(Path out, int steps) {
+        List<String> args = new ArrayList<>();
+        for (String o : TinyRuns.overrides(out, steps)) {
+            args.add("--set");
+            args.add(o);
+        }
+        return args;
+    }
+
+    private static MainTest.Result resume(Path run, String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "--resume", run.toString()));
+        args.addAll(List.of(more));
+        return MainTest.run(args.toArray(String[]::new));
+    }
+
     @Test
-    void resumeOfAFinishedRunOnlyEvaluatesAndAnExistingRunIsNotOverwritten() {
+    void resumeOfAFinishedRunSaysSoAndLeavesItsFolderByteIdentical() throws IOException {
         Path run = tmp.resolve("run");
         assertEquals(0, train(run, 2).code());
         MainTest.Result again = train(run, 2);
         assertEquals(Main.USER_ERROR, again.code());
         assertTrue(again.err().contains("already holds a run"), again.err());
+        Map<String, String> before = hashes(run);
+        assertTrue(before.containsKey("summary.json") && before.containsKey("metrics.jsonl"), before.toString());
 
-        MainTest.Result resumed = MainTest.run("train", "--resume", run.toString());
+        MainTest.Result resumed = resume(run);
         assertEquals(0, resumed.code(), resumed.err());
-        assertTrue(resumed.out().contains("resuming after step 2"), resumed.out());
-        assertEquals(2, TinyRuns.records(run, "step").size());
-        assertEquals(1, TinyRuns.records(run, "summary").size(), "the summary is written again, not twice");
+        assertTrue(resumed.out().contains("finished at step 2 of 2: nothing to do, its files are unchanged"),
+                resumed.out());
+        assertEquals(before, hashes(run), "every file byte for byte, and no file more or less");
+        // the same with the options of the command that trained it
+        List<String> original = originalOptions(run, 2);
+        MainTest.Result withOriginal = resume(run, original.toArray(String[]::new));
+        assertEquals(0, withOriginal.code(), withOriginal.err());
+        assertEquals(before, hashes(run));
 
-        MainTest.Result longer = MainTest.run("train", "--resume", run.toString(), "--steps", "3");
+        MainTest.Result shorter = resume(run, "--steps", "1");
+        assertEquals(Main.USER_ERROR, shorter.code());
+        assertTrue(shorter.err().contains("is at step 2, past train.steps = 1"), shorter.err());
+        assertEquals(before, hashes(run));
+
+        MainTest.Result longer = resume(run, "--steps", "3");
         assertEquals(0, longer.code(), longer.err());
         assertEquals(3, TinyRuns.records(run, "step").size());
+        assertEquals(1, TinyRuns.records(run, "summary").size(), "the summary is written again, not twice");
 
         MainTest.Result notARun = MainTest.run("train", "--resume", tmp.resolve("nothing").toString());
         assertEquals(Main.USER_ERROR, notARun.code());
         assertTrue(notARun.err().contains("is not a run folder"), notARun.err());
+    }
+
+    @Test
+    void resumeRefusesASeedItWouldIgnoreAndAcceptsTheOriginalOptions() throws IOException {
+        Path run = tmp.resolve("run");
+        assertEquals(0, train(run, 2, "--seed", "3").code());
+        Map<String, String> before = hashes(run);
+
+        MainTest.Result seed = resume(run, "--steps", "3", "--seed", "7");
+        assertEquals(Main.USER_ERROR, seed.code());
+        assertEquals("error: --resume: train.seed = 7 here, but the run was trained with 3: a resumed run keeps the"
+                + " seed, batch size and data of its checkpoint in " + run + " (drop the option, or --overwrite to start"
+                + " over)", seed.err().strip());
+        assertEquals(before, hashes(run), "a refused resume writes nothing");
+        MainTest.Result batch = resume(run, "--steps", "3", "--set", "train.batchSize=4");
+        assertEquals(Main.USER_ERROR, batch.code());
+        assertTrue(batch.err().contains("train.batchSize = 4 here, but the run was trained with 2"), batch.err());
+
+        // the original command's preset and options agree with the run; another preset does not
+        List<String> original = new ArrayList<>(List.of("--preset", "dna-top2", "--seed", "3", "--steps", "3",
+                "--eval-every", "0", "--checkpoint-every", "0"));
+        original.addAll(originalOptions(run, 2));
+        MainTest.Result wrongPreset = resume(run, "--preset", "dense", "--steps", "3", "--seed", "3");
+        assertEquals(Main.USER_ERROR, wrongPreset.code());
+        assertTrue(wrongPreset.err().startsWith("error: --resume: --preset/--config/--task give another configuration"
+                + " than the run's " + run.resolve("config.json") + ": data.dataset = "), wrongPreset.err());
+        assertEquals(before, hashes(run));
+        MainTest.Result agreed = resume(run, original.toArray(String[]::new));
+        assertEquals(0, agreed.code(), agreed.err());
+        assertTrue(agreed.out().contains("resuming after step 2"), agreed.out());
+        assertEquals(3, TinyRuns.records(run, "step").size());
+        assertTrue(Files.readString(run.resolve("config.json")).contains("\"seed\" : 3"));
+    }
+
+    @Test
+    void theIntervalsArePlainOptions() {
+        MainTest.Result help = MainTest.run("train", "--help");
+        assertTrue(help.out().contains("--eval-every=N") && help.out().contains("--checkpoint-every=N"), help.out());
+        TrainCommand.Plan p = plan("train", "--eval-every", "5", "--checkpoint-every", "7");
+        assertEquals(5, p.run().train().evalEvery());
+        assertEquals(7, p.run().train().checkpointEvery());
+    }
+
+    @Test
+    void badOptionsAreOneLineNamingTheOption() {
+        MainTest.Result task = MainTest.run("train", "--task", "bogus");
+        assertEquals(Main.USER_ERROR, task.code());
+        assertEquals("error: --task bogus: 'bogus' is not one of [language, vision]", task.err().strip());
+        MainTest.Result info = MainTest.run("info", "--task", "bogus");
+        assertEquals(Main.USER_ERROR, info.code());
+        assertNoStackTrace(info.err());
+        MainTest.Result steps = MainTest.run("train", "--steps", "abc");
+        assertEquals(Main.USER_ERROR, steps.code());
+        assertEquals("error: Invalid value for option '--steps': 'abc' is not an int (jdna train --help lists the"
+                + " options)", steps.err().strip());
+    }
+
+    @Test
+    void aCheckpointWithNonFiniteWeightsIsRefused() {
+        Path run = tmp.resolve("run");
+        assertEquals(0, train(run, 2).code());
+        Path last = run.resolve("checkpoints").resolve(CheckpointStore.folderName(2));
+        Checkpoint.Loaded loaded = Checkpoint.load(last);
+        Map<String, TensorData> weights = new LinkedHashMap<>(loaded.model());
+        TensorData head = weights.get("output.head.weight");
+        float[] values = head.values().clone();
+        values[3] = Float.NaN;
+        weights.put("output.head.weight", new TensorData(head.shape(), values));
+        Checkpoint.writeData(last, weights, loaded.optimizer(), loaded.state());
+
+        MainTest.Result e = MainTest.run("eval", run.toString(), "--backend", "reference");
+        assertEquals(Main.USER_ERROR, e.code(), e.out());
+        assertEquals("error: checkpoint " + last + ": its weights are not finite (1 NaN or infinite values, the first"
+                + " NaN in 'output.head.weight' at index 3); it can be neither evaluated nor resumed", e.err().strip());
+        MainTest.Result resumed = resume(run, "--steps", "3");
+        assertEquals(Main.USER_ERROR, resumed.code());
+        assertTrue(resumed.err().contains("its weights are not finite"), resumed.err());
+    }
+
+    @Test
+    void resumeContinuesPastAGarbageLineInTheMetricsLog() throws IOException {
+        Path run = tmp.resolve("run");
+        assertEquals(0, train(run, 2).code());
+        Path metrics = run.resolve("metrics.jsonl");
+        List<String> lines = new ArrayList<>(Files.readAllLines(metrics));
+        lines.add(2, "{\"type\": \"step\", garbage");
+        Files.write(metrics, lines);
+
+        MainTest.Result resumed = resume(run, "--steps", "3");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("note: " + metrics + " line 3 is not a JSON record: left out of the"
+                + " continued log"), resumed.err());
+        assertEquals(3, TinyRuns.records(run, "step").size());
     }
 
     /** A command that fails the way a diverged run does (the divergence itself is TrainerTest's). */

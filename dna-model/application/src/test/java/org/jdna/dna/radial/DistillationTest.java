@@ -15,31 +15,16 @@ import org.jdna.dna.model.ModelOutput;
 import org.jdna.dna.train.RunSummary;
 import org.jdna.dna.train.TinyRuns;
 import org.jdna.dna.train.Trainer;
-import org.jdna.engine.backend.Backend;
-import org.jdna.engine.backend.Backends;
-import org.jdna.engine.backend.reference.ReferenceBackend;
+import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 7: a Radial Network distilled from a dense model starts as exactly that model and trains end to end. */
+@ExtendWith(ReferenceBackendExtension.class)
 class DistillationTest {
-    private Backend previous;
-
-    @BeforeEach
-    void reference() {
-        previous = Backends.current();
-        Backends.use(ReferenceBackend.INSTANCE);
-    }
-
-    @AfterEach
-    void restore() {
-        Backends.use(previous);
-    }
-
     private static List<String> dense(Path out, int steps) {
         List<String> o = TinyRuns.overrides(out, steps);
         o.add("model.pool=transformer:2");
@@ -117,9 +102,24 @@ class DistillationTest {
         assertTrue(Double.isFinite(((Number) summary.toMap().get("valLoss")).doubleValue()));
         var records = TinyRuns.records(dir.resolve("student"), "step");
         assertEquals(3, records.size());
+        // every step logs the KL term as its aux loss; with the layers frozen and every token still on the teacher's
+        // path (straight-through weights), the student computes the teacher's logits: KL 0
         for (var r : records) {
-            assertTrue(((Number) r.getOrDefault("auxLoss", 0.0)).doubleValue() >= 0, "the KL term is the aux loss: " + r);
+            assertEquals(0.0, auxLoss(r), 1e-9, "the KL term of a student that is still its teacher: " + r);
         }
+        // fine-tuned, the layers move after step 1 and the student's logits leave the teacher's: KL > 0
+        Path tuned = dir.resolve("tuned");
+        Trainer.run(ConfigLoader.load("radial-distil", null, radial(tuned, 2, teacher.toString())),
+                TinyRuns.quietOptions().withExtensions(Distillation.FACTORY));
+        var tunedSteps = TinyRuns.records(tuned, "step");
+        assertEquals(0.0, auxLoss(tunedSteps.get(0)), 1e-9, tunedSteps.get(0).toString());
+        assertTrue(auxLoss(tunedSteps.get(1)) > 0, tunedSteps.get(1).toString());
+    }
+
+    /** A step record's aux loss; fails when the record has none. */
+    private static double auxLoss(java.util.Map<String, Object> step) {
+        assertTrue(step.get("auxLoss") instanceof Number, "no auxLoss in " + step);
+        return ((Number) step.get("auxLoss")).doubleValue();
     }
 
     @Test

@@ -21,30 +21,15 @@ import org.jdna.dna.model.DnaModel;
 import org.jdna.dna.train.TinyRuns;
 import org.jdna.dna.train.TrainBatch;
 import org.jdna.dna.train.Trainer;
-import org.jdna.engine.backend.Backend;
-import org.jdna.engine.backend.Backends;
-import org.jdna.engine.backend.reference.ReferenceBackend;
+import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.tensor.Rng;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 7: the residual-ratio profile, checked against the states the model shows its observer. */
+@ExtendWith(ReferenceBackendExtension.class)
 class ResidualProfilerTest {
-    private Backend previous;
-
-    @BeforeEach
-    void reference() {
-        previous = Backends.current();
-        Backends.use(ReferenceBackend.INSTANCE);
-    }
-
-    @AfterEach
-    void restore() {
-        Backends.use(previous);
-    }
-
     @Test
     void routedVisitsWithUnitWeightsMatchTheStepUpdates() {
         // Radial: K = 1, straight-through weight 1, so a visited step's update h(s+1) - h(s) is the module's f(x).

@@ -11,7 +11,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 
 import org.jdna.dna.config.ConfigException;
 import org.jdna.dna.config.ConfigJson;
@@ -95,6 +99,19 @@ public final class RunDirectory {
         }
     }
 
+    /** The summary a finished run wrote, if it is there and readable. */
+    public Optional<RunSummary> readSummary(RunConfig config) {
+        Path file = root.resolve(SUMMARY);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return RunSummary.fromJson(ConfigJson.MAPPER.readTree(file.toFile()), config, root);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The run's saved configuration, if any. */
     public Optional<Path> savedConfig() {
         return Files.exists(configFile()) ? Optional.of(configFile()) : Optional.empty();
@@ -103,19 +120,32 @@ public final class RunDirectory {
     /**
      * Keeps the metrics records of steps up to {@code step} (a crash after the last checkpoint leaves
      * later steps that the resumed run will redo) and returns the records kept. An earlier summary is
-     * dropped too: the resumed session writes the run's summary again.
+     * dropped too: the resumed session writes the run's summary again. The log is read line by line, so
+     * a line that is not a JSON record (a write cut short, a stray edit) costs only itself: it is left
+     * out and named to {@code note}. The run continues from its checkpoint, never from this log.
      */
-    public List<Map<String, Object>> trimMetricsAfter(long step) {
+    public List<Map<String, Object>> trimMetricsAfter(long step, Consumer<String> note) {
         if (!Files.exists(metricsFile())) {
             return List.of();
         }
+        String text;
+        try {
+            text = new String(Files.readAllBytes(metricsFile()), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + metricsFile(), e);
+        }
         List<Map<String, Object>> kept = new ArrayList<>();
-        for (Map<String, Object> r : MetricsLog.read(metricsFile())) {
-            Object s = r.get("step");
-            if ("summary".equals(r.get("type"))) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty()) {
                 continue;
             }
-            if (!(s instanceof Number n) || n.longValue() <= step) {
+            Map<String, Object> r = record(line);
+            if (r == null) {
+                note.accept(metricsFile() + " line " + (i + 1) + " is not a JSON record: left out of the continued log");
+            } else if (!"summary".equals(r.get("type"))
+                    && (!(r.get("step") instanceof Number n) || n.longValue() <= step)) {
                 kept.add(r);
             }
         }
@@ -125,6 +155,15 @@ public final class RunDirectory {
         }
         move(tmp, metricsFile());
         return kept;
+    }
+
+    /** One line of the log as a record, or null when it is not a JSON object. */
+    private static Map<String, Object> record(String line) {
+        try {
+            return ConfigJson.MAPPER.readValue(line, new TypeReference<Map<String, Object>>() {});
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     private void writeAtomically(Path file, String text) {

@@ -3,6 +3,9 @@ package org.jdna.dna.train;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.config.Task;
@@ -63,6 +66,7 @@ public record RunSummary(String name, RunConfig config, Path runDir, Path checkp
         m.put("tokens", tokens);
         m.put("valLoss", finalEval.loss());
         m.put("valAccuracy", finalEval.accuracy());
+        m.put("valTargets", finalEval.targets());
         if (config.model().task() == Task.LANGUAGE) {
             m.put("valBitsPerByte", finalEval.bitsPerByte());
         }
@@ -77,5 +81,28 @@ public record RunSummary(String name, RunConfig config, Path runDir, Path checkp
         m.put("identityTarget", identityTarget());
         m.put("checkpoint", checkpoint.toString());
         return m;
+    }
+
+    /**
+     * The summary {@link #toMap} wrote (a finished run's summary.json), with the run's configuration and
+     * folder; empty when a field it cannot do without (step, valLoss, checkpoint) is missing.
+     */
+    public static Optional<RunSummary> fromJson(JsonNode j, RunConfig config, Path runDir) {
+        if (!j.path("step").isNumber() || j.path("valLoss").isMissingNode() || !j.path("checkpoint").isTextual()) {
+            return Optional.empty();
+        }
+        JsonNode fractions = j.path("identityFraction");
+        double[] identity = new double[fractions.size()];
+        for (int i = 0; i < identity.length; i++) {
+            identity[i] = fractions.get(i).asDouble();
+        }
+        EvalResult eval = new EvalResult(j.path("valLoss").asDouble(), j.path("valAccuracy").asDouble(),
+                j.path("valTargets").asLong());
+        ComputeAccount compute = new ComputeAccount(j.path("totalParams").asLong(),
+                j.path("activeParamsPerToken").asDouble(), j.path("forwardFlopsPerToken").asDouble());
+        return Optional.of(new RunSummary(j.path("name").asText(), config, runDir, Path.of(j.path("checkpoint").asText()),
+                j.path("step").asLong(), j.path("tokens").asLong(), j.path("trainSeconds").asDouble(),
+                j.path("wallSeconds").asDouble(), j.path("tokensPerSecond").asDouble(), eval, j.path("trainLoss").asDouble(),
+                compute, identity));
     }
 }

@@ -63,8 +63,11 @@ final class TrainLoop {
         }
     }
 
-    /** Runs steps {@code done + 1 .. train.steps}; returns the run's summary. */
+    /** Runs steps {@code done + 1 .. train.steps} (at least one: the last evaluates); returns the run's summary. */
     RunSummary run(String name, long done, ComputeAccount atStart, long wallStart) {
+        if (done >= t.steps()) {
+            throw new IllegalStateException("TrainLoop: nothing to run after step " + done + " of " + t.steps());
+        }
         long tokensPerStep = (long) t.batchSize() * config.model().sequenceLength();
         ProgressBar progress = new ProgressBar(options.err(), options.progress(), t.steps(), t.logEvery(), "tok");
         progress.start(done + 1);
@@ -87,7 +90,7 @@ final class TrainLoop {
                 boolean last = s == t.steps();
                 EvalResult evalNow = null;
                 if (last || (t.evalEvery() > 0 && s % t.evalEvery() == 0)) {
-                    evalNow = evaluate(s, progress, true);
+                    evalNow = evaluate(s, progress);
                     lastEval = evalNow;
                 }
                 if (last || (t.checkpointEvery() > 0 && s % t.checkpointEvery() == 0)) {
@@ -100,10 +103,6 @@ final class TrainLoop {
             throw e;
         }
         progress.finish();
-        if (lastEval == null) {
-            // a resumed run that had already finished: evaluate what the checkpoint holds (its log has this eval)
-            lastEval = evaluate(t.steps(), progress, false);
-        }
         ComputeAccount average = tally.batches() == 0 ? atStart : withTotal(tally.average(), atStart.totalParameters());
         double wall = (System.nanoTime() - wallStart) / 1e9;
         return new RunSummary(name, config, dir.root(), lastCheckpoint, t.steps(), t.steps() * tokensPerStep,
@@ -112,11 +111,9 @@ final class TrainLoop {
                 : new double[0]);
     }
 
-    private EvalResult evaluate(long step, ProgressBar progress, boolean log) {
+    private EvalResult evaluate(long step, ProgressBar progress) {
         EvalResult e = Evaluator.evaluate(model, data.evalBatches());
-        if (log) {
-            metrics.eval(step, e);
-        }
+        metrics.eval(step, e);
         String extra = config.model().task() == Task.VISION
                 ? String.format(Locale.ROOT, ", accuracy %.1f%%", 100 * e.accuracy())
                 : String.format(Locale.ROOT, " (%.3f bits/byte)", e.bitsPerByte());

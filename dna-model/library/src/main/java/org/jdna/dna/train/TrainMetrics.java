@@ -12,7 +12,7 @@ import org.jdna.dna.model.ComputeAccount;
  * The records of metrics.jsonl, one JSON object per line with a "type":
  * <ul>
  *   <li>{@code start}: backend, data, parameters, active parameters and forward FLOPs per token at initialisation;</li>
- *   <li>{@code step} (every step): loss, lr, gradNorm, identityFraction (S), moduleUsage (S, E),
+ *   <li>{@code step} (every step): loss, auxLoss (runs with an auxiliary loss), lr, gradNorm, identityFraction (S), moduleUsage (S, E),
  *       tokensPerSecond, activeParamsPerToken, forwardFlopsPerToken, tokens seen, elapsed seconds;</li>
  *   <li>{@code eval}: valLoss, valAccuracy (and valBitsPerByte for text);</li>
  *   <li>{@code checkpoint}, {@code diverged}, {@code summary}.</li>
@@ -21,10 +21,13 @@ import org.jdna.dna.model.ComputeAccount;
 final class TrainMetrics {
     private final MetricsLog log;
     private final boolean language;
+    /** The run adds an auxiliary loss (the Switch balancing loss, a distillation KL): every step logs it, 0 included. */
+    private final boolean auxTerm;
 
     TrainMetrics(MetricsLog log, RunConfig config) {
         this.log = log;
         this.language = config.model().task() == Task.LANGUAGE;
+        this.auxTerm = config.model().switchLossAlpha() > 0 || config.distil().active();
     }
 
     void start(long step, String backend, String data, ComputeAccount atInit, long tokensPerStep) {
@@ -41,7 +44,7 @@ final class TrainMetrics {
     void step(StepResult s, ComputeAccount account, long tokensSeen, double elapsedSeconds) {
         Map<String, Object> r = record("step", s.step());
         r.put("loss", s.loss());
-        if (s.auxLoss() != 0) {
+        if (auxTerm || s.auxLoss() != 0) {
             r.put("auxLoss", s.auxLoss());
         }
         r.put("lr", s.lr());

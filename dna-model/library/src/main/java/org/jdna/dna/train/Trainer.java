@@ -33,6 +33,15 @@ public final class Trainer {
         if (options.resume()) {
             resumeFrom = dir.checkpoints().loadLatest(config).orElseThrow(() -> new ConfigException(
                     "--resume: " + dir.root() + " has no checkpoint to continue from"));
+            ResumeCheck.agree(dir.root(), resumeFrom.state().config(), config);
+            long done = resumeFrom.state().step();
+            if (done > t.steps()) {
+                throw new ConfigException("--resume: the run in " + dir.root() + " is at step " + done + ", past"
+                        + " train.steps = " + t.steps() + ": a run cannot be shortened (eval or sample its checkpoint)");
+            }
+            if (done == t.steps()) {
+                return finished(dir, resumeFrom.state().config(), done, options);
+            }
         } else {
             dir.checkFreshStart(options.overwrite());
             dir.clearForFreshRun();
@@ -45,13 +54,16 @@ public final class Trainer {
             extension.initialise(model);
         }
         AdamW optimizer = new AdamW(model, new AdamW.Options(t.lr(), t.beta1(), t.beta2(), t.adamEps(), t.weightDecay()));
-        WarmupCosine schedule = new WarmupCosine(t.lr(), t.minLr(), Math.min(t.warmupSteps(), t.steps()), t.steps());
+        WarmupCosine schedule = new WarmupCosine(t.lr(), t.minLr(), warmupSteps(t), t.steps());
 
         long step = 0;
         List<Map<String, Object>> earlier = List.of();
         if (resumeFrom != null) {
             step = TrainingCheckpoints.restore(resumeFrom, model, optimizer, data);
-            earlier = dir.trimMetricsAfter(step);
+            earlier = dir.trimMetricsAfter(step, line -> {
+                options.err().println("note: " + line);
+                options.err().flush();
+            });
         }
         dir.writeConfig(config);
         String name = dir.root().toAbsolutePath().normalize().getFileName().toString();
@@ -73,6 +85,27 @@ public final class Trainer {
         }
     }
 
+    /**
+     * The warm-up the run uses: train.warmupSteps when it is shorter than the run, else a tenth of the run
+     * (at least one step), as the presets have it: a warm-up as long as the run would raise the learning
+     * rate from start to end and never decay it.
+     */
+    static int warmupSteps(TrainConfig t) {
+        return t.warmupSteps() < t.steps() ? t.warmupSteps() : Math.max(1, t.steps() / 10);
+    }
+
+    /** A resumed run that had already reached train.steps: says so, writes nothing, returns its summary.json. */
+    private static RunSummary finished(RunDirectory dir, RunConfig config, long step, TrainOptions options) {
+        RunSummary s = dir.readSummary(config).orElseThrow(() -> new ConfigException("--resume: the run in "
+                + dir.root() + " reached its last step (" + step + ") but has no readable " + RunDirectory.SUMMARY
+                + " (it stopped before writing it); jdna eval " + dir.root() + " gives its final validation loss"));
+        options.out().printf(Locale.ROOT, "jdna train: the run in %s finished at step %d of %d: nothing to do, its files"
+                        + " are unchanged (validation loss %.4f; a larger --steps continues it)%n", dir.root(), step,
+                step, s.finalEval().loss());
+        options.out().flush();
+        return s;
+    }
+
     private static void printHeader(TrainOptions o, String name, RunDirectory dir, RunConfig config, Backend backend,
                                     TaskData data, ComputeAccount a, long step, long tokensPerStep) {
         TrainConfig t = config.train();
@@ -85,9 +118,12 @@ public final class Trainer {
         out.printf("  size    %s parameters; per token %s active, %s forward FLOPs (%s)%n",
                 Format.count(a.totalParameters()), Format.count(a.activeParametersPerToken()),
                 Format.si(a.forwardFlopsPerToken()), step == 0 ? "at initialisation" : "at step " + step);
-        out.printf(Locale.ROOT, "  budget  %d steps x %s tokens = %s tokens; AdamW lr %.3g, warmup %d, cosine to %.3g,"
+        int warmup = warmupSteps(t);
+        String scaled = warmup == t.warmupSteps() ? "" : " (train.warmupSteps = " + t.warmupSteps()
+                + " is not shorter than the run: a tenth of it)";
+        out.printf(Locale.ROOT, "  budget  %d steps x %s tokens = %s tokens; AdamW lr %.3g, warmup %d%s, cosine to %.3g,"
                         + " clip %.3g, seed %d%n", t.steps(), Format.count(tokensPerStep),
-                Format.count((double) t.steps() * tokensPerStep), t.lr(), Math.min(t.warmupSteps(), t.steps()),
+                Format.count((double) t.steps() * tokensPerStep), t.lr(), warmup, scaled,
                 t.minLr(), t.gradClip(), t.seed());
         out.flush();
     }

@@ -10,6 +10,7 @@ import org.jdna.dna.io.Checkpoint;
 import org.jdna.dna.io.CheckpointState;
 import org.jdna.dna.io.CheckpointStore;
 import org.jdna.dna.io.CorruptCheckpointException;
+import org.jdna.dna.io.TensorData;
 import org.jdna.dna.model.DnaModel;
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.nn.Dropout;
@@ -76,13 +77,37 @@ final class TrainingCheckpoints {
         return state.step();
     }
 
-    /** Copies the checkpoint's state dict into {@code model}; names and shapes must match exactly. */
+    /**
+     * Copies the checkpoint's state dict into {@code model}; names and shapes must match exactly and every
+     * value must be finite (NaN weights would evaluate to a NaN loss and train to nothing).
+     */
     static void loadWeights(Checkpoint.Loaded loaded, DnaModel model) {
         Map<String, int[]> shapes = new LinkedHashMap<>();
         model.stateDict().forEach((k, v) -> shapes.put(k, v.shape()));
         ArchitectureCheck.tensors(loaded.dir().toString(), shapes, loaded.model());
+        requireFinite(loaded);
         Map<String, Tensor> tensors = loaded.modelTensors(model.parameters().getFirst().backend());
         model.loadStateDict(tensors, true);
+    }
+
+    private static void requireFinite(Checkpoint.Loaded loaded) {
+        long bad = 0;
+        String first = null;
+        for (Map.Entry<String, TensorData> e : loaded.model().entrySet()) {
+            float[] v = e.getValue().values();
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    if (first == null) {
+                        first = v[i] + " in '" + e.getKey() + "' at index " + i;
+                    }
+                    bad++;
+                }
+            }
+        }
+        if (bad > 0) {
+            throw new CorruptCheckpointException("checkpoint " + loaded.dir() + ": its weights are not finite (" + bad
+                    + " NaN or infinite values, the first " + first + "); it can be neither evaluated nor resumed");
+        }
     }
 
     /** Every dropout layer of the model by dotted name (their generators belong in the checkpoint). */

@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.jdna.dna.config.ConfigLoader;
 import org.jdna.dna.config.ModelConfig;
+import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.ops.Losses;
 import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.gradcheck.GradCheck;
 import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;

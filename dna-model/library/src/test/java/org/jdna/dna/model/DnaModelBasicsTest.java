@@ -19,6 +19,7 @@ import org.jdna.dna.config.ModelConfig;
 import org.jdna.dna.config.Positions;
 import org.jdna.dna.config.Presets;
 import org.jdna.dna.config.RouterNoise;
+import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.ops.Losses;
 import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;

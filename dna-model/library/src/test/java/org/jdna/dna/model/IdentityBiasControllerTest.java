@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jdna.dna.config.ModulePool;
 import org.jdna.engine.autograd.GradMode;
+import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.tensor.Rng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -11,6 +11,7 @@ import java.util.List;
 import org.jdna.dna.config.ConfigLoader;
 import org.jdna.dna.config.ModelConfig;
 import org.jdna.dna.config.Presets;
+import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.nn.TinyGpt;
 import org.jdna.engine.tensor.Rng;
 import org.junit.jupiter.api.Test;

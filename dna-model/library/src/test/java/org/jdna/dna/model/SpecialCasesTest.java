@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jdna.dna.config.ModelConfig;
+import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.nn.MultiHeadAttention;
 import org.jdna.engine.nn.TinyGpt;
 import org.jdna.engine.tensor.Rng;

@@ -13,6 +13,7 @@ import java.util.List;
 import org.jdna.dna.config.Pooling;
 import org.jdna.dna.config.Task;
 import org.jdna.dna.config.VisionConfig;
+import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.tensor.Rng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -109,11 +111,48 @@ class TrainerTest {
                 "data.dataset=synthetic-images", "data.syntheticSize=400", "data.valFraction=0.1")),
                 TinyRuns.quietOptions());
         assertEquals(32, s.finalEval().targets(), "4 held-out batches of 8 images");
-        assertTrue(s.finalEval().accuracy() >= 0 && s.finalEval().accuracy() <= 1);
+        // the accuracy is the share of held-out images whose largest logit is their label, counted here afresh
+        TrainedModel m = TrainedModel.load(run, "reference", 0);
+        int correct = 0;
+        int images = 0;
+        for (TrainBatch b : TaskData.open(m.config(), new Datasets(line -> { })).evalBatches()) {
+            float[] logits = b.forward(m.model()).logits().toArray();
+            int classes = logits.length / b.targets().length;
+            for (int i = 0; i < b.targets().length; i++, images++) {
+                int best = 0;
+                for (int c = 1; c < classes; c++) {
+                    best = logits[i * classes + c] > logits[i * classes + best] ? c : best;
+                }
+                correct += best == b.targets()[i] ? 1 : 0;
+            }
+        }
+        assertEquals(32, images);
+        assertEquals(correct / 32.0, s.finalEval().accuracy(), "accuracy = " + correct + " / 32");
         List<Double> l = TinyRuns.losses(run);
         assertEquals(12, l.size());
         assertTrue(l.stream().allMatch(Double::isFinite));
         assertEquals(16 * 8, s.tokens() / 12, "tokens per step = B x patches (16 patches of 7x7)");
+    }
+
+    /** A warm-up as long as the run would raise the learning rate to its last step; a tenth of the run instead. */
+    @Test
+    void aRunShorterThanItsWarmupIsScaledAndTheBannerSaysSo() {
+        StringWriter out = new StringWriter();
+        Trainer.run(TinyRuns.config(tmp.resolve("run"), 6, "train.warmupSteps=10", "train.lr=0.01"),
+                TrainOptions.of(new PrintWriter(out), new PrintWriter(new StringWriter())));
+        assertTrue(out.toString().contains("warmup 1 (train.warmupSteps = 10 is not shorter than the run: a tenth of"
+                + " it)"), out.toString());
+        List<Double> lr = TinyRuns.records(tmp.resolve("run"), "step").stream()
+                .map(r -> ((Number) r.get("lr")).doubleValue()).toList();
+        assertEquals(0.01, lr.getFirst(), 1e-12, "the peak after one warm-up step");
+        for (int i = 1; i < lr.size(); i++) {
+            assertTrue(lr.get(i) <= lr.get(i - 1), "no rise after the warm-up: " + lr);
+        }
+        assertTrue(lr.getLast() < 0.5 * lr.getFirst(), "cosine decay to the end: " + lr);
+        StringWriter kept = new StringWriter();
+        Trainer.run(TinyRuns.config(tmp.resolve("kept"), 6, "train.warmupSteps=5"),
+                TrainOptions.of(new PrintWriter(kept), new PrintWriter(new StringWriter())));
+        assertTrue(kept.toString().contains("warmup 5, cosine"), "a warm-up shorter than the run is kept: " + kept);
     }
 
     @Test
