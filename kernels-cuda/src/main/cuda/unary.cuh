@@ -49,7 +49,12 @@ JDNA_HD float unary_derivative(int op, float x, float alpha) {
         case U_GELU: {
             float u = GELU_C * (x + GELU_A * x * x * x);
             float t = tanhf(u);
-            return 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * GELU_C * (1.0f + 3.0f * GELU_A * x * x);
+            // x^2 capped at 1e4 (|x| = 100), as in the SIMD backend: beyond it t is +-1 exactly, so
+            // 1 - t^2 = 0 and the term is 0 whatever the cap; uncapped, x^2 overflows float past
+            // |x| = 1.8e19 and 0 * inf made NaN where the reference (in double) gives 1 or 0. At
+            // +-inf the term stays inf * 0 = NaN, as in the reference.
+            float x2 = fminf(x * x, 1e4f);
+            return 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * GELU_C * (1.0f + 3.0f * GELU_A * x2);
         }
         case U_SILU: { float s = sigmoidf(x); return s * (1.0f + x * (1.0f - s)); }
         // signum: a NaN stays NaN (0 would hide it from the gradient)

@@ -110,9 +110,11 @@ class KernelHostLogicTest {
 
     // ---------------------------------------------------------------- unary ops
 
+    /** With the contract's extremes (CoreContract.unaryOpsOnNonFiniteValues): x^2 overflows float past 1.8e19. */
     private static final float[] SPECIAL = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
-            1e-30f, -1e-30f, 0.5f, -0.5f, 1f, -1f, 2f, -3f, 7.5f, 20f, -20f, 88f, -88f, 1e10f, -1e10f};
-    private static final float[] ALPHAS = {0f, 1f, 0.5f, 2f, 3f, -1f, -0.5f};
+            1e-30f, -1e-30f, 0.5f, -0.5f, 1f, -1f, 2f, -3f, 7.5f, 20f, -20f, 88f, -88f, 100f, -104f, 1e10f, -1e10f,
+            1e20f, -1e20f, 1e30f, -1e30f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE};
+    private static final float[] ALPHAS = {0f, 1f, 0.5f, 2f, 3f, -1f, -0.5f, 1.7f, 2.5f};
 
     @Test
     void unaryOpsAndDerivativesMatchTheReferenceAtSpecialValues() throws Exception {
