@@ -1,6 +1,7 @@
 // Row gather / grouped row add (routing dispatch and its backward), gather / scatter-add along the
 // middle axis of an (outer, len, inner) view. Indices are validated on the host before upload.
 #include "common.cuh"
+#include "indexing.cuh"
 
 // out[i, :] = src[rows[i], :], i < count
 extern "C" __global__ void index_select_rows_f32(float* out, const float* src, const int* rows, int count, int width) {
@@ -16,12 +17,9 @@ extern "C" __global__ void index_select_rows_f32(float* out, const float* src, c
 extern "C" __global__ void index_add_rows_grouped_f32(float* dst, const float* src, const int* groupRow,
                                                       const int* groupStart, const int* order, int width) {
     int g = blockIdx.x;
-    long long dstBase = (long long)groupRow[g] * width;
-    int begin = groupStart[g], end = groupStart[g + 1];
+    float* dstRow = dst + (long long)groupRow[g] * width;
     for (int c = threadIdx.x; c < width; c += blockDim.x) {
-        float acc = dst[dstBase + c];
-        for (int p = begin; p < end; ++p) acc += src[(long long)order[p] * width + c];
-        dst[dstBase + c] = acc;
+        index_add_group_column(dstRow, src, order, groupStart[g], groupStart[g + 1], width, c);
     }
 }
 
@@ -34,15 +32,11 @@ extern "C" __global__ void gather_f32(float* out, const float* x, const int* idx
     out[e] = x[(o * len + idx[e]) * inner + i];
 }
 
-// dx[o, idx[o,j,i], i] += dout[o, j, i] in increasing j: one thread per (o, i), so no two threads
-// touch the same element of dx.
+// dx[o, idx[o,j,i], i] += dout[o, j, i] in increasing j: one thread per (o, i) (scatter_add_column),
+// so no two threads touch the same element of dx.
 extern "C" __global__ void scatter_add_f32(float* dx, const float* dout, const int* idx, int outer, int len, int inner,
                                            int idxLen) {
     long long t = global_index();
     if (t >= (long long)outer * inner) return;
-    long long o = t / inner, i = t % inner;
-    for (int j = 0; j < idxLen; ++j) {
-        long long e = (o * idxLen + j) * inner + i;
-        dx[(o * len + idx[e]) * inner + i] += dout[e];
-    }
+    scatter_add_column(dx, dout, idx, t / inner, t % inner, len, inner, idxLen);
 }

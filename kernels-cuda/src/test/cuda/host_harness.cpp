@@ -1,4 +1,5 @@
-// Runs the per-element and per-row decisions of the kernels (src/main/cuda/unary.cuh, topk.cuh) on
+// Runs the per-element and per-row decisions of the kernels (src/main/cuda/unary.cuh, topk.cuh,
+// indexing.cuh) on
 // the host, so that KernelHostLogicTest can compare them with the reference backend without a GPU.
 // Reads one request per line from stdin, writes one answer per line; floats travel as the decimal
 // of their raw 32-bit pattern (Float.floatToRawIntBits), so NaN, -0 and infinities arrive intact.
@@ -7,6 +8,9 @@
 //   topk E K RENORM HASBIAS x[E] [bias[E]]
 //                                     -> ok idx[K] w[K] p[E]   |   bad EXPERT
 //   topkbw E K RENORM dw[K] p[E] idx[K] -> dl[E]
+//   addrows COUNT W ROWS G groupRow[G] groupStart[G+1] order[COUNT] dst[ROWS*W] src[COUNT*W]
+//                                     -> dst[ROWS*W]   (index_add_rows_grouped_f32, every block and thread)
+//   scatteradd O L I J dx[O*L*I] dout[O*J*I] idx[O*J*I] -> dx[O*L*I]   (scatter_add_f32, every thread)
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -16,6 +20,7 @@
 
 #include "unary.cuh"
 #include "topk.cuh"
+#include "indexing.cuh"
 
 static float as_float(long long bits) {
     unsigned int u = (unsigned int)bits;
@@ -38,6 +43,16 @@ static std::vector<float> read_floats(std::istringstream& in, int n) {
         v[i] = as_float(b);
     }
     return v;
+}
+
+static std::vector<int> read_ints(std::istringstream& in, int n) {
+    std::vector<int> v(n);
+    for (int i = 0; i < n; ++i) in >> v[i];
+    return v;
+}
+
+static void write_floats(std::ostringstream& out, const std::vector<float>& v) {
+    for (size_t i = 0; i < v.size(); ++i) out << (i ? " " : "") << bits_of(v[i]);
 }
 
 int main() {
@@ -80,6 +95,29 @@ int main() {
             std::vector<float> dl(e);
             topk_backward_row(dl.data(), dw.data(), p.data(), idx.data(), e, k, renorm);
             for (int i = 0; i < e; ++i) out << (i ? " " : "") << bits_of(dl[i]);
+        } else if (cmd == "addrows") {
+            int count, width, rows, groups;
+            in >> count >> width >> rows >> groups;
+            std::vector<int> groupRow = read_ints(in, groups), groupStart = read_ints(in, groups + 1);
+            std::vector<int> order = read_ints(in, count);
+            std::vector<float> dst = read_floats(in, rows * width), src = read_floats(in, count * width);
+            for (int g = 0; g < groups; ++g) {  // the kernel's blocks; within one, its threads' columns
+                for (int c = 0; c < width; ++c) {
+                    index_add_group_column(dst.data() + (long long)groupRow[g] * width, src.data(), order.data(),
+                                           groupStart[g], groupStart[g + 1], width, c);
+                }
+            }
+            write_floats(out, dst);
+        } else if (cmd == "scatteradd") {
+            int outer, len, inner, idxLen;
+            in >> outer >> len >> inner >> idxLen;
+            std::vector<float> dx = read_floats(in, outer * len * inner);
+            std::vector<float> dout = read_floats(in, outer * idxLen * inner);
+            std::vector<int> idx = read_ints(in, outer * idxLen * inner);
+            for (long long t = 0; t < (long long)outer * inner; ++t) {  // the kernel's threads
+                scatter_add_column(dx.data(), dout.data(), idx.data(), t / inner, t % inner, len, inner, idxLen);
+            }
+            write_floats(out, dx);
         } else {
             out << "error unknown request '" << cmd << "'";
         }

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The per-element and per-row decisions of the kernels, compiled for the host from the very headers
- * the kernels include (src/main/cuda/unary.cuh, topk.cuh) by src/test/cuda/host_harness.cpp, and
- * compared with the reference backend. No GPU needed, only a host C++ compiler (g++ or clang++, or
+ * the kernels include (src/main/cuda/unary.cuh, topk.cuh, indexing.cuh) by src/test/cuda/host_harness.cpp,
+ * and compared with the reference backend. No GPU needed, only a host C++ compiler (g++ or clang++, or
  * $CXX); without one the tests are skipped and say so. The host's libm is not the device's, so
  * values are compared under a tolerance; NaN, infinities and picks must agree exactly.
  */
@@ -295,6 +295,131 @@ class KernelHostLogicTest {
                 dl[c] = fromBits(a[c]);
             }
             Compare.assertClose("topkBackward " + requests.get(i), expected.get(i), dl, Tolerance.REDUCTION);
+        }
+    }
+
+    // ---------------------------------------------------------------- ordered adds
+
+    private static float[] gaussian(java.util.Random rnd, int n, double scale) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (rnd.nextGaussian() * scale);
+        }
+        return x;
+    }
+
+    private static int[] below(java.util.Random rnd, int n, int bound) {
+        int[] x = new int[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextInt(bound);
+        }
+        return x;
+    }
+
+    private static void append(StringBuilder s, float[] values) {
+        for (float v : values) {
+            s.append(' ').append(bits(v));
+        }
+    }
+
+    private static void append(StringBuilder s, int[] values, int count) {
+        for (int i = 0; i < count; i++) {
+            s.append(' ').append(values[i]);
+        }
+    }
+
+    private static float[] floats(String answer, int n) {
+        String[] a = answer.split(" ");
+        assertEquals(n, a.length, "values in the answer");
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = fromBits(a[i]);
+        }
+        return out;
+    }
+
+    /**
+     * indexAddRows as the device runs it: the host's grouping (HostIndices.groupByRow, the very
+     * arrays uploaded) and index_add_rows_grouped_f32's adds (indexing.cuh) for every block and
+     * column. The SPI fixes the order (increasing i, in float), so the bits must be the reference's:
+     * hundreds of adds of values near 100 into a row, infinities and a NaN among them, and
+     * 1 + 1e8 - 1e8, which is 0 in that order and 1 in any other.
+     */
+    @Test
+    void indexAddRowsHasTheReferencesBits() throws Exception {
+        record Add(String name, float[] dst, float[] src, int[] rows, int width) {
+        }
+        java.util.Random rnd = new java.util.Random(21);
+        List<Add> cases = new ArrayList<>();
+        for (int width : new int[] {1, 33}) {
+            float[] src = gaussian(rnd, 2000 * width, 100);
+            src[0] = Float.POSITIVE_INFINITY;
+            src[1000 * width + width - 1] = Float.NaN;
+            src[1500 * width] = Float.NEGATIVE_INFINITY;
+            cases.add(new Add("2000 into 5 rows, width " + width, gaussian(rnd, 5 * width, 1), src, below(rnd, 2000, 5),
+                    width));
+        }
+        cases.add(new Add("1000 into 50 rows, width 64", gaussian(rnd, 50 * 64, 1), gaussian(rnd, 1000 * 64, 1),
+                below(rnd, 1000, 50), 64));
+        cases.add(new Add("1 + 1e8 - 1e8", new float[2], new float[] {1f, 1e8f, -1e8f}, new int[] {1, 1, 1}, 1));
+        List<String> requests = new ArrayList<>();
+        for (Add c : cases) {
+            int count = c.rows().length;
+            HostIndices.RowGroups g = HostIndices.groupByRow(c.rows(), count);
+            StringBuilder s = new StringBuilder("addrows " + count + " " + c.width() + " " + c.dst().length / c.width()
+                    + " " + g.groups());
+            append(s, g.rows(), g.groups());
+            append(s, g.start(), g.groups() + 1);
+            append(s, g.order(), count);
+            append(s, c.dst());
+            append(s, c.src());
+            requests.add(s.toString());
+        }
+        List<String> answers = ask(requests);
+        for (int i = 0; i < cases.size(); i++) {
+            Add c = cases.get(i);
+            Storage dst = REFERENCE.allocate(c.dst().length), src = REFERENCE.allocate(c.src().length);
+            REFERENCE.copyIn(dst, 0, c.dst(), 0, c.dst().length);
+            REFERENCE.copyIn(src, 0, c.src(), 0, c.src().length);
+            REFERENCE.indexAddRows(dst, src, c.rows(), c.rows().length, c.width());
+            Compare.assertSameBits("indexAddRows " + c.name(), download(dst), floats(answers.get(i), c.dst().length));
+        }
+    }
+
+    /** scatterAdd as scatter_add_f32 runs it (scatter_add_column per thread): the reference's bits. */
+    @Test
+    void scatterAddHasTheReferencesBits() throws Exception {
+        record Scatter(String name, int outer, int len, int inner, int idxLen, float[] dx, float[] dout, int[] idx) {
+        }
+        java.util.Random rnd = new java.util.Random(22);
+        List<Scatter> cases = new ArrayList<>();
+        float[] dout = gaussian(rnd, 2000 * 33, 100);
+        dout[40] = Float.POSITIVE_INFINITY;
+        dout[41] = Float.NaN;
+        dout[5000] = Float.NEGATIVE_INFINITY;
+        cases.add(new Scatter("(O, L, I, J) = (1, 3, 33, 2000)", 1, 3, 33, 2000, gaussian(rnd, 3 * 33, 1), dout,
+                below(rnd, 2000 * 33, 3)));
+        cases.add(new Scatter("(O, L, I, J) = (2, 7, 30, 200)", 2, 7, 30, 200, gaussian(rnd, 2 * 7 * 30, 1),
+                gaussian(rnd, 2 * 200 * 30, 1), below(rnd, 2 * 200 * 30, 7)));
+        cases.add(new Scatter("1 + 1e8 - 1e8", 1, 2, 1, 3, new float[2], new float[] {1f, 1e8f, -1e8f},
+                new int[] {1, 1, 1}));
+        List<String> requests = new ArrayList<>();
+        for (Scatter c : cases) {
+            StringBuilder s = new StringBuilder("scatteradd " + c.outer() + " " + c.len() + " " + c.inner() + " "
+                    + c.idxLen());
+            append(s, c.dx());
+            append(s, c.dout());
+            append(s, c.idx(), c.idx().length);
+            requests.add(s.toString());
+        }
+        List<String> answers = ask(requests);
+        for (int i = 0; i < cases.size(); i++) {
+            Scatter c = cases.get(i);
+            Storage dx = REFERENCE.allocate(c.dx().length), d = REFERENCE.allocate(c.dout().length);
+            REFERENCE.copyIn(dx, 0, c.dx(), 0, c.dx().length);
+            REFERENCE.copyIn(d, 0, c.dout(), 0, c.dout().length);
+            REFERENCE.scatterAdd(dx, d, c.idx(), c.outer(), c.len(), c.inner(), c.idxLen());
+            Compare.assertSameBits("scatterAdd " + c.name(), download(dx), floats(answers.get(i), c.dx().length));
         }
     }
 
