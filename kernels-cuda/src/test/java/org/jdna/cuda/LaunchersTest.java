@@ -187,6 +187,31 @@ class LaunchersTest {
                 "without a repeated row the slots are used as they are");
     }
 
+    /**
+     * RoutingContract.combineBackwardAndTopkBackwardRejectIndicesOutOfRange on the host: the index
+     * arrays are checked before anything is uploaded or launched, so a bad index writes nothing.
+     */
+    @Test
+    void backwardKernelsRejectBadIndicesBeforeAnyUploadOrLaunch() {
+        CudaStorage dy = dev.storage(4 * 3), dw = dev.storage(4), dout = dev.storage(2 * 3), y = dev.storage(4 * 3);
+        CudaStorage weights = dev.storage(2 * 2), dlogits = dev.storage(8), probs = dev.storage(8);
+        List<Runnable> calls = List.of(
+                () -> routing.combineBackward(dy, dw, dout, y, weights, new int[] {0, 1, 4, -1}, 2, 2, 3),
+                () -> routing.combineBackward(dy, dw, dout, y, weights, new int[] {0, -3, 2, 3}, 2, 2, 3),
+                () -> routing.combineBackward(dy, null, dout, y, weights, new int[] {0, 1, 2, 7}, 2, 2, 3),
+                () -> routing.topkBackward(dlogits, weights, probs, new int[] {0, 1, 2, 4}, 2, 4, 2, true),
+                () -> routing.topkBackward(dlogits, weights, probs, new int[] {-1, 1, 2, 3}, 2, 4, 2, false));
+        String[][] named = {{"combineBackward", "4"}, {"combineBackward", "-3"}, {"combineBackward", "7"},
+                {"topkBackward", "4"}, {"topkBackward", "-1"}};
+        for (int i = 0; i < calls.size(); i++) {
+            IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, calls.get(i)::run);
+            assertTrue(e.getMessage().contains(named[i][0]) && e.getMessage().contains("= " + named[i][1] + " "),
+                    "should name " + named[i][0] + " and " + named[i][1] + ": " + e.getMessage());
+            assertEquals(List.of(), dev.events, "launched or copied before rejecting: " + e.getMessage());
+            assertEquals(Map.of(), dev.uploads, "uploaded before rejecting: " + e.getMessage());
+        }
+    }
+
     @Test
     void copyStridedOntoItsOwnSourceGoesThroughATemporary() {
         CudaStorage s = dev.storage(40);
