@@ -4,13 +4,9 @@
 #pragma once
 #include <math.h>
 #include <float.h>
+#include "hostdev.cuh"
 
 #define JDNA_INF __int_as_float(0x7f800000)
-
-// Max that propagates NaN (as Java's Math.max does).
-__device__ __forceinline__ float nan_max(float a, float b) {
-    return (isnan(a) || isnan(b)) ? __int_as_float(0x7fc00000) : fmaxf(a, b);
-}
 
 __device__ __forceinline__ double warp_sum_d(double v) {
     for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);

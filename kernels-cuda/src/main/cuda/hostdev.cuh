@@ -1,6 +1,7 @@
 // What a header needs to compile for the device (nvcc, inside a kernel) and for the host (a plain
 // C++ compiler, in the test harness src/test/cuda/host_harness.cpp, which checks the decisions of
-// these headers against the reference backend without a GPU): function qualifiers and NaN / inf.
+// these headers against the reference backend without a GPU): function qualifiers, NaN / inf and a
+// NaN-propagating max.
 #pragma once
 #include <math.h>
 
@@ -28,3 +29,6 @@ JDNA_HD float jdna_inf() {
 
 // NaN test without isnan (a macro in C, a function in C++ and CUDA): only NaN differs from itself.
 JDNA_HD bool jdna_isnan(float x) { return x != x; }
+
+// Max that propagates NaN (as Java's Math.max does; fmaxf would drop the NaN).
+JDNA_HD float nan_max(float a, float b) { return jdna_isnan(a) || jdna_isnan(b) ? jdna_nan() : fmaxf(a, b); }

@@ -1,5 +1,7 @@
-// Row-wise softmax / log-softmax and their backward. One block per row of x (rows, cols).
+// Row-wise softmax / log-softmax and their backward. One block per row of x (rows, cols); the
+// per-element rules, non-finite logits included, are in softmax.cuh.
 #include "common.cuh"
+#include "softmax.cuh"
 
 extern "C" __global__ void softmax_forward_f32(float* out, const float* x, int cols, int logMode) {
     long long base = (long long)blockIdx.x * cols;
@@ -9,13 +11,13 @@ extern "C" __global__ void softmax_forward_f32(float* out, const float* x, int c
     for (int j = threadIdx.x; j < cols; j += blockDim.x) m = nan_max(m, xr[j]);
     m = block_max_f(m);
     double s = 0.0;
-    for (int j = threadIdx.x; j < cols; j += blockDim.x) s += (double)expf(xr[j] - m);
+    for (int j = threadIdx.x; j < cols; j += blockDim.x) s += (double)softmax_term(xr[j], m);
     s = block_sum_d(s);
     if (logMode) {
         float logS = (float)log(s);
-        for (int j = threadIdx.x; j < cols; j += blockDim.x) o[j] = (xr[j] - m) - logS;
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) o[j] = softmax_log_prob(xr[j], m, logS);
     } else {
-        for (int j = threadIdx.x; j < cols; j += blockDim.x) o[j] = (float)((double)expf(xr[j] - m) / s);
+        for (int j = threadIdx.x; j < cols; j += blockDim.x) o[j] = softmax_prob(xr[j], m, s);
     }
 }
 

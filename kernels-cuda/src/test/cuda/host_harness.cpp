@@ -1,5 +1,5 @@
 // Runs the per-element and per-row decisions of the kernels (src/main/cuda/unary.cuh, topk.cuh,
-// indexing.cuh) on
+// indexing.cuh, softmax.cuh) on
 // the host, so that KernelHostLogicTest can compare them with the reference backend without a GPU.
 // Reads one request per line from stdin, writes one answer per line; floats travel as the decimal
 // of their raw 32-bit pattern (Float.floatToRawIntBits), so NaN, -0 and infinities arrive intact.
@@ -11,6 +11,8 @@
 //   addrows COUNT W ROWS G groupRow[G] groupStart[G+1] order[COUNT] dst[ROWS*W] src[COUNT*W]
 //                                     -> dst[ROWS*W]   (index_add_rows_grouped_f32, every block and thread)
 //   scatteradd O L I J dx[O*L*I] dout[O*J*I] idx[O*J*I] -> dx[O*L*I]   (scatter_add_f32, every thread)
+//   softmax C LOG x[C]                -> out[C]   (softmax_forward_f32's row, its reductions done in order)
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -21,6 +23,7 @@
 #include "unary.cuh"
 #include "topk.cuh"
 #include "indexing.cuh"
+#include "softmax.cuh"
 
 static float as_float(long long bits) {
     unsigned int u = (unsigned int)bits;
@@ -118,6 +121,17 @@ int main() {
                 scatter_add_column(dx.data(), dout.data(), idx.data(), t / inner, t % inner, len, inner, idxLen);
             }
             write_floats(out, dx);
+        } else if (cmd == "softmax") {
+            int cols, logMode;
+            in >> cols >> logMode;
+            std::vector<float> x = read_floats(in, cols), o(cols);
+            float m = -jdna_inf();
+            for (int j = 0; j < cols; ++j) m = nan_max(m, x[j]);
+            double sum = 0.0;
+            for (int j = 0; j < cols; ++j) sum += (double)softmax_term(x[j], m);
+            float logS = (float)std::log(sum);
+            for (int j = 0; j < cols; ++j) o[j] = logMode ? softmax_log_prob(x[j], m, logS) : softmax_prob(x[j], m, sum);
+            write_floats(out, o);
         } else {
             out << "error unknown request '" << cmd << "'";
         }

@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The per-element and per-row decisions of the kernels, compiled for the host from the very headers
- * the kernels include (src/main/cuda/unary.cuh, topk.cuh, indexing.cuh) by src/test/cuda/host_harness.cpp,
- * and compared with the reference backend. No GPU needed, only a host C++ compiler (g++ or clang++, or
- * $CXX); without one the tests are skipped and say so. The host's libm is not the device's, so
+ * the kernels include (src/main/cuda/unary.cuh, topk.cuh, indexing.cuh, softmax.cuh) by
+ * src/test/cuda/host_harness.cpp, and compared with the reference backend. No GPU needed, only a
+ * host C++ compiler (g++ or clang++, or $CXX); without one the tests are skipped and say so. The host's libm is not the device's, so
  * values are compared under a tolerance; NaN, infinities and picks must agree exactly.
  */
 class KernelHostLogicTest {
@@ -295,6 +295,61 @@ class KernelHostLogicTest {
                 dl[c] = fromBits(a[c]);
             }
             Compare.assertClose("topkBackward " + requests.get(i), expected.get(i), dl, Tolerance.REDUCTION);
+        }
+    }
+
+    // ---------------------------------------------------------------- softmax
+
+    /**
+     * Rows of NormsContract.softmaxWithNonFiniteLogits and more: -inf logits get probability 0
+     * (log: -inf), a +inf or NaN logit makes the row NaN, a row of only -inf is NaN, as in the
+     * reference. The row's max and sum are the kernel's block reductions, done here in order.
+     */
+    @Test
+    void softmaxRowsWithNonFiniteLogitsMatchTheReference() throws Exception {
+        float inf = Float.POSITIVE_INFINITY;
+        java.util.Random rnd = new java.util.Random(23);
+        List<float[]> rows = new ArrayList<>();
+        for (int cols : new int[] {7, 33}) {
+            float[] finite = gaussian(rnd, cols, 2);
+            float[] everyThird = gaussian(rnd, cols, 2);
+            for (int c = 0; c < cols; c += 3) {
+                everyThird[c] = -inf;
+            }
+            float[] lastMasked = gaussian(rnd, cols, 2);
+            lastMasked[cols - 1] = -inf;
+            float[] plusInf = gaussian(rnd, cols, 2);
+            plusInf[1] = inf;
+            float[] nan = gaussian(rnd, cols, 2);
+            nan[2] = Float.NaN;
+            rows.addAll(List.of(finite, everyThird, lastMasked, plusInf, nan));
+        }
+        rows.add(new float[] {-inf, -inf, -inf});
+        rows.add(new float[] {inf, 0f, inf});
+        rows.add(new float[] {-inf, inf, 1f});
+        rows.add(new float[] {Float.NaN, inf, -inf});
+        rows.add(new float[] {-inf, 3f, -inf});
+        rows.add(new float[] {80f, -80f, 0f, 88f, -1e30f});
+        rows.add(new float[] {5f});
+        List<String> requests = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        List<float[]> expected = new ArrayList<>();
+        for (boolean log : new boolean[] {false, true}) {
+            for (float[] x : rows) {
+                StringBuilder s = new StringBuilder("softmax " + x.length + " " + (log ? 1 : 0));
+                append(s, x);
+                requests.add(s.toString());
+                labels.add("softmax log=" + log + " of " + java.util.Arrays.toString(x));
+                Storage in = REFERENCE.allocate(x.length), out = REFERENCE.allocate(x.length);
+                REFERENCE.copyIn(in, 0, x, 0, x.length);
+                REFERENCE.softmax(out, in, 1, x.length, log);
+                expected.add(download(out));
+            }
+        }
+        List<String> answers = ask(requests);
+        for (int i = 0; i < requests.size(); i++) {
+            Compare.assertClose(labels.get(i), expected.get(i), floats(answers.get(i), expected.get(i).length),
+                    Tolerance.REDUCTION);
         }
     }
 
