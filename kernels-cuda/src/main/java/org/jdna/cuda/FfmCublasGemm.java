@@ -17,11 +17,15 @@ import java.nio.file.Path;
 /**
  * cuBLAS bound through the FFM API (java.lang.foreign), for machines whose libcublas is not the
  * libcublas.so.12 that JCublas 12.6 links (CUDA 13's libcublas.so.13, PyTorch's nvidia-cublas
- * wheel). Binds cublasCreate_v2, cublasSetStream_v2, cublasSgemm_v2 and cublasSgemmStridedBatched;
- * device pointers are the raw addresses of the JCuda allocations (same primary context).
+ * wheel). Binds cublasCreate_v2, cublasSetStream_v2, cublasSetMathMode, cublasSgemm_v2 and
+ * cublasSgemmStridedBatched; device pointers are the raw addresses of the JCuda allocations (same
+ * primary context). The math mode is CUBLAS_DEFAULT_MATH: FP32 precision, no TF32 (as in
+ * {@link JCublasGemm}).
  */
 final class FfmCublasGemm implements GemmRoute {
     private static final int CUBLAS_STATUS_SUCCESS = 0;
+    /** cublasMath_t: at least the requested precision (FP32 for Sgemm), so never TF32. */
+    private static final int CUBLAS_DEFAULT_MATH = 0;
 
     private final String source;
     private final MemorySegment handle;
@@ -62,6 +66,8 @@ final class FfmCublasGemm implements GemmRoute {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS));
         MethodHandle setStream = linker.downcallHandle(symbol(lib, "cublasSetStream_v2"),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        MethodHandle setMathMode = linker.downcallHandle(symbol(lib, "cublasSetMathMode"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         MethodHandle sgemm = linker.downcallHandle(symbol(lib, "cublasSgemm_v2"),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
                         ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
@@ -80,6 +86,10 @@ final class FfmCublasGemm implements GemmRoute {
         if (status != CUBLAS_STATUS_SUCCESS) {
             throw new IllegalStateException("cublasSetStream_v2 returned status " + status);
         }
+        status = (int) setMathMode.invokeExact(handle, CUBLAS_DEFAULT_MATH);
+        if (status != CUBLAS_STATUS_SUCCESS) {
+            throw new IllegalStateException("cublasSetMathMode returned status " + status);
+        }
         return new FfmCublasGemm(library, handle, sgemm, strided, arena);
     }
 
@@ -89,7 +99,7 @@ final class FfmCublasGemm implements GemmRoute {
 
     @Override
     public String description() {
-        return "cuBLAS via FFM (" + source + ")";
+        return "cuBLAS via FFM (" + source + ", FP32 math)";
     }
 
     @Override

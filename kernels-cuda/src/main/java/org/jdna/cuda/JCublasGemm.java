@@ -3,8 +3,13 @@ package org.jdna.cuda;
 import jcuda.Pointer;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasMath;
 
-/** cuBLAS through JCublas 12.6 (its natives link libcublas.so.12). */
+/**
+ * cuBLAS through JCublas 12.6 (its natives link libcublas.so.12). The handle's math mode is set to
+ * CUBLAS_DEFAULT_MATH, which keeps at least FP32's precision: no TF32 (10-bit mantissa) tensor-core
+ * shortcut, whose 1e-3 relative error the contract's GEMM tolerance and the gradient checks reject.
+ */
 final class JCublasGemm implements GemmRoute {
     private final cublasHandle handle;
 
@@ -17,12 +22,14 @@ final class JCublasGemm implements GemmRoute {
         JCublas2.setExceptionsEnabled(true);
         cublasHandle h = new cublasHandle();
         JCublas2.cublasCreate(h);
+        JCublas2.cublasSetMathMode(h, cublasMath.CUBLAS_DEFAULT_MATH);
         return new JCublasGemm(h);
     }
 
     @Override
     public String description() {
-        return "cuBLAS via JCublas " + JCublas2.class.getPackage().getImplementationVersion() + " (libcublas.so.12)";
+        return "cuBLAS via JCublas " + JCublas2.class.getPackage().getImplementationVersion()
+                + " (libcublas.so.12, FP32 math)";
     }
 
     @Override

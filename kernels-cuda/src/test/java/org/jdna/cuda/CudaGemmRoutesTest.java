@@ -86,6 +86,42 @@ class CudaGemmRoutesTest {
         }
     }
 
+    /**
+     * A times the identity is A exactly in FP32, whatever the order of the adds (the other terms are
+     * 0). A's entries 1 + c * 2^-20 need 21 bits of mantissa: TF32 (cuBLAS's TF32 tensor-op math,
+     * 10 bits) rounds them to 1, which fails here, as it would fail the gradient checks' tolerances.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jcublas", "ffm", "kernel"})
+    void everyRouteMultipliesInFullFp32NotTf32(String mode) {
+        CudaBackend cuda = CudaAssumptions.cuda();
+        GemmRoute route;
+        try {
+            route = cuda.gemmRoute(mode);
+        } catch (BackendUnavailableException e) {
+            if (mode.equals("kernel")) {
+                throw new AssertionFailedError("the built-in kernel route must always load", e);
+            }
+            Assumptions.abort("GEMM route " + mode + " cannot load here: " + e.getMessage());
+            return;
+        }
+        int size = 128;
+        float[] a = new float[size * size];
+        float[] identity = new float[size * size];
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < size; j++) {
+                a[i * size + j] = 1f + (1 + (i + j) % 7) * 0x1p-20f;
+            }
+            identity[i * size + i] = 1f;
+        }
+        float[] c0 = new float[size * size];
+        for (boolean transB : new boolean[] {false, true}) {
+            float[] actual = run(cuda, route, false, transB, size, size, size, 1f, a, 0, size, 0, identity, 0, size, 0,
+                    0f, c0, 0, size, 0, 1);
+            Compare.assertSameBits(route.description() + ": A * I, transB=" + transB, a, actual);
+        }
+    }
+
     @Test
     void kZeroScalesCThroughTheBackend() {
         Backend cuda = CudaAssumptions.backend();
