@@ -196,9 +196,11 @@ final class SimdElementwise {
 
     /**
      * dst[flat(i)] = src[srcOff + sum_j i_j * srcStrides[j]], walked row by row over the last axis:
-     * a row with stride 1 is one arraycopy, stride 0 a fill.
+     * a row with stride 1 is one arraycopy, stride 0 a fill. When dst is src the rows read a copy
+     * of it (the SPI's memmove rule; rows on other threads would read what others wrote).
      */
-    void copyStrided(float[] dst, float[] src, int srcOff, int[] shape, int[] srcStrides) {
+    void copyStrided(float[] dst, float[] source, int srcOff, int[] shape, int[] srcStrides) {
+        float[] src = source == dst ? source.clone() : source;
         int rank = shape.length;
         if (rank == 0) {
             dst[0] = src[srcOff];

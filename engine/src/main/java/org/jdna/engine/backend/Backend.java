@@ -81,6 +81,9 @@ public interface Backend {
      * Materializes a strided view into contiguous {@code dst} of the given shape:
      * dst[flat(i0..ir)] = src[srcOff + sum_j i_j * srcStrides[j]]. Strides may be 0 (broadcast
      * expand) and need not be increasing (transpose, permute). Slices are expressed by offset.
+     * dst may be src: the whole view is read before any of it is written, as through a temporary
+     * (memmove semantics), so an in-place transpose is a transpose on every backend; elements of dst
+     * past the view's size are left as they were.
      */
     void copyStrided(Storage dst, Storage src, int srcOff, int[] shape, int[] srcStrides);
 

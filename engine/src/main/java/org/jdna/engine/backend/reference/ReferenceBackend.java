@@ -41,11 +41,14 @@ public final class ReferenceBackend implements HeapBackend {
 
     // ---------------------------------------------------------------- layout
 
-    /** Walks dst in row-major order with a multi-index counter; rank 0 copies one element. */
+    /**
+     * Walks dst in row-major order with a multi-index counter; rank 0 copies one element. When dst
+     * is src, the loop reads a copy of it (the SPI's memmove rule: the whole view is read first).
+     */
     @Override
     public void copyStrided(Storage dst, Storage src, int srcOff, int[] shape, int[] srcStrides) {
         float[] out = data(dst);
-        float[] in = data(src);
+        float[] in = data(src) == out ? out.clone() : data(src);
         int total = product(shape);
         int[] index = new int[shape.length];
         for (int flat = 0; flat < total; flat++) {

@@ -229,6 +229,52 @@ public abstract class CoreContract extends ContractSupport {
         }
     }
 
+    /**
+     * copyStrided with dst == src reads the whole view before writing any of it (Backend's
+     * memmove rule), so an in-place transpose is a transpose; elements past the view's size keep
+     * their values. The expected results are written out from a copy of the input (an in-order
+     * loop over one array gives other values in every case here but the shift, which reads ahead).
+     */
+    @Test
+    void copyStridedInPlaceReadsTheWholeViewFirst() {
+        // srcOff, shape, strides: transpose (4, 8) -> (8, 4); drop the first row of (5, 8); reverse
+        // the first 8; repeat the row [3, 8) twice; a permute of (2, 3, 5) read from offset 3.
+        Object[][] cases = {
+                {0, new int[]{8, 4}, new int[]{1, 8}},
+                {8, new int[]{4, 8}, new int[]{8, 1}},
+                {7, new int[]{8}, new int[]{-1}},
+                {3, new int[]{2, 5}, new int[]{0, 1}},
+                {3, new int[]{5, 2, 3}, new int[]{1, 15, 5}},
+        };
+        float[] x = normal(rng("copyStridedInPlace"), 40, 1);
+        try (Device d = new Device(backend())) {
+            for (Object[] c : cases) {
+                int srcOff = (int) c[0];
+                int[] shape = (int[]) c[1];
+                int[] strides = (int[]) c[2];
+                float[] expected = x.clone();
+                int n = 1;
+                for (int size : shape) {
+                    n *= size;
+                }
+                for (int flat = 0; flat < n; flat++) {
+                    int at = srcOff;
+                    int rest = flat;
+                    for (int axis = shape.length - 1; axis >= 0; axis--) {
+                        at += (rest % shape[axis]) * strides[axis];
+                        rest /= shape[axis];
+                    }
+                    expected[flat] = x[at];
+                }
+                Storage s = d.upload(x);
+                backend().copyStrided(s, s, srcOff, shape, strides);
+                Compare.assertSameBits("copyStrided in place, srcOff " + srcOff + " shape "
+                        + java.util.Arrays.toString(shape) + " strides " + java.util.Arrays.toString(strides) + " on "
+                        + backend().name(), expected, d.download(s));
+            }
+        }
+    }
+
     /** Non-finite values and extremes, each in a vector body and in a tail (n = 2 * 16 + 7 values). */
     private static float[] nonFinite(Rng rng) {
         float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 1e30f, -1e30f,
