@@ -58,7 +58,8 @@ class LayeringTest {
         layer("dna.radial", List.of(DNA + "radial"), library);
         layer("dna.compare", List.of(DNA + "compare"), library);
         layer("dna.analysis", List.of(DNA + "analysis"), with(library, "dna.radial"));
-        layer("dna.sweep", List.of(DNA + "sweep"), with(library, "dna.radial"));
+        layer("dna.parallel", List.of(DNA + "parallel"), library);
+        layer("dna.sweep", List.of(DNA + "sweep"), with(library, "dna.radial", "dna.parallel"));
         layer("dna.cli", List.of(DNA + "cli"), with(library, "dna.radial", "dna.compare", "dna.analysis", "dna.sweep"));
     }
 
