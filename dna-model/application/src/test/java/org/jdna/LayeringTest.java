@@ -58,7 +58,9 @@ class LayeringTest {
         layer("dna.radial", List.of(DNA + "radial"), library);
         layer("dna.compare", List.of(DNA + "compare"), library);
         layer("dna.analysis", List.of(DNA + "analysis"), with(library, "dna.radial"));
-        layer("dna.cli", List.of(DNA + "cli"), with(library, "dna.radial", "dna.compare", "dna.analysis"));
+        layer("dna.parallel", List.of(DNA + "parallel"), library);
+        layer("dna.sweep", List.of(DNA + "sweep"), with(library, "dna.radial", "dna.parallel"));
+        layer("dna.cli", List.of(DNA + "cli"), with(library, "dna.radial", "dna.compare", "dna.analysis", "dna.sweep"));
     }
 
     private static final Pattern TEST_JAR = Pattern.compile(".*-tests\\.jar.*");
@@ -130,8 +132,12 @@ class LayeringTest {
     void theLibraryNeedsNoApplicationLibraries() {
         noClasses().that().resideInAPackage("org.jdna.dna..")
                 .should().dependOnClassesThat()
-                .resideInAnyPackage("jcuda..", "jdk.incubator.vector..", "org.apache.spark..")
+                .resideInAnyPackage("jcuda..", "jdk.incubator.vector..")
                 .because("the DNA code reaches backends only through the engine's Backend SPI")
+                .check(CLASSES);
+        noClasses().that().resideOutsideOfPackage(DNA + "sweep")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..")
+                .because("only the sweeps use Spark (docs/architecture.md section 2)")
                 .check(CLASSES);
         noClasses().that().resideInAnyPackage(DNA + "config", DNA + "data", DNA + "io", DNA + "model", DNA + "train")
                 .should().dependOnClassesThat()

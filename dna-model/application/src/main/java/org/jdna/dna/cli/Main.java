@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "jdna", mixinStandardHelpOptions = true, version = "jdna 0.1.0-SNAPSHOT",
         description = "Train and study Distributed Neural Architectures on the JVM.",
         subcommands = {TrainCommand.class, EvalCommand.class, SampleCommand.class, InfoCommand.class,
-                AnalyzeCommand.class, ProfileCommand.class, CompareCommand.class})
+                AnalyzeCommand.class, ProfileCommand.class, CompareCommand.class, SweepCommand.class})
 public final class Main implements Runnable {
     /** Exit status of a bad configuration, a refused checkpoint or unusable data. */
     public static final int USER_ERROR = 2;

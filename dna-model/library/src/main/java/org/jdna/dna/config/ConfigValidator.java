@@ -28,11 +28,19 @@ public final class ConfigValidator {
             v.model(config.model());
             v.data(config.data(), config.model().task());
             v.distil(config.distil(), config.model());
+            v.train(config.train());
         }
         if (!v.problems.isEmpty()) {
             throw new ConfigException(v.problems);
         }
         return config;
+    }
+
+    private void train(TrainConfig t) {
+        if (t.microBatches() >= 1 && t.batchSize() % t.microBatches() != 0) {
+            problems.add("train.microBatches = " + t.microBatches() + " must divide train.batchSize = "
+                    + t.batchSize() + " (each shard has batchSize / microBatches rows)");
+        }
     }
 
     private void model(ModelConfig m) {

@@ -8,6 +8,7 @@ package org.jdna.dna.config;
 public record TrainConfig(
         int steps,
         int batchSize,
+        int microBatches,
         double lr,
         double minLr,
         int warmupSteps,
@@ -33,6 +34,9 @@ public record TrainConfig(
             "optimizer steps").range(1, MAX);
     public static final ConfigField<TrainConfig, Integer> BATCH_SIZE = F.field("batchSize", 16,
             "B, sequences (or images) per step").range(1, 1 << 20);
+    public static final ConfigField<TrainConfig, Integer> MICRO_BATCHES = F.field("microBatches", 1,
+            "M, shards of B/M rows each step runs one after another, gradients accumulated in shard order"
+                    + " (M divides B)").range(1, "batchSize", TrainConfig::batchSize).optional();
     public static final ConfigField<TrainConfig, Double> LR = F.field("lr", 2e-3,
             "peak learning rate").range(1e-9, 10);
     public static final ConfigField<TrainConfig, Double> MIN_LR = F.field("minLr", 2e-4,

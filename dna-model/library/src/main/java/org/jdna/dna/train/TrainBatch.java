@@ -1,5 +1,7 @@
 package org.jdna.dna.train;
 
+import java.util.Arrays;
+
 import org.jdna.dna.data.ImageBatcher;
 import org.jdna.dna.data.TokenBatcher;
 import org.jdna.dna.model.DnaModel;
@@ -24,6 +26,19 @@ public sealed interface TrainBatch {
     /** Sequences or images in the batch, B. */
     int size();
 
+    /** Rows [index * B/count, (index + 1) * B/count) as a batch of their own; count divides B. */
+    TrainBatch shard(int index, int count);
+
+    // The row range of shard index of count, checked.
+    private static int[] rows(int size, int index, int count) {
+        if (count < 1 || size % count != 0 || index < 0 || index >= count) {
+            throw new IllegalArgumentException("TrainBatch.shard: shard " + index + " of " + count
+                    + " does not split a batch of " + size + " rows into equal shards");
+        }
+        int rows = size / count;
+        return new int[] {index * rows, (index + 1) * rows};
+    }
+
     /** B sequences of T bytes. */
     record Text(TokenBatcher.Batch batch) implements TrainBatch {
         @Override
@@ -37,6 +52,16 @@ public sealed interface TrainBatch {
 
         @Override
         public int size() { return batch.batch(); }
+
+        @Override
+        public TrainBatch shard(int index, int count) {
+            int[] r = rows(batch.batch(), index, count);
+            int t = batch.context();
+            return new Text(new TokenBatcher.Batch(r[1] - r[0], t,
+                    Arrays.copyOfRange(batch.inputs(), r[0] * t, r[1] * t),
+                    Arrays.copyOfRange(batch.targets(), r[0] * t, r[1] * t),
+                    Arrays.copyOfRange(batch.starts(), r[0], r[1])));
+        }
     }
 
     /** B images cut into {@code patches} tokens each. */
@@ -52,5 +77,15 @@ public sealed interface TrainBatch {
 
         @Override
         public int size() { return batch.batch(); }
+
+        @Override
+        public TrainBatch shard(int index, int count) {
+            int[] r = rows(batch.batch(), index, count);
+            int pixels = batch.pixels().length / batch.batch();
+            return new Images(new ImageBatcher.Batch(r[1] - r[0], batch.height(), batch.width(),
+                    Arrays.copyOfRange(batch.pixels(), r[0] * pixels, r[1] * pixels),
+                    Arrays.copyOfRange(batch.labels(), r[0], r[1]),
+                    Arrays.copyOfRange(batch.indices(), r[0], r[1])), patches);
+        }
     }
 }

@@ -48,7 +48,8 @@ final class TrainLoop {
         this.metrics = metrics;
         this.options = options;
         this.guard = new DivergenceGuard(dir.root(), resumedCheckpoint);
-        this.trainStep = new TrainStep(model, optimizer, schedule, t.gradClip(), guard, extension);
+        this.trainStep = new TrainStep(model, optimizer, schedule, t.gradClip(), guard, extension,
+                t.microBatches());
         this.recent = RecentSteps.forRun(t.steps());
         this.hasIdentity = config.model().pool().count(ModuleKind.IDENTITY) > 0;
     }

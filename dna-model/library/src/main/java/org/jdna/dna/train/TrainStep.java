@@ -1,9 +1,12 @@
 package org.jdna.dna.train;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.jdna.dna.model.DnaModel;
 import org.jdna.dna.model.ModelOutput;
+import org.jdna.dna.model.RoutingTrace;
+import org.jdna.dna.model.StepRoutes;
 import org.jdna.engine.optim.GradClip;
 import org.jdna.engine.optim.LrSchedule;
 import org.jdna.engine.optim.Optimizer;
@@ -13,7 +16,10 @@ import org.jdna.engine.tensor.Tensor;
  * One optimizer step: forward, cross-entropy (+ the aux loss when the model returns one, + the extension's
  * term, e.g. distillation's KL; both reported as aux), backward,
  * global-norm clipping, AdamW at the scheduled rate, then the identity-bias controller's update from
- * the batch's routing. The guard sees the loss before backward and the gradient norm before the
+ * the batch's routing. With train.microBatches = M > 1 the batch runs as M shards of B/M rows, one after
+ * another: each shard's forward and backward, its gradients summed in shard order ({@link GradientAccumulator}),
+ * then one clip, one update and one controller update from the routes of all shards. With M = 1 the step is
+ * exactly the single pass it always was. The guard sees the loss before backward and the gradient norm before the
  * update, so a diverged step never touches the weights.
  */
 final class TrainStep {
@@ -24,9 +30,12 @@ final class TrainStep {
     private final DivergenceGuard guard;
     private final List<Tensor> parameters;
     private final TrainExtension extension;
+    private final int microBatches;
+    private final GradientAccumulator gradients;
 
     TrainStep(DnaModel model, Optimizer optimizer, LrSchedule schedule, double gradClip, DivergenceGuard guard,
-              TrainExtension extension) {
+              TrainExtension extension, int microBatches) {
+        this.microBatches = microBatches;
         this.extension = extension;
         this.model = model;
         this.optimizer = optimizer;
@@ -34,6 +43,7 @@ final class TrainStep {
         this.gradClip = gradClip;
         this.guard = guard;
         this.parameters = model.parameters();
+        this.gradients = new GradientAccumulator(parameters);
     }
 
     /** Runs step {@code step} (1-based) on {@code batch}. */
@@ -41,29 +51,78 @@ final class TrainStep {
         long start = System.nanoTime();
         model.train();
         double lr = schedule.apply(optimizer, step - 1);
-        ModelOutput out;
-        double loss;
-        double aux;
+        double loss = 0;
+        double aux = 0;
+        List<RoutingTrace> traces = new ArrayList<>(microBatches);
         try {
-            out = batch.forward(model);
-            Tensor ce = Objective.crossEntropy(out, batch);
-            Tensor extra = extension.extraLoss(out, batch);
-            Tensor auxTotal = out.auxLoss() == null ? extra : extra == null ? out.auxLoss() : out.auxLoss().add(extra);
-            Tensor total = auxTotal == null ? ce : ce.add(auxTotal);
-            loss = ce.item();
-            aux = auxTotal == null ? 0 : auxTotal.item();
-            guard.checkLoss(step, loss + aux, lr);
-            total.backward();
+            for (int i = 0; i < microBatches; i++) {
+                Pass p = forwardBackward(step, microBatches == 1 ? batch : batch.shard(i, microBatches), lr);
+                loss += p.loss();
+                aux += p.aux();
+                traces.add(p.trace());
+                if (microBatches > 1) {
+                    gradients.take();
+                }
+            }
+            if (microBatches > 1) {
+                gradients.restore(microBatches);
+            }
             extension.afterBackward(model);
         } catch (ArithmeticException e) {
             throw guard.nonFiniteValues(step, e, lr);
         }
+        loss /= microBatches;                      // equal shards: the mean over the batch's rows
+        aux /= microBatches;
+        RoutingTrace trace = microBatches == 1 ? traces.getFirst() : concat(traces);
         double norm = gradClip > 0 ? GradClip.clipGlobalNorm(parameters, gradClip) : GradClip.globalNorm(parameters);
         guard.checkGradNorm(step, norm, loss + aux, lr);
         optimizer.step();
-        model.afterOptimizerStep(out.trace());
+        model.afterOptimizerStep(trace);           // the controller counts the routes of the whole batch
         optimizer.zeroGrad();
         parameters.getFirst().backend().synchronize(); // GPU backends queue work: time what ran
-        return new StepResult(step, loss, aux, lr, norm, out.trace(), batch.tokens(), System.nanoTime() - start);
+        return new StepResult(step, loss, aux, lr, norm, trace, batch.tokens(), System.nanoTime() - start);
+    }
+
+    private record Pass(double loss, double aux, RoutingTrace trace) {}
+
+    // Forward, loss and backward of one batch or shard; its gradients add into the parameters' own.
+    private Pass forwardBackward(long step, TrainBatch batch, double lr) {
+        ModelOutput out = batch.forward(model);
+        Tensor ce = Objective.crossEntropy(out, batch);
+        Tensor extra = extension.extraLoss(out, batch);
+        Tensor auxTotal = out.auxLoss() == null ? extra : extra == null ? out.auxLoss() : out.auxLoss().add(extra);
+        Tensor total = auxTotal == null ? ce : ce.add(auxTotal);
+        double loss = ce.item();
+        double aux = auxTotal == null ? 0 : auxTotal.item();
+        guard.checkLoss(step, loss + aux, lr);
+        total.backward();
+        return new Pass(loss, aux, out.trace());
+    }
+
+    /** The routes of the shards, in shard order, as one trace of the whole batch (shard i's tokens after shard i-1's). */
+    static RoutingTrace concat(List<RoutingTrace> shards) {
+        RoutingTrace first = shards.getFirst();
+        int batch = 0;
+        for (RoutingTrace t : shards) {
+            batch += t.batch();
+        }
+        List<StepRoutes> steps = new ArrayList<>(first.steps().size());
+        for (int s = 0; s < first.steps().size(); s++) {
+            int length = 0;
+            for (RoutingTrace t : shards) {
+                length += t.steps().get(s).modules().length;
+            }
+            int[] modules = new int[length];
+            float[] weights = new float[length];
+            int at = 0;
+            for (RoutingTrace t : shards) {
+                StepRoutes r = t.steps().get(s);
+                System.arraycopy(r.modules(), 0, modules, at, r.modules().length);
+                System.arraycopy(r.weights(), 0, weights, at, r.weights().length);
+                at += r.modules().length;
+            }
+            steps.add(new StepRoutes(modules, weights, first.steps().get(s).identityBias()));
+        }
+        return new RoutingTrace(batch, first.seqLen(), first.topK(), first.pool(), steps);
     }
 }
