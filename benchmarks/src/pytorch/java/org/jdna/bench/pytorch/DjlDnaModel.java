@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.ArrayList;
@@ -31,15 +30,12 @@ import java.util.Map;
  * <p>The DJL spellings where Python has no DJL twin: the routed update gathers each token's K rows
  * back through the inverse of the sort by module (DJL has no {@code index_add}: see {@link DjlRouting}),
  * attention is spelled out (no scaled_dot_product_attention in DJL) as the peer does on torch 1.13,
- * and GELU is DJL's fused erf GELU by default ({@link Gelu}).
+ * and GELU is DJL's fused erf GELU in the benchmarks ({@link Gelu}).
  *
  * <p>Legend: B batch, T sequence length, N = B*T, D width, E modules, K top-k, S routed steps, V = 256.
  */
 final class DjlDnaModel {
     static final int VOCAB = 256;
-
-    /** GELU: DJL's fused erf GELU (benchmarks), or the tanh form of the peer spelled out (checks only). */
-    enum Gelu { ERF, TANH }
 
     /** pytorch_dna_step.py's arguments; {@link #acceptance} is its default (issue 4's shape). */
     record Config(int d, int heads, int backbone, int routedSteps, int transformers, int identities, int k, int seq,
@@ -164,11 +160,10 @@ final class DjlDnaModel {
         NDArray idx = choice.topK(kk, -1).get(1);                                             // (N, K)
         NDArray w = rho.gather(idx, -1);                                                       // (N, K)
         identityRoutes[s] = idx.gte(c.transformers()).countNonzero().getLong();
-        // dispatch: the (token, slot) pairs sorted by module, stable, so tokens ascend within a module
-        NDArray flat = idx.reshape(-1);
-        NDArray order = flat.argSort(0, true);
-        NDArray pairToken = order.div(kk).toType(DataType.INT64, false);
-        long[] counts = flat.oneHot(e, DataType.INT64).sum(new int[] {0}).toLongArray();
+        // dispatch: the (token, slot) pairs sorted by module, stably, so tokens ascend within a module
+        DjlRouting.Plan plan = DjlRouting.plan(idx, kk, e);
+        NDArray pairToken = plan.tokens();
+        long[] counts = plan.counts();
         long[] tokensHost = pairToken.toLongArray();
         NDList rows = new NDList();
         long start = 0;
@@ -197,7 +192,7 @@ final class DjlDnaModel {
         }
         // combine: each token's K rows, gathered back through the inverse of the sort, weighted by rho
         NDArray moduleDelta = NDArrays.concat(rows);                                          // (N*K, D)
-        NDArray delta = DjlRouting.gatherRows(moduleDelta, order.argSort(0, true)).reshape(n, kk, d)
+        NDArray delta = DjlRouting.gatherRows(moduleDelta, plan.inverse()).reshape(n, kk, d)
                 .mul(w.expandDims(2)).sum(new int[] {1});
         return h.add(delta.reshape(b, t, d));
     }
@@ -207,7 +202,7 @@ final class DjlDnaModel {
         NDArray a = attention(name + ".attn", layerNorm(name + ".ln1", x), maskBias);
         NDArray h = x.add(a);
         NDArray up = Linear.linear(layerNorm(name + ".ln2", h), p(name + ".fc.weight"), p(name + ".fc.bias")).singletonOrThrow();
-        NDArray act = gelu == Gelu.ERF ? Activation.gelu(up) : geluTanh(up);
+        NDArray act = gelu.apply(up);
         return h.add(Linear.linear(act, p(name + ".out.weight"), p(name + ".out.bias")).singletonOrThrow());
     }
 
@@ -232,12 +227,6 @@ final class DjlDnaModel {
      */
     static NDArray additiveMask(NDArray mask) {
         return mask.toType(DataType.FLOAT32, false).log();
-    }
-
-    /** The peer's F.gelu(x, approximate="tanh"), spelled out (DJL's fused GELU is the erf form). */
-    private static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) Math.sqrt(2 / Math.PI));
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
     }
 
     private NDArray layerNorm(String name, NDArray x) {

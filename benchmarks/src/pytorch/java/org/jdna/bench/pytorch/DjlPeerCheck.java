@@ -52,7 +52,7 @@ public final class DjlPeerCheck {
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
-        DjlDnaModel.Gelu gelu = args.length > 1 && args[1].equals("tanh") ? DjlDnaModel.Gelu.TANH : DjlDnaModel.Gelu.ERF;
+        Gelu gelu = args.length > 1 && args[1].equals("tanh") ? Gelu.TANH : Gelu.ERF;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         Engine engine = Torch.engine(threads);
         boolean ok = true;
@@ -65,7 +65,7 @@ public final class DjlPeerCheck {
         System.exit(ok ? 0 : 1);
     }
 
-    private static boolean check(Engine engine, Path dir, String model, DjlDnaModel.Gelu gelu) throws IOException {
+    private static boolean check(Engine engine, Path dir, String model, Gelu gelu) throws IOException {
         JsonObject manifest = JsonParser.parseString(Files.readString(dir.resolve("manifest.json"))).getAsJsonObject();
         JsonObject config = manifest.getAsJsonObject("config");
         if (!config.get("gelu").getAsString().equals(gelu.name().toLowerCase(Locale.ROOT))) {

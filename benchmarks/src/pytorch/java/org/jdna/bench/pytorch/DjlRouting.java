@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -26,10 +25,8 @@ import org.jdna.bench.RoutingShape;
  * <p>Where DJL has no counterpart of a Python call, the nearest DJL spelling is used and said:
  * rows are gathered with {@link Embedding#embedding} (libtorch's index_select); DJL has neither
  * {@code index_add} nor {@code scatter_add}, so combine gathers each (token, slot)'s row through the
- * inverse of the dispatch order (what jdna's plan calls slotRows) and sums the K slots; GELU is DJL's
- * {@link Activation#gelu} (libtorch's erf GELU, the only fused one DJL exposes: the tanh form spelled
- * out in NDArray ops runs 7 passes forward, about 2.5x the time of the fused op, which would slow
- * PyTorch for no reason of its own; jdna and the Python peers use the tanh form, same cost class).
+ * inverse of the dispatch order (what jdna's plan calls slotRows) and sums the K slots; GELU is
+ * DJL's fused erf GELU in the benchmarks, the tanh form in the check against jdna ({@link Gelu}).
  *
  * <p>Legend: N = B*T tokens, D width, H = 4D hidden, E modules, K top-k. x, dout (N, D); wr (D, E);
  * w1 (E, D, H); w2 (E, H, D); q, k, v (N*K, D).
@@ -47,14 +44,16 @@ final class DjlRouting {
     }
 
     final RoutingShape shape;
+    final Gelu gelu;
     final NDManager manager;
     final NDArray x, wr, w1, w2, dout, q, k, v;
     // a routing made once (route()), so each kernel can be timed alone, like RoutingProblem.route()
     NDArray logits, weights, indices, xd, y;
     Plan plan;
 
-    DjlRouting(RoutingShape s, NDManager manager) {
+    DjlRouting(RoutingShape s, Gelu gelu, NDManager manager) {
         this.shape = s;
+        this.gelu = gelu;
         this.manager = manager;
         int n = s.tokens(), d = s.d(), e = s.experts(), h = s.hidden(), rows = s.dispatchRows();
         x = Torch.floats(manager, HostData.gaussian(n * d, 1, 1f), n, d);
@@ -86,17 +85,25 @@ final class DjlRouting {
         return routerLogits.softmax(-1).topK(shape.k(), -1);
     }
 
-    /**
-     * The (token, slot) pairs sorted by module (stable), each pair's token (pair / K), the inverse
-     * permutation, and the rows per module read back to the host (the loop over modules needs them,
-     * as Python's {@code bincount(...).tolist()}).
-     */
+    /** The dispatch plan of this layer's shape ({@link #plan}). */
     Plan dispatch(NDArray topIndices) {
+        return plan(topIndices, shape.k(), shape.experts());
+    }
+
+    /**
+     * The (token, slot) pairs of indices (N, K) sorted by module, stably (tokens ascend within a
+     * module, as Python's {@code sort(stable=True)}: DJL's argSort has no stable flag, so the key is
+     * module * N*K + pair, unique), each pair's token (pair / K), the inverse permutation, and the rows
+     * per module read back to the host (the loop over modules needs them, as Python's
+     * {@code bincount(...).tolist()}).
+     */
+    static Plan plan(NDArray topIndices, int k, int experts) {
         NDArray flat = topIndices.reshape(-1);
-        NDArray order = flat.argSort(0, true);
+        long pairs = flat.size();
+        NDArray order = flat.mul(pairs).add(flat.getManager().arange(0, pairs, 1, DataType.INT64)).argSort(0, true);
         // int64 / int64 is a float division in libtorch; the pairs are < 2^24, so the cast floors exactly
-        NDArray tokens = order.div(shape.k()).toType(DataType.INT64, false);
-        long[] counts = flat.oneHot(shape.experts(), DataType.INT64).sum(new int[] {0}).toLongArray();
+        NDArray tokens = order.div(k).toType(DataType.INT64, false);
+        long[] counts = flat.oneHot(experts, DataType.INT64).sum(new int[] {0}).toLongArray();
         return new Plan(order, tokens, order.argSort(0, true), counts);
     }
 
@@ -106,7 +113,7 @@ final class DjlRouting {
     }
 
     /** Per module e, on its contiguous rows: gelu(xd_e @ w1[e]) @ w2[e]. */
-    static NDArray groupedMlp(NDArray dispatched, long[] counts, NDArray up, NDArray down) {
+    NDArray groupedMlp(NDArray dispatched, long[] counts, NDArray up, NDArray down) {
         NDList outs = new NDList();
         long start = 0;
         for (int e = 0; e < counts.length; e++) {
@@ -115,7 +122,7 @@ final class DjlRouting {
                 continue;
             }
             NDArray rows = dispatched.get(new NDIndex("{}:{}", start, start + c));
-            outs.add(Activation.gelu(rows.matMul(up.get(e))).matMul(down.get(e)));
+            outs.add(gelu.apply(rows.matMul(up.get(e))).matMul(down.get(e)));
             start += c;
         }
         return NDArrays.concat(outs);

@@ -46,7 +46,7 @@ final class DjlTrainStep {
     /** After {@link #run} with {@code keepGradients}: the weights after the update, name -> floats. */
     final Map<String, float[]> afterFirstUpdate = new LinkedHashMap<>();
 
-    DjlTrainStep(String model, DjlDnaModel.Gelu gelu, Engine engine, long seed) {
+    DjlTrainStep(String model, Gelu gelu, Engine engine, long seed) {
         this.engine = engine;
         this.manager = engine.newBaseManager();
         DjlDnaModel.Config c = DjlDnaModel.Config.acceptance();
@@ -145,7 +145,7 @@ final class DjlTrainStep {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         Engine engine = Torch.engine(threads);
-        DjlTrainStep step = new DjlTrainStep(model, DjlDnaModel.Gelu.ERF, engine, 1);
+        DjlTrainStep step = new DjlTrainStep(model, Gelu.ERF, engine, 1);
         try {
             for (int i = 0; i < 2; i++) {
                 step.run();

@@ -38,7 +38,7 @@ public class PyTorchRoutingBench extends PyTorchBenchmark {
     public void setUp() {
         engine = Torch.engine(threads);
         manager = engine.newBaseManager();
-        r = new DjlRouting(RoutingShape.named(shape), manager).route();
+        r = new DjlRouting(RoutingShape.named(shape), Gelu.ERF, manager).route();
         r.trainable();
         topkGbytes = r.topkBytes() / 1e9;
         dispatchGbytes = r.dispatchBytes() / 1e9;
@@ -74,7 +74,7 @@ public class PyTorchRoutingBench extends PyTorchBenchmark {
     public NDArray groupedMlp(Work.Flops work) {
         try (CallScope call = new CallScope(manager, r.inputs())) {
             work.gflop += mlpGflop;
-            return DjlRouting.groupedMlp(r.xd, r.plan.counts(), r.w1, r.w2);
+            return r.groupedMlp(r.xd, r.plan.counts(), r.w1, r.w2);
         }
     }
 

@@ -27,7 +27,7 @@ public class PyTorchTrainStepBench extends PyTorchBenchmark {
 
     @Setup
     public void setUp() {
-        step = new DjlTrainStep(model, DjlDnaModel.Gelu.ERF, Torch.engine(threads), 1);
+        step = new DjlTrainStep(model, Gelu.ERF, Torch.engine(threads), 1);
     }
 
     @TearDown

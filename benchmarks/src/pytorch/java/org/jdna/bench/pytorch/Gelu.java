@@ -1,0 +1,23 @@
+package org.jdna.bench.pytorch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+
+/**
+ * The GELU of the DJL peers. ERF is DJL's {@link Activation#gelu}, libtorch's fused exact GELU and
+ * the only fused GELU DJL exposes: the benchmarks use it. TANH is the form jdna and the Python peers
+ * use (GPT-2's), spelled out in NDArray ops (7 passes forward, about 2.5x the fused op's time): the
+ * checks use it to compare with jdna's kernels, whose GELU it is. The two cost the same in libtorch
+ * when fused; spelled out, TANH would slow PyTorch down for a reason of DJL's, not of PyTorch's.
+ */
+enum Gelu {
+    ERF, TANH;
+
+    NDArray apply(NDArray x) {
+        if (this == ERF) {
+            return Activation.gelu(x);
+        }
+        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) Math.sqrt(2 / Math.PI));
+        return x.mul(0.5f).mul(inner.tanh().add(1f));
+    }
+}
