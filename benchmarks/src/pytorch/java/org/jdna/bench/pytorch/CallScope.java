@@ -19,10 +19,6 @@ final class CallScope implements AutoCloseable {
         }
     }
 
-    CallScope(NDManager parent, NDArray... inputs) {
-        this(parent, java.util.List.of(inputs));
-    }
-
     @Override
     public void close() {
         manager.close();

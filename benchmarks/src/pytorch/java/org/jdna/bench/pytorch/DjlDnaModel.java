@@ -216,7 +216,7 @@ final class DjlDnaModel {
         NDArray q = qkv.get(new NDIndex(":, :, 0")).transpose(0, 2, 1, 3);               // (B, heads, L, dh)
         NDArray k = qkv.get(new NDIndex(":, :, 1")).transpose(0, 2, 3, 1);               // (B, heads, dh, L)
         NDArray v = qkv.get(new NDIndex(":, :, 2")).transpose(0, 2, 1, 3);
-        NDArray probs = q.matMul(k).div((float) Math.sqrt(dh)).add(maskBias).softmax(-1);
+        NDArray probs = q.matMul(k).div(Torch.scalar(q, (float) Math.sqrt(dh))).add(maskBias).softmax(-1);
         NDArray o = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, l, d);
         return Linear.linear(o, p(name + ".proj.weight"), p(name + ".proj.bias")).singletonOrThrow();
     }
@@ -233,7 +233,7 @@ final class DjlDnaModel {
         return LayerNorm.layerNorm(x, new Shape(c.d()), p(name + ".weight"), p(name + ".bias"), 1e-5f).singletonOrThrow();
     }
 
-    /** dna-notes section 3 (the peer's update_bias): b_i += u * sign(target - actual identity routes), per step. */
+    /** The peer's update_bias: b_i += u * sign(target - actual identity routes) for the identities, per step (u = 1e-3). */
     void updateBias() {
         double target = c.skipRate() * c.batch() * c.seq() * c.k();
         for (int s = 0; s < c.routedSteps(); s++) {

@@ -153,7 +153,7 @@ final class DjlRouting {
             NDArray qe = q.get(rows).reshape(c, heads, dh).transpose(1, 0, 2);
             NDArray ke = k.get(rows).reshape(c, heads, dh).transpose(1, 2, 0);
             NDArray ve = v.get(rows).reshape(c, heads, dh).transpose(1, 0, 2);
-            NDArray probs = qe.matMul(ke).div((float) Math.sqrt(dh)).add(bias).softmax(-1);
+            NDArray probs = qe.matMul(ke).div(Torch.scalar(qe, (float) Math.sqrt(dh))).add(bias).softmax(-1);
             outs.add(probs.matMul(ve).transpose(1, 0, 2).reshape(c, d));
         }
         return NDArrays.concat(outs);

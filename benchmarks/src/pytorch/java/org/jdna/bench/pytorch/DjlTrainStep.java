@@ -11,7 +11,9 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -78,7 +80,9 @@ final class DjlTrainStep {
 
     float run(boolean keepGradients) {
         float value;
-        try (CallScope step = new CallScope(manager, model.arrays());
+        List<NDArray> attached = new ArrayList<>(model.arrays());
+        attached.addAll(List.of(inputs, targets));
+        try (CallScope step = new CallScope(manager, attached);
              GradientCollector collector = engine.newGradientCollector()) {
             NDArray out = model.forward(inputs);
             NDArray l = loss.evaluate(new NDList(targets.reshape(-1)), new NDList(out));

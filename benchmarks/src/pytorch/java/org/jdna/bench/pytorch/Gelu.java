@@ -17,7 +17,9 @@ enum Gelu {
         if (this == ERF) {
             return Activation.gelu(x);
         }
-        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) Math.sqrt(2 / Math.PI));
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
+        // scalars as libtorch tensors, not DJL's Number overloads (Torch.scalar says why)
+        NDArray inner = x.pow(Torch.scalar(x, 3)).mul(Torch.scalar(x, 0.044715f)).add(x)
+                .mul(Torch.scalar(x, (float) Math.sqrt(2 / Math.PI)));
+        return x.mul(Torch.scalar(x, 0.5f)).mul(inner.tanh().add(Torch.scalar(x, 1f)));
     }
 }

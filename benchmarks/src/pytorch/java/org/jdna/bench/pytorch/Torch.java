@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -47,14 +48,20 @@ public final class Torch {
         return engine;
     }
 
-    /** libtorch's version as DJL reports it ("2.7.1"). */
-    public static String version(Engine engine) {
-        return engine.getVersion();
-    }
-
     /** A float32 array of {@code shape} holding {@code data} (row-major), on {@code manager}. */
     public static NDArray floats(NDManager manager, float[] data, long... shape) {
         return manager.create(data, new Shape(shape));
+    }
+
+    /**
+     * A float32 scalar in libtorch's own memory, on {@code like}'s manager, for arithmetic that autograd
+     * records. DJL's {@code div(Number)}, {@code mul(Number)}, {@code add(Number)}, {@code pow(Number)}
+     * wrap the Java number's direct buffer as a tensor without copying and free the Java side at once;
+     * autograd keeps that tensor for the backward (x / c saves c), which then reads memory the GC may
+     * have freed (seen as a NaN loss after a few steps, depending on GC timing).
+     */
+    public static NDArray scalar(NDArray like, float value) {
+        return like.getManager().full(new Shape(), value, DataType.FLOAT32);
     }
 
     private static void setDefault(String flag) {
