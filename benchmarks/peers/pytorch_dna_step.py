@@ -13,6 +13,7 @@ forward + cross-entropy + backward + grad-norm clip + AdamW; tokens/s is B*T*ste
 
     /usr/bin/python3 pytorch_dna_step.py --threads 2             # DNA and dense, JSON on stdout
     /usr/bin/python3 pytorch_dna_step.py --model dense --steps 5
+    /usr/bin/python3 pytorch_dna_step.py --dump /tmp/peer --gelu erf   # weights, batch, gradients, losses for DjlPeerCheck
 
 Defaults: D=128, 4 heads, H=4D, N_b=1, S=6, E=8 transformer + 2 identity, K=2, T=128, B=16, vocab
 256; dense = N_b + S = 7 blocks (--dense-layers). Data are random bytes (throughput only).
@@ -45,6 +46,10 @@ def parse_args():
     p.add_argument("--steps", type=int, default=10, help="measured training steps")
     p.add_argument("--skip-rate", type=float, default=0.3, help="identity target r of the bias controller")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--gelu", choices=["tanh", "erf"], default="tanh",
+                   help="erf: the exact GELU, the one DJL fuses (for checking the DJL peer)")
+    p.add_argument("--dump", metavar="DIR", help="instead of timing: write the initial weights, the batch, the "
+                   "first step's logits and gradients and --steps steps' losses to DIR/<model>/ (DjlPeerCheck)")
     return p.parse_args()
 
 
@@ -80,7 +85,7 @@ def build(torch, a):
 
         def forward(self, x, mask):
             x = x + self.attn(self.ln1(x), mask)
-            return x + self.out(F.gelu(self.fc(self.ln2(x)), approximate="tanh"))
+            return x + self.out(F.gelu(self.fc(self.ln2(x)), approximate="tanh" if a.gelu == "tanh" else "none"))
 
     class Gpt(nn.Module):
         def __init__(self, layers):
@@ -227,6 +232,54 @@ def run(torch, a, which):
     return result
 
 
+def dump(torch, a, which):
+    """The peer's numbers for checking another implementation on the same weights (DjlPeerCheck):
+    DIR/<model>/manifest.json (config, parameter names and shapes, batch, per-step loss, gradient norm and
+    identity routes) and little-endian float32 files: param.<name>.f32 (before training), grad.<name>.f32
+    and logits.f32 (first step, gradients before clipping), final.<name>.f32 (after --steps steps)."""
+    Gpt, Dna = build(torch, a)
+    torch.manual_seed(a.seed)
+    model = Dna() if which == "dna" else Gpt(model_layers(a))
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-4, betas=(0.9, 0.95), weight_decay=0.1)
+    g = torch.Generator().manual_seed(a.seed)
+    data = torch.randint(0, 256, (a.batch, a.seq + 1), generator=g)
+    x, y = data[:, :-1], data[:, 1:]
+    out = os.path.join(a.dump, which)
+    os.makedirs(out, exist_ok=True)
+
+    def write(name, t):
+        t.detach().contiguous().numpy().astype("<f4").tofile(os.path.join(out, name + ".f32"))
+
+    named = list(model.named_parameters())
+    for name, p in named:
+        write("param." + name, p)
+    steps = []
+    for i in range(a.steps):
+        logits = model(x)
+        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, 256), y.reshape(-1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        if i == 0:
+            write("logits", logits.reshape(-1, 256))
+            for name, p in named:
+                write("grad." + name, p.grad if p.grad is not None else torch.zeros_like(p))
+        norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step = {"loss": loss.item(), "grad_norm": float(norm)}
+        if which == "dna":
+            step["identity_routes"] = list(model.identity_routes)
+            model.update_bias()
+        steps.append(step)
+    for name, p in named:
+        write("final." + name, p)
+    manifest = {"model": which, "torch": torch.__version__, "config": vars(a),
+                "params": [[name, list(p.shape)] for name, p in named],
+                "data": data.tolist(), "steps": steps}
+    with open(os.path.join(out, "manifest.json"), "w") as f:
+        json.dump(manifest, f)
+    print(f"  {which}: {a.steps} steps, losses {[round(s['loss'], 5) for s in steps]} -> {out}", file=sys.stderr)
+
+
 def main():
     a = parse_args()
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -234,6 +287,10 @@ def main():
     import torch  # after the thread variables: OpenBLAS reads them when it loads
     torch.set_num_threads(a.threads)
     models = ["dna", "dense"] if a.model == "both" else [a.model]
+    if a.dump:
+        for m in models:
+            dump(torch, a, m)
+        return
     config = {k: v for k, v in vars(a).items()}
     config["dense_layers"] = model_layers(a)
     out = {"meta": {"torch": torch.__version__, "threads": torch.get_num_threads(), "config": config},

@@ -76,6 +76,24 @@ public final class RoutingProblem {
         return this;
     }
 
+    /** Host copies of what the kernels wrote, for checking another implementation against jdna's. */
+    public record Outputs(int[] indices, float[] weights, float[] xd, float[] y, float[] out, float[] attention, float[] dx) {
+    }
+
+    /** The buffers as they are now (after {@link RoutedLayer#forward}, {@link RoutedLayer#routedAttention}, {@link RoutedLayer#backward}). */
+    public Outputs outputs() {
+        backend.synchronize();
+        return new Outputs(indices.clone(), host(weights, shape.dispatchRows()), host(xd, shape.dispatchRows() * shape.d()),
+                host(y, shape.dispatchRows() * shape.d()), host(out, shape.tokens() * shape.d()),
+                host(attnOut, shape.dispatchRows() * shape.d()), host(dx, shape.tokens() * shape.d()));
+    }
+
+    private float[] host(Storage s, int n) {
+        float[] a = new float[n];
+        backend.copyOut(s, 0, a, 0, n);
+        return a;
+    }
+
     /** topk's bytes: logits read, probs written (N, E); weights and indices written (N, K). */
     public double topkBytes() {
         return 4.0 * (2L * shape.tokens() * shape.experts() + 2L * shape.dispatchRows());
