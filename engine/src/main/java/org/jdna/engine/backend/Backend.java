@@ -70,6 +70,10 @@ public interface Backend {
     default void releaseCachedMemory() {
     }
 
+    /** Starts the pool's peak in use over from what is in use now (to measure one step's peak). */
+    default void resetMemoryPeak() {
+    }
+
     /** Waits until all queued work has finished (a no-op on synchronous CPU backends). */
     default void synchronize() {
     }

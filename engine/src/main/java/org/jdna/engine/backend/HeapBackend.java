@@ -30,6 +30,11 @@ public interface HeapBackend extends Backend {
     }
 
     @Override
+    default void resetMemoryPeak() {
+        heapPool().resetPeak();
+    }
+
+    @Override
     default void copyIn(Storage dst, int dstOff, float[] src, int srcOff, int len) {
         checkRange("copyIn", dst, dstOff, len);
         System.arraycopy(src, srcOff, HeapStorage.of(dst), dstOff, len);
