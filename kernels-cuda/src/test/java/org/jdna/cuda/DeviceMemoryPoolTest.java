@@ -103,14 +103,14 @@ class DeviceMemoryPoolTest {
 
     @Test
     void outOfMemoryFreesTheCacheInsteadOfAskingTheCollector() {
-        FakeDevice device = new FakeDevice(3 << 20);
+        FakeDevice device = new FakeDevice(11 << 19);
         DeviceMemoryPool pool = new DeviceMemoryPool(device);
         DeviceAllocator.DeviceBlock a = pool.take(1 << 20);
-        pool.give(pool.take(2 << 20));                    // 1 MiB in use, 2 MiB cached: the device is full
+        pool.give(pool.take(4 << 20));                    // 1 MiB in use, 4 MiB cached: 0.5 MiB left
         DeviceAllocator.DeviceBlock b = pool.take(5 << 18);  // 1.25 MiB: the cache is freed, then it fits
         assertEquals(1, device.frees);
         assertEquals(5 << 18, b.bytes());
-        assertThrows(OutOfMemoryError.class, () -> pool.take(1 << 20));
+        assertThrows(OutOfMemoryError.class, () -> pool.take(4 << 20));
         pool.give(a);
         assertSame(a, pool.take(1 << 20), "the returned block is reused");
     }

@@ -5,11 +5,11 @@ import java.util.ArrayDeque;
 /**
  * The pool logic every backend shares (host arrays, device memory): blocks in {@link SizeClasses},
  * a free list per class, and the statistics. A request takes a cached block of its class (or of one
- * of the next two, at most about half again as large) and only asks the {@link Source} for a new
- * block when none is cached; a returned block goes back on its class's list and is never handed to
- * the source on the way, so a training loop that repeats its steps stops making blocks once its
- * largest step has run. When the source is out of memory, the cache is freed and the request tried
- * once more.
+ * of the next four, at most twice as large) and only asks the {@link Source} for a new block when
+ * none is cached; a returned block goes back on its class's list and is never handed to the source
+ * on the way, so a training loop stops making blocks once every class has met its largest demand
+ * (a routed model's row counts move from step to step: a few steps more than the first). When the
+ * source is out of memory, the cache is freed and the request tried once more.
  *
  * <p>Thread-safe: the modules of a routed step allocate from several threads at once.
  *
@@ -30,7 +30,7 @@ public final class CachingAllocator<B> {
     }
 
     /** Classes above a request's own that may serve it from the cache. */
-    private static final int LOOK_UP = 2;
+    private static final int LOOK_UP = 4;
 
     private final Source<B> source;
     private final long unitBytes;

@@ -83,11 +83,11 @@ class CachingAllocatorTest {
         CachingAllocator<long[]> pool = new CachingAllocator<>(source, 1);
         long[] big = pool.take(128);
         pool.give(big);
-        assertSame(big, pool.take(100), "two classes up may serve");
+        assertSame(big, pool.take(100), "a class up to twice the size may serve");
         long[] huge = pool.take(1024);
         pool.give(huge);
         long[] small = pool.take(100);
-        assertEquals(112, small[0], "a block four times too large is not used");
+        assertEquals(112, small[0], "a block ten times too large is not used");
     }
 
     /** The pattern of a training loop: steps that take and return the same sizes stop making blocks. */
@@ -115,16 +115,16 @@ class CachingAllocatorTest {
     @Test
     void outOfMemoryFreesTheCacheAndRetriesOnce() {
         CountingSource source = new CountingSource();
-        source.budget = 1000;
+        source.budget = 3000;
         CachingAllocator<long[]> pool = new CachingAllocator<>(source, 1);
-        pool.give(pool.take(600));                        // 640 cached
-        long[] b = pool.take(300);                        // 320: 640 + 320 fits
+        pool.give(pool.take(2000));                       // 2048 cached
+        long[] b = pool.take(300);                        // 320 (2048 is too large to serve it): 2048 + 320 fits
         pool.give(b);
-        long[] c = pool.take(850);                        // 896 does not fit beside 960 cached: free, retry
+        long[] c = pool.take(850);                        // 896 does not fit beside 2368 cached: free, retry
         assertEquals(896, c[0]);
         assertEquals(2, source.frees);
         assertEquals(0, pool.stats().bytesCached());
-        OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> pool.take(200));
+        OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> pool.take(2100));
         assertTrue(e.getMessage().contains("MemoryScope"), e.getMessage());
     }
 

@@ -6,6 +6,7 @@ import java.util.function.IntConsumer;
 import org.jdna.dna.config.Task;
 import org.jdna.dna.model.DnaModel;
 import org.jdna.engine.autograd.GradMode;
+import org.jdna.engine.memory.MemoryScope;
 import org.jdna.engine.tensor.Rng;
 
 /**
@@ -60,7 +61,10 @@ public final class Sampler {
                 for (int j = 0; j < used; j++) {
                     window[j] = text[from + j] & 0xFF;
                 }
-                float[] logits = model.forwardTokens(window, 1).logits().toArray();
+                float[] logits;
+                try (MemoryScope scope = MemoryScope.open()) {        // each byte's tensors back to the pool
+                    logits = model.forwardTokens(window, 1).logits().toArray();
+                }
                 int next = draw(logits, (used - 1) * vocab, vocab, s, rng);
                 text[length++] = (byte) next;
                 onByte.accept(next);

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.jdna.dna.model.DnaModel;
 import org.jdna.dna.model.ModelOutput;
+import org.jdna.engine.memory.MemoryScope;
 import org.jdna.engine.optim.GradClip;
 import org.jdna.engine.optim.LrSchedule;
 import org.jdna.engine.optim.Optimizer;
@@ -14,7 +15,8 @@ import org.jdna.engine.tensor.Tensor;
  * term, e.g. distillation's KL; both reported as aux), backward,
  * global-norm clipping, AdamW at the scheduled rate, then the identity-bias controller's update from
  * the batch's routing. The guard sees the loss before backward and the gradient norm before the
- * update, so a diverged step never touches the weights.
+ * update, so a diverged step never touches the weights. The step runs in a {@link MemoryScope}: its
+ * intermediates and gradients go back to the backend's pool when it ends (what it returns is host data).
  */
 final class TrainStep {
     private final DnaModel model;
@@ -38,6 +40,13 @@ final class TrainStep {
 
     /** Runs step {@code step} (1-based) on {@code batch}. */
     StepResult run(long step, TrainBatch batch) {
+        try (MemoryScope scope = MemoryScope.open()) {
+            return runWithoutScope(step, batch);
+        }
+    }
+
+    /** The same step with its memory left to the garbage collector (tests compare the two to the bit). */
+    StepResult runWithoutScope(long step, TrainBatch batch) {
         long start = System.nanoTime();
         model.train();
         double lr = schedule.apply(optimizer, step - 1);
