@@ -29,6 +29,7 @@ class SimdMemoryScopeTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the scope is only closed
     void workersAllocateIntoTheCallersScope() {
         try (SimdBackend backend = new SimdBackend(2)) {
             Backend previous = Backends.current();

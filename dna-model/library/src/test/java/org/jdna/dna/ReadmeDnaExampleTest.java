@@ -9,6 +9,7 @@ import org.jdna.dna.config.ConfigLoader;
 import org.jdna.dna.config.ModelConfig;
 import org.jdna.dna.model.DnaModel;
 import org.jdna.dna.model.ModelOutput;
+import org.jdna.engine.memory.MemoryScope;
 import org.jdna.engine.ops.Losses;
 import org.jdna.engine.optim.AdamW;
 import org.jdna.engine.optim.GradClip;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class ReadmeDnaExampleTest {
 
     @Test
+    @SuppressWarnings("try") // the memory scope is only closed
     void aDnaTrainsInYourOwnLoop() {
         // README example starts
         ModelConfig config = ConfigLoader.load("dna-top2", null, List.of(
@@ -35,16 +37,18 @@ class ReadmeDnaExampleTest {
         }
         float first = 0, last = 0;
         for (int step = 0; step < 40; step++) {
-            optimizer.zeroGrad();
-            ModelOutput out = model.forwardTokens(tokens, batch);               // logits (B*T, 256)
-            Tensor loss = Losses.crossEntropy(out.logits(), targets, -1);
-            loss.backward();
-            GradClip.clipGlobalNorm(model.parameters(), 1.0);
-            optimizer.step();
-            model.afterOptimizerStep(out.trace());                              // identity-bias controller
-            if (step == 0) first = loss.item();
-            last = loss.item();
-            // out.trace(): every token's modules and weights per routed step, for your own analysis
+            try (MemoryScope scope = MemoryScope.open()) {
+                optimizer.zeroGrad();
+                ModelOutput out = model.forwardTokens(tokens, batch);           // logits (B*T, 256)
+                Tensor loss = Losses.crossEntropy(out.logits(), targets, -1);
+                loss.backward();
+                GradClip.clipGlobalNorm(model.parameters(), 1.0);
+                optimizer.step();
+                model.afterOptimizerStep(out.trace());                          // identity-bias controller
+                if (step == 0) first = loss.item();
+                last = loss.item();
+                // out.trace(): every token's modules and weights per routed step, for your own analysis
+            }
         }
         // README example ends
         assertTrue(last < 0.6 * first, "loss " + first + " -> " + last);

@@ -44,7 +44,7 @@ public final class CachingAllocator<B> {
     private boolean closed;
 
     /** A pool over {@code source}, whose unit is {@code unitBytes} bytes (4 for floats). */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of generic free lists
     public CachingAllocator(Source<B> source, long unitBytes) {
         if (unitBytes < 1) {
             throw new IllegalArgumentException("CachingAllocator: unitBytes must be >= 1, got " + unitBytes);

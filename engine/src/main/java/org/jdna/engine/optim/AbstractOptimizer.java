@@ -66,6 +66,7 @@ abstract class AbstractOptimizer implements Optimizer {
     }
 
     // The state lives as long as the optimizer: made outside any memory scope, even at a first update inside one.
+    @SuppressWarnings("try") // the region is only closed
     private Tensor[] slotsOf(int i) {
         if (slots[i] == null) {
             Tensor p = params.get(i);
@@ -112,6 +113,7 @@ abstract class AbstractOptimizer implements Optimizer {
     }
 
     @Override
+    @SuppressWarnings("try") // the region is only closed
     public final OptimizerState stateDict() {
         try (var persistent = MemoryScope.persistent()) {   // a checkpoint's copies outlive the caller's scope
             return copyState();

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * The reference backend is shared by every test of this JVM, so pool figures are compared as
  * differences.
  */
+@SuppressWarnings("try") // most scopes are only closed
 class MemoryScopeTest {
     private Backend previous;
     private final Backend backend = ReferenceBackend.INSTANCE;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jdna.engine.autograd.GradMode;
+import org.jdna.engine.memory.MemoryScope;
 import org.jdna.engine.ops.Losses;
 import org.jdna.engine.optim.AdamW;
 import org.jdna.engine.tensor.Rng;
@@ -29,21 +30,24 @@ class ReadmeExampleTest {
     }
 
     @Test
-    @SuppressWarnings("try") // the no-grad scope is only closed
+    @SuppressWarnings("try") // the no-grad and memory scopes are only closed
     void smallMlpLearnsXor() {
         Tensor x = Tensor.of(new float[]{0, 0, 0, 1, 1, 0, 1, 1}, 4, 2);   // (4, 2)
         int[] labels = {0, 1, 1, 0};
         XorNet net = new XorNet(new Rng(42));
         AdamW optimizer = new AdamW(net, AdamW.Options.defaults().withLr(0.05));
 
-        float loss = Float.NaN;
+        float lastLoss = Float.NaN;
         for (int step = 0; step < 300; step++) {
-            optimizer.zeroGrad();
-            Tensor l = Losses.crossEntropy(net.forward(x), labels, -1);
-            l.backward();
-            optimizer.step();
-            loss = l.item();
+            try (MemoryScope scope = MemoryScope.open()) {   // the step's tensors go back to the pool at its end
+                optimizer.zeroGrad();
+                Tensor loss = Losses.crossEntropy(net.forward(x), labels, -1);   // ignore index -1
+                loss.backward();
+                optimizer.step();
+                lastLoss = loss.item();                      // read what you need inside, or scope.keep(loss)
+            }
         }
+        float loss = lastLoss;
 
         assertTrue(loss < 0.05, "XOR loss after 300 steps: " + loss);
         try (var noGrad = GradMode.disabled()) {

@@ -148,6 +148,7 @@ public final class ImageInputs implements EvaluationInputs {
     }
 
     @Override
+    @SuppressWarnings("try") // the scopes are only closed
     public RouteLog route(DnaModel model, int batch) {
         if (!vision.equals(model.config().vision())) {
             throw new IllegalArgumentException("ImageInputs: built for " + vision + " but the model has "

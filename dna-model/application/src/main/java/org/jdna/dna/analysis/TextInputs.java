@@ -178,6 +178,7 @@ public final class TextInputs implements EvaluationInputs {
     }
 
     @Override
+    @SuppressWarnings("try") // the scopes are only closed
     public RouteLog route(DnaModel model, int batch) {
         if (model.config().context() != context) {
             throw new IllegalArgumentException("TextInputs: windows of " + context + " bytes but the model's context"

@@ -173,6 +173,7 @@ public final class Comparison {
 
     // Inference throughput and layer visits per token on the run's evaluation batches; for vision also the
     // loss and accuracy on the whole test set.
+    @SuppressWarnings("try") // the scopes are only closed
     private static Map<String, Object> inference(Path run, RunConfig config, TrainOptions options) {
         TrainedModel m = TrainedModel.load(run, config.train().backend(), config.train().threads());
         TaskData data = TaskData.open(m.config(), options.datasets());

@@ -45,6 +45,7 @@ public final class ResidualProfiler {
     }
 
     /** Runs the model (eval mode, no gradient) on every batch and collects the ratios. */
+    @SuppressWarnings("try") // the scopes are only closed
     public ResidualProfile profile(List<TrainBatch> batches) {
         model.eval();
         try (GradMode.Scope ignored = GradMode.disabled()) {

@@ -16,6 +16,7 @@ import org.jdna.engine.memory.MemoryScope;
 public final class Evaluator {
     private Evaluator() {}
 
+    @SuppressWarnings("try") // the scopes are only closed
     public static EvalResult evaluate(DnaModel model, List<TrainBatch> batches) {
         if (batches.isEmpty()) {
             throw new IllegalArgumentException("Evaluator: no evaluation batches (train.evalBatches must be >= 1"

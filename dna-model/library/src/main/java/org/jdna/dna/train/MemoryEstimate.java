@@ -61,6 +61,7 @@ public record MemoryEstimate(int batch, long parameterBytes, long optimizerBytes
     }
 
     // The most in use at once during forward, loss and backward of one random batch, above what was in use before.
+    @SuppressWarnings("try") // the scope is only closed
     private static long stepPeak(DnaModel model, int batch, Rng rng, Backend backend) {
         long before = backend.memoryStats().bytesInUse();
         backend.resetMemoryPeak();

@@ -39,6 +39,7 @@ final class TrainStep {
     }
 
     /** Runs step {@code step} (1-based) on {@code batch}. */
+    @SuppressWarnings("try") // the scope is only closed
     StepResult run(long step, TrainBatch batch) {
         try (MemoryScope scope = MemoryScope.open()) {
             return runWithoutScope(step, batch);
