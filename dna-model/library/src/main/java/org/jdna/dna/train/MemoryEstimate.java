@@ -19,7 +19,9 @@ import org.jdna.engine.tensor.Tensor;
  * covers the activations the tape keeps, the gradients and the pool's rounding to size classes.
  * The step is run on seeded random input at batch sizes 1 and 2 and its peak extrapolated linearly
  * to B (activations grow with the batch, gradients do not); routing on real data differs, and the
- * pool's cache comes on top of the peak, so this is an estimate.
+ * pool's cache comes on top of the peak, so this is an estimate. Each measurement starts from an
+ * empty cache (the backend's cached blocks are freed first), so that every block is of its request's
+ * own size class, whatever ran before.
  *
  * @param batch          B
  * @param parameterBytes the model's parameters
@@ -63,6 +65,7 @@ public record MemoryEstimate(int batch, long parameterBytes, long optimizerBytes
     // The most in use at once during forward, loss and backward of one random batch, above what was in use before.
     @SuppressWarnings("try") // the scope is only closed
     private static long stepPeak(DnaModel model, int batch, Rng rng, Backend backend) {
+        backend.releaseCachedMemory();
         long before = backend.memoryStats().bytesInUse();
         backend.resetMemoryPeak();
         try (MemoryScope scope = MemoryScope.open()) {
