@@ -17,10 +17,12 @@ import org.jdna.engine.tensor.Tensor;
  *
  * <pre>{@code
  * try (MemoryScope step = MemoryScope.open()) {
- *     Tensor loss = model.forward(x).crossEntropy(y);
- *     loss.backward();            // gradients of parameters survive the scope
- *     optimizer.step();           // so does the optimizer's state
- *     lastLogits = step.keep(logits);   // and what the caller keeps
+ *     Tensor logits = net.forward(x);
+ *     Tensor loss = Losses.crossEntropy(logits, labels, -1);
+ *     loss.backward();                 // the parameters' gradients survive the scope
+ *     optimizer.step();                // so does the optimizer's state
+ *     lastLoss = loss.item();          // host values need nothing
+ *     lastLogits = step.keep(logits);  // a tensor the caller keeps
  * }
  * }</pre>
  *
