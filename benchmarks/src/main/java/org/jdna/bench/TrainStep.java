@@ -1,5 +1,6 @@
 package org.jdna.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
 
@@ -9,6 +10,7 @@ import org.jdna.dna.model.DnaModel;
 import org.jdna.dna.model.ModelOutput;
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.backend.Backends;
+import org.jdna.engine.memory.MemoryScope;
 import org.jdna.engine.ops.Losses;
 import org.jdna.engine.optim.AdamW;
 import org.jdna.engine.optim.GradClip;
@@ -68,20 +70,25 @@ public final class TrainStep {
         }
     }
 
-    /** One training step; returns the loss (before the update). */
+    /**
+     * One training step inside a memory scope (its intermediates go back to the backend's pool at
+     * the end, as in the trainer); returns the loss (before the update).
+     */
     public float run() {
-        ModelOutput out = model.forwardTokens(inputs, batch);
-        Tensor loss = Losses.crossEntropy(out.logits(), targets, -1);
-        if (out.auxLoss() != null) {
-            loss = loss.add(out.auxLoss());
+        try (MemoryScope step = MemoryScope.open()) {
+            ModelOutput out = model.forwardTokens(inputs, batch);
+            Tensor loss = Losses.crossEntropy(out.logits(), targets, -1);
+            if (out.auxLoss() != null) {
+                loss = loss.add(out.auxLoss());
+            }
+            model.zeroGrad();
+            loss.backward();
+            GradClip.clipGlobalNorm(parameters, 1.0);
+            optimizer.step();
+            model.afterOptimizerStep(out.trace());
+            lastForwardFlops = model.account(out.trace()).forwardFlopsPerToken() * tokens();
+            return loss.item();
         }
-        model.zeroGrad();
-        loss.backward();
-        GradClip.clipGlobalNorm(parameters, 1.0);
-        optimizer.step();
-        model.afterOptimizerStep(out.trace());
-        lastForwardFlops = model.account(out.trace()).forwardFlopsPerToken() * tokens();
-        return loss.item();
     }
 
     /** N = B*T tokens per step. */
@@ -91,8 +98,9 @@ public final class TrainStep {
     public double lastForwardFlops() { return lastForwardFlops; }
 
     /**
-     * {@code TrainStep dna|dense THREADS STEPS}: warms up, then times STEPS steps and prints tokens/s
-     * (for profiling outside JMH, e.g. with {@code -XX:StartFlightRecording}).
+     * {@code TrainStep dna|dense THREADS STEPS}: warms up, then times STEPS steps and prints tokens/s,
+     * the bytes the JVM allocated per step (all threads) and the backend's pool (for profiling outside
+     * JMH, e.g. with {@code -XX:StartFlightRecording}).
      */
     public static void main(String[] args) throws Exception {
         String model = args.length > 0 ? args[0] : "dna";
@@ -105,6 +113,8 @@ public final class TrainStep {
             for (int i = 0; i < 3; i++) {
                 step.run();
             }
+            var threadBean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long allocatedBefore = threadBean.getTotalThreadAllocatedBytes();
             long start = System.nanoTime();
             double flops = 0;
             float loss = 0;
@@ -113,9 +123,11 @@ public final class TrainStep {
                 flops += 3 * step.lastForwardFlops();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "%s %dt (%s): %.1f tokens/s, %.1f ms/step, %.2f model GFLOP/s, loss %.4f%n",
+            long allocated = threadBean.getTotalThreadAllocatedBytes() - allocatedBefore;
+            System.out.printf(Locale.ROOT, "%s %dt (%s): %.1f tokens/s, %.1f ms/step, %.2f model GFLOP/s, loss %.4f,"
+                            + " %.2f MB allocated per step; pool %s%n",
                     model, threads, backend.description(), (double) step.tokens() * steps / seconds,
-                    1000 * seconds / steps, flops / seconds / 1e9, loss);
+                    1000 * seconds / steps, flops / seconds / 1e9, loss, allocated / 1e6 / steps, backend.memoryStats());
         } finally {
             BenchBackends.close(backend);
         }

@@ -10,6 +10,7 @@ import org.jdna.engine.backend.BinaryOp;
 import org.jdna.engine.backend.ReduceOp;
 import org.jdna.engine.backend.Storage;
 import org.jdna.engine.backend.UnaryOp;
+import org.jdna.engine.memory.MemoryStats;
 
 /**
  * The CUDA backend: device-resident storages, kernels from the PTX built out of src/main/cuda,
@@ -83,6 +84,21 @@ public final class CudaBackend implements Backend {
 
     public CudaDevice device() {
         return device;
+    }
+
+    @Override
+    public MemoryStats memoryStats() {
+        return CudaMemory.pool(device).stats();
+    }
+
+    @Override
+    public void releaseCachedMemory() {
+        CudaMemory.pool(device).releaseCached();
+    }
+
+    @Override
+    public void resetMemoryPeak() {
+        CudaMemory.pool(device).resetPeak();
     }
 
     // ---------------------------------------------------------------- memory

@@ -4,15 +4,15 @@ import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jcuda.driver.CUdeviceptr;
-import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
-import jcuda.CudaException;
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.backend.Storage;
+import org.jdna.engine.memory.MemoryScope;
 
 /**
- * Device-resident float32 buffer. {@link #close()} frees it at once; a storage that becomes
- * unreachable without being closed is freed by a {@link Cleaner}.
+ * Device-resident float32 buffer, a block of its device's {@link DeviceMemoryPool}. {@link #close()}
+ * (or the end of the memory scope it was made in) returns the block at once; a storage that becomes
+ * unreachable without being closed returns it through a {@link Cleaner}.
  */
 public final class CudaStorage implements Storage {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -26,12 +26,11 @@ public final class CudaStorage implements Storage {
     private final Cleaner.Cleanable cleanable;
     private volatile boolean closed;
 
-    /** Frees the device memory; holds no reference to the storage itself. */
-    private record Free(CudaDevice device, CUdeviceptr pointer) implements Runnable {
+    /** Returns the block to the pool; holds no reference to the storage itself. */
+    private record Free(DeviceMemoryPool pool, DeviceAllocator.DeviceBlock block) implements Runnable {
         @Override
         public void run() {
-            device.makeCurrent();
-            JCudaDriver.cuMemFree(pointer);
+            pool.give(block);
         }
     }
 
@@ -41,13 +40,14 @@ public final class CudaStorage implements Storage {
         }
         this.backend = backend;
         this.length = length;
-        this.pointer = new CUdeviceptr();
-        long bytes = 4L * Math.max(1, length);
+        DeviceMemoryPool pool = CudaMemory.pool(device);
+        DeviceAllocator.DeviceBlock block = pool.take(4L * Math.max(1, length));
+        this.pointer = (CUdeviceptr) block.handle();
         device.makeCurrent();
-        allocate(pointer, bytes);
         JCudaDriver.cuMemsetD32(pointer, 0, Math.max(1, length));
-        this.address = CudaDevice.addressOf(pointer);
-        this.cleanable = CLEANER.register(this, new Free(device, pointer));
+        this.address = block.address();
+        this.cleanable = CLEANER.register(this, new Free(pool, block));
+        MemoryScope.track(this);
         ALLOCATIONS.incrementAndGet();
     }
 
@@ -63,31 +63,9 @@ public final class CudaStorage implements Storage {
         this.cleanable = null;
     }
 
-    /** Device allocations made by {@link CudaBackend#allocate} so far in this process. */
+    /** Device blocks taken by {@link CudaBackend#allocate} so far in this process (from the pool or new). */
     static long allocations() {
         return ALLOCATIONS.get();
-    }
-
-    /** cuMemAlloc; on out-of-memory, lets the cleaner free leaked storages once and retries. */
-    private static void allocate(CUdeviceptr p, long bytes) {
-        try {
-            JCudaDriver.cuMemAlloc(p, bytes);
-        } catch (CudaException e) {
-            if (!e.getMessage().contains(CUresult.stringFor(CUresult.CUDA_ERROR_OUT_OF_MEMORY))) {
-                throw e;
-            }
-            System.gc();
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-            }
-            try {
-                JCudaDriver.cuMemAlloc(p, bytes);
-            } catch (CudaException again) {
-                throw new IllegalStateException("allocate: out of device memory for " + bytes + " bytes", again);
-            }
-        }
     }
 
     /** Unwraps a storage that must be a live storage of this backend; {@code op} names the caller. */

@@ -3,6 +3,7 @@ package org.jdna.simd;
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.backend.BinaryOp;
 import org.jdna.engine.backend.HeapBackend;
+import org.jdna.engine.backend.HeapPool;
 import org.jdna.engine.backend.HeapStorage;
 import org.jdna.engine.backend.ReduceOp;
 import org.jdna.engine.backend.Storage;
@@ -34,6 +35,7 @@ public final class SimdBackend implements HeapBackend, AutoCloseable {
     private final SimdDispatch dispatch;
     private final SimdAttention attention;
     private final SimdOptimizer optimizer;
+    private final HeapPool pool = new HeapPool();
 
     /** The JVM's species and the given number of threads. */
     public SimdBackend(int threads) {
@@ -90,7 +92,12 @@ public final class SimdBackend implements HeapBackend, AutoCloseable {
 
     // ---------------------------------------------------------------- memory
 
-    // allocate, copyIn, copyOut, fill: HeapBackend's defaults
+    // allocate, copyIn, copyOut, fill: HeapBackend's defaults, over this backend's pool
+
+    @Override
+    public HeapPool heapPool() {
+        return pool;
+    }
 
     /** Floats per piece of a parallel copy (1 MiB): below two pieces one arraycopy is as fast. */
     private static final int COPY_GRAIN = 1 << 18;
@@ -104,9 +111,9 @@ public final class SimdBackend implements HeapBackend, AutoCloseable {
     public void copy(Storage dst, int dstOff, Storage src, int srcOff, int len) {
         float[] d = data(dst);
         float[] s = data(src);
-        if (len < 0 || srcOff < 0 || dstOff < 0 || srcOff > s.length - len || dstOff > d.length - len) {
+        if (len < 0 || srcOff < 0 || dstOff < 0 || srcOff > src.length() - len || dstOff > dst.length() - len) {
             throw new IndexOutOfBoundsException("copy: " + len + " floats from offset " + srcOff + " of "
-                    + s.length + " to offset " + dstOff + " of " + d.length);
+                    + src.length() + " to offset " + dstOff + " of " + dst.length());
         }
         boolean overlapping = d == s && srcOff < dstOff + len && dstOff < srcOff + len;
         if (overlapping || parallel.chunks(len, COPY_GRAIN) <= 1) {
@@ -226,19 +233,19 @@ public final class SimdBackend implements HeapBackend, AutoCloseable {
 
     @Override
     public void indexSelectRows(Storage out, Storage src, int[] rows, int count, int width) {
-        routing.indexSelectRows(data(out), data(src), rows, count, width);
+        routing.indexSelectRows(data(out), data(src), src.length(), rows, count, width);
     }
 
     @Override
     public int dispatch(Storage out, int[] counts, int[] offsets, int[] tokenOfRow, int[] slotRow, Storage src,
                         int[] choices, boolean[] skipped, int tokens, int k, int experts, int width) {
-        return dispatch.dispatch(data(out), counts, offsets, tokenOfRow, slotRow, data(src), choices, skipped, tokens,
-                k, experts, width);
+        return dispatch.dispatch(data(out), out.length(), counts, offsets, tokenOfRow, slotRow, data(src), src.length(),
+                choices, skipped, tokens, k, experts, width);
     }
 
     @Override
     public void indexAddRows(Storage dst, Storage src, int[] rows, int count, int width) {
-        routing.indexAddRows(data(dst), data(src), rows, count, width);
+        routing.indexAddRows(data(dst), dst.length(), data(src), rows, count, width);
     }
 
     /** Not hot (the engine's gather along an axis): the reference loop. */
@@ -311,14 +318,14 @@ public final class SimdBackend implements HeapBackend, AutoCloseable {
 
     @Override
     public void combine(Storage out, Storage y, Storage weights, int[] slotRows, int tokens, int k, int width) {
-        routing.combine(data(out), data(y), data(weights), slotRows, tokens, k, width);
+        routing.combine(data(out), data(y), y.length(), data(weights), slotRows, tokens, k, width);
     }
 
     @Override
     public void combineBackward(Storage dy, Storage dweights, Storage dout, Storage y, Storage weights,
                                 int[] slotRows, int tokens, int k, int width) {
-        routing.combineBackward(data(dy), data(dweights), data(dout), data(y), data(weights), slotRows, tokens, k,
-                width);
+        routing.combineBackward(data(dy), data(dweights), data(dout), data(y), y.length(), data(weights), slotRows,
+                tokens, k, width);
     }
 
     // ---------------------------------------------------------------- helpers

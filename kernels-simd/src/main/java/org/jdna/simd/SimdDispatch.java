@@ -43,11 +43,11 @@ final class SimdDispatch {
     }
 
     /** See {@link org.jdna.engine.backend.Backend#dispatch}; out is (R, W), src (N, W). Returns R. */
-    int dispatch(float[] out, int[] counts, int[] offsets, int[] tokenOfRow, int[] slotRow, float[] src,
-                 int[] choices, boolean[] skipped, int tokens, int k, int experts, int width) {
+    int dispatch(float[] out, int outLength, int[] counts, int[] offsets, int[] tokenOfRow, int[] slotRow, float[] src,
+                 int srcLength, int[] choices, boolean[] skipped, int tokens, int k, int experts, int width) {
         int pairs = DispatchSort.checkArguments(counts, offsets, slotRow, choices, skipped, tokens, k, experts);
-        if ((long) tokens * width > src.length) {
-            throw new IllegalArgumentException("dispatch: src holds " + src.length + " floats, less than N = "
+        if ((long) tokens * width > srcLength) {
+            throw new IllegalArgumentException("dispatch: src holds " + srcLength + " floats, less than N = "
                     + tokens + " rows of W = " + width);
         }
         int chunks = parallel.chunks(pairs, Math.max(1, GRAIN / Math.max(1, width)));
@@ -62,7 +62,7 @@ final class SimdDispatch {
             call.placing = false;
             parallel.forRange(chunks, 1, call);
             int rows = call.cursorsFromHistograms(counts, offsets);
-            DispatchSort.checkOutputs(tokenOfRow, out.length, rows, width);
+            DispatchSort.checkOutputs(tokenOfRow, outLength, rows, width);
             call.placing = true;
             call.out = out;
             call.src = src;

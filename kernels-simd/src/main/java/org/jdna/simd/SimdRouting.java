@@ -46,8 +46,8 @@ final class SimdRouting {
     // ---------------------------------------------------------------- row gather / scatter-add
 
     /** out[i, :] = src[rows[i], :], i in [0, count). */
-    void indexSelectRows(float[] out, float[] src, int[] rows, int count, int width) {
-        checkRows("indexSelectRows", rows, count, src.length, width);
+    void indexSelectRows(float[] out, float[] src, int srcLength, int[] rows, int count, int width) {
+        checkRows("indexSelectRows", rows, count, srcLength, width);
         RoutingTask t = tasks.get();
         t.kind = RoutingTask.SELECT;
         t.out = out;
@@ -64,9 +64,9 @@ final class SimdRouting {
     }
 
     /** dst[rows[i], :] += src[i, :], in increasing i per destination row. */
-    void indexAddRows(float[] dst, float[] src, int[] rows, int count, int width) {
-        checkRows("indexAddRows", rows, count, dst.length, width);
-        int dstRows = width == 0 ? 0 : dst.length / width;
+    void indexAddRows(float[] dst, int dstLength, float[] src, int[] rows, int count, int width) {
+        checkRows("indexAddRows", rows, count, dstLength, width);
+        int dstRows = width == 0 ? 0 : dstLength / width;
         RoutingTask t = tasks.get();
         t.kind = RoutingTask.ADD;
         t.out = dst;
@@ -143,8 +143,8 @@ final class SimdRouting {
     // ---------------------------------------------------------------- combine
 
     /** out[t, :] = sum_j weights[t, j] * y[slotRows[t, j], :], skipping -1 slots, j in order. */
-    void combine(float[] out, float[] y, float[] weights, int[] slotRows, int tokens, int k, int width) {
-        checkSlots("combine", slotRows, tokens * k, y.length, width);
+    void combine(float[] out, float[] y, int yLength, float[] weights, int[] slotRows, int tokens, int k, int width) {
+        checkSlots("combine", slotRows, tokens * k, yLength, width);
         RoutingTask t = tasks.get();
         t.kind = RoutingTask.COMBINE;
         t.out = out;
@@ -212,9 +212,9 @@ final class SimdRouting {
      * dy[slot, :] = weights[t, j] * dout[t, :] and dweights[t, j] = dout[t, :] . y[slot, :] (0 for -1).
      * Slots named twice would race between threads: then the call runs serially, in order.
      */
-    void combineBackward(float[] dy, float[] dweights, float[] dout, float[] y, float[] weights,
+    void combineBackward(float[] dy, float[] dweights, float[] dout, float[] y, int yLength, float[] weights,
                          int[] slotRows, int tokens, int k, int width) {
-        checkSlots("combineBackward", slotRows, tokens * k, y.length, width);
+        checkSlots("combineBackward", slotRows, tokens * k, yLength, width);
         RoutingTask t = tasks.get();
         t.kind = RoutingTask.COMBINE_BACKWARD;
         t.out = dy;
@@ -225,7 +225,7 @@ final class SimdRouting {
         t.idx = slotRows;
         t.k = k;
         t.width = width;
-        int grain = hasDuplicateSlots(t, slotRows, tokens * k, width == 0 ? 0 : y.length / width)
+        int grain = hasDuplicateSlots(t, slotRows, tokens * k, width == 0 ? 0 : yLength / width)
                 ? Integer.MAX_VALUE : rowGrain(width * (2 * k + 1));
         run(t, tokens, grain);
     }

@@ -12,6 +12,7 @@ import org.jdna.dna.model.DnaModel;
 import org.jdna.dna.model.ModelOutput;
 import org.jdna.engine.ReadmeSnippets;
 import org.jdna.engine.autograd.GradMode;
+import org.jdna.engine.memory.MemoryScope;
 import org.jdna.engine.ops.Losses;
 import org.jdna.engine.optim.AdamW;
 import org.jdna.engine.optim.GradClip;
@@ -27,7 +28,7 @@ class ReadmeDnaExampleTest {
     private static final String SOURCE = "dna-model/library/src/test/java/org/jdna/dna/ReadmeDnaExampleTest.java";
 
     @Test
-    @SuppressWarnings("try") // the no-grad scope is only closed
+    @SuppressWarnings("try") // the no-grad and memory scopes are only closed
     void aDnaTrainsInYourOwnLoop() {
         // README example starts
         ModelConfig config = ConfigLoader.load("dna-top2", null, List.of(
@@ -43,13 +44,15 @@ class ReadmeDnaExampleTest {
             targets[i] = text[i + 1] & 0xFF;
         }
         for (int step = 0; step < 40; step++) {
-            optimizer.zeroGrad();
-            ModelOutput out = model.forwardTokens(tokens, batch);           // logits (B*T, 256)
-            Tensor loss = Losses.crossEntropy(out.logits(), targets, -1);
-            loss.backward();
-            GradClip.clipGlobalNorm(model.parameters(), 1.0);
-            optimizer.step();
-            model.afterOptimizerStep(out.trace());                          // identity-bias controller
+            try (MemoryScope scope = MemoryScope.open()) {                  // the step's tensors go back to the pool
+                optimizer.zeroGrad();
+                ModelOutput out = model.forwardTokens(tokens, batch);       // logits (B*T, 256)
+                Tensor loss = Losses.crossEntropy(out.logits(), targets, -1);
+                loss.backward();
+                GradClip.clipGlobalNorm(model.parameters(), 1.0);
+                optimizer.step();
+                model.afterOptimizerStep(out.trace());                      // identity-bias controller
+            }
         }
         // out.trace(): every token's modules and weights per routed step; model.account(trace): params, FLOPs
         // README example ends

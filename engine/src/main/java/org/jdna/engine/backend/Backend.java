@@ -1,5 +1,7 @@
 package org.jdna.engine.backend;
 
+import org.jdna.engine.memory.MemoryStats;
+
 /**
  * The backend SPI: primitives over {@link Storage}. A backend knows nothing about tensors, shapes
  * beyond the sizes passed in, or gradients; the autograd tape and the gradient rules live in the
@@ -54,6 +56,23 @@ public interface Backend {
 
     /** dst[off + i] = value for i in [0, len). */
     void fill(Storage dst, int off, int len, float value);
+
+    /**
+     * This backend's memory pool now: bytes in use, cached and the peak in use (see
+     * {@link org.jdna.engine.memory.MemoryScope}). A backend without a pool reports
+     * {@link MemoryStats#NONE}.
+     */
+    default MemoryStats memoryStats() {
+        return MemoryStats.NONE;
+    }
+
+    /** Gives the pool's cached blocks back (heap arrays to the garbage collector, device memory to the driver). */
+    default void releaseCachedMemory() {
+    }
+
+    /** Starts the pool's peak in use over from what is in use now (to measure one step's peak). */
+    default void resetMemoryPeak() {
+    }
 
     /** Waits until all queued work has finished (a no-op on synchronous CPU backends). */
     default void synchronize() {

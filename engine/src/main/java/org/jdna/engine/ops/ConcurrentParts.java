@@ -11,6 +11,7 @@ import org.jdna.engine.autograd.Autograd;
 import org.jdna.engine.autograd.GradMode;
 import org.jdna.engine.autograd.Node;
 import org.jdna.engine.backend.Backend;
+import org.jdna.engine.memory.MemoryScope;
 import org.jdna.engine.tensor.Tensor;
 
 /**
@@ -53,7 +54,7 @@ public final class ConcurrentParts {
         boolean recording = GradMode.isEnabled();
         Tensor[] detached = new Tensor[n];
         Tensor[] outputs = new Tensor[n];
-        be.forEachTask(n, j -> {
+        be.forEachTask(n, MemoryScope.onWorkers(j -> {
             int i = order[j];
             try (var ignored = recording ? GradMode.enabled() : GradMode.disabled()) {
                 detached[i] = inputs[i].detach().requiresGrad(recording && inputs[i].requiresGrad());
@@ -63,7 +64,7 @@ public final class ConcurrentParts {
                 throw new IllegalStateException("concurrentParts: part " + i + " returned "
                         + (outputs[i] == null ? "null" : "a tensor on backend '" + outputs[i].backend().name() + "'"));
             }
-        });
+        }));
         Tensor out;
         try (var ignored = GradMode.disabled()) {
             out = n == 1 ? outputs[0].detach() : ShapeOps.concat(0, outputs);
@@ -96,7 +97,7 @@ public final class ConcurrentParts {
                                  int[] firstRow, int[] order) {
         int n = inputs.length;
         List<Map.Entry<Tensor, Tensor>>[] gradients = new List[n];
-        be.forEachTask(n, j -> {
+        be.forEachTask(n, MemoryScope.onWorkers(j -> {
             int i = order[j];
             if (!outputs[i].requiresGrad()) {
                 return;
@@ -107,7 +108,7 @@ public final class ConcurrentParts {
                 Autograd.backwardCollectingLeaves(outputs[i], seed, found);
                 gradients[i] = found;
             }
-        });
+        }));
         for (int i = 0; i < n; i++) {
             if (gradients[i] == null) {
                 continue;

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jdna.engine.memory.MemoryScope;
 import org.jdna.engine.tensor.Tensor;
 
 /**
@@ -64,12 +65,16 @@ abstract class AbstractOptimizer implements Optimizer {
         }
     }
 
+    // The state lives as long as the optimizer: made outside any memory scope, even at a first update inside one.
+    @SuppressWarnings("try") // the region is only closed
     private Tensor[] slotsOf(int i) {
         if (slots[i] == null) {
             Tensor p = params.get(i);
             Tensor[] s = new Tensor[slotNames.length];
-            for (int j = 0; j < s.length; j++) {
-                s[j] = Tensor.zeros(p.backend(), p.shape());
+            try (var persistent = MemoryScope.persistent()) {
+                for (int j = 0; j < s.length; j++) {
+                    s[j] = Tensor.zeros(p.backend(), p.shape());
+                }
             }
             slots[i] = s;
         }
@@ -108,7 +113,14 @@ abstract class AbstractOptimizer implements Optimizer {
     }
 
     @Override
+    @SuppressWarnings("try") // the region is only closed
     public final OptimizerState stateDict() {
+        try (var persistent = MemoryScope.persistent()) {   // a checkpoint's copies outlive the caller's scope
+            return copyState();
+        }
+    }
+
+    private OptimizerState copyState() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
             if (slots[i] == null) {

@@ -8,6 +8,7 @@ import org.jdna.engine.autograd.Node;
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.backend.Backends;
 import org.jdna.engine.backend.Storage;
+import org.jdna.engine.memory.MemoryScope;
 import org.jdna.engine.ops.Elementwise;
 import org.jdna.engine.ops.LinearAlgebra;
 import org.jdna.engine.ops.Reductions;
@@ -34,6 +35,7 @@ public final class Tensor implements AutoCloseable {
     private boolean requiresGrad;
     private boolean retainGrad;
     private Tensor grad;
+    private boolean gradPooled;   // grad's storage goes back to its pool when the gradient is dropped
     private Node gradFn;
 
     private Tensor(Backend backend, Storage storage, int[] shape) {
@@ -117,10 +119,16 @@ public final class Tensor implements AutoCloseable {
 
     public Backend backend() { return backend; }
 
-    /** The storage; throws if this tensor was closed. */
+    /**
+     * The storage; throws if its memory was released (this tensor, or one sharing its storage, was
+     * closed, or the {@link MemoryScope} it was made in has ended).
+     */
     public Storage storage() {
         if (storage.isClosed()) {
-            throw new IllegalStateException("use of a closed tensor of shape " + Arrays.toString(shape));
+            throw new IllegalStateException("use of a closed tensor of shape " + Arrays.toString(shape)
+                    + (gradFn != null ? " made by op '" + gradFn.op() + "'" : "")
+                    + ": its memory went back to the pool when it was closed or its memory scope ended"
+                    + " (keep() it, or copy it out, to use it after its scope)");
         }
         return storage;
     }
@@ -210,8 +218,29 @@ public final class Tensor implements AutoCloseable {
     /** The accumulated gradient of a leaf (null until a backward pass reaches it). */
     public Tensor grad() { return grad; }
 
-    /** Drops the accumulated gradient. */
-    public void zeroGrad() { grad = null; }
+    /**
+     * Drops the accumulated gradient. A gradient made inside a {@link MemoryScope} goes back to its
+     * pool here, so it must not be used afterwards (copy it first to keep it).
+     */
+    public void zeroGrad() {
+        if (grad != null && gradPooled) {
+            grad.close();
+        }
+        grad = null;
+        gradPooled = false;
+    }
+
+    /**
+     * Hands the accumulated gradient to the caller and clears it here without releasing its memory: the
+     * caller now owns it (e.g. to sum gradients over micro-batches and give the sum back with
+     * {@link #takeGrad}). Null when there is none.
+     */
+    public Tensor handOverGrad() {
+        Tensor g = grad;
+        grad = null;
+        gradPooled = false;
+        return g;
+    }
 
     /** Also keep the gradient of this non-leaf tensor during backward. */
     public Tensor retainGrad() {
@@ -233,7 +262,7 @@ public final class Tensor implements AutoCloseable {
     /** Called by {@link Autograd#backward}: grad += g. */
     public void accumulateGrad(Tensor g) {
         if (grad == null) {
-            grad = g.copy(); // never alias a tensor the tape or a rule may still hold
+            setGrad(g.copy()); // never alias a tensor the tape or a rule may still hold
         } else {
             grad.addInPlace(g, 1f);
         }
@@ -245,10 +274,16 @@ public final class Tensor implements AutoCloseable {
      */
     public void takeGrad(Tensor g) {
         if (grad == null) {
-            grad = g;
+            setGrad(g);
         } else {
             grad.addInPlace(g, 1f);
         }
+    }
+
+    // A leaf's gradient outlives the scope it was made in, until zeroGrad; a retained one dies with its tensor.
+    private void setGrad(Tensor g) {
+        grad = g;
+        gradPooled = gradFn == null && MemoryScope.survive(g.storage);
     }
 
     /** Back-propagates from a one-element tensor (seed 1). */
@@ -280,7 +315,18 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(backend, storage(), shape);
     }
 
-    /** Frees the storage now (device memory on GPU backends). Later use fails with a clear message. */
+    /**
+     * Keeps this tensor past the innermost {@link MemoryScope} open on this thread (see
+     * {@link MemoryScope#keep}); nothing when none is open. Returns this.
+     */
+    public Tensor keep() {
+        return MemoryScope.keepInCurrent(this);
+    }
+
+    /**
+     * Returns the storage to its backend's pool now (or frees it when it has no pool). Later use of
+     * this tensor, or of any sharing its storage, fails with a clear message.
+     */
     @Override
     public void close() {
         storage.close();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jdna.engine.ReadmeSnippets;
 import org.jdna.engine.autograd.GradMode;
+import org.jdna.engine.memory.MemoryScope;
 import org.jdna.engine.ops.Losses;
 import org.jdna.engine.optim.AdamW;
 import org.jdna.engine.tensor.Rng;
@@ -33,7 +34,7 @@ class ReadmeExampleTest {
     private static final String SOURCE = "engine/src/test/java/org/jdna/engine/nn/ReadmeExampleTest.java";
 
     @Test
-    @SuppressWarnings("try") // the no-grad scope is only closed
+    @SuppressWarnings("try") // the no-grad and memory scopes are only closed
     void smallMlpLearnsXor() {
         // README example starts
         Tensor x = Tensor.of(new float[]{0, 0, 0, 1, 1, 0, 1, 1}, 4, 2);      // (4, 2)
@@ -41,10 +42,12 @@ class ReadmeExampleTest {
         XorNet net = new XorNet(new Rng(42));
         AdamW optimizer = new AdamW(net, AdamW.Options.defaults().withLr(0.05));
         for (int step = 0; step < 300; step++) {
-            optimizer.zeroGrad();
-            Tensor loss = Losses.crossEntropy(net.forward(x), labels, -1);       // ignore index -1
-            loss.backward();
-            optimizer.step();
+            try (MemoryScope scope = MemoryScope.open()) {   // the step's tensors go back to the pool at its end
+                optimizer.zeroGrad();
+                Tensor loss = Losses.crossEntropy(net.forward(x), labels, -1);   // ignore index -1
+                loss.backward();
+                optimizer.step();
+            }
         }
         // README example ends
 

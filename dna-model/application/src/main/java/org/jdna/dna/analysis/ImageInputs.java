@@ -8,9 +8,9 @@ import org.jdna.dna.config.Pooling;
 import org.jdna.dna.config.VisionConfig;
 import org.jdna.dna.data.ImageSplit;
 import org.jdna.dna.model.DnaModel;
-import org.jdna.dna.model.ModelOutput;
 import org.jdna.dna.model.RoutingTrace;
 import org.jdna.engine.autograd.GradMode;
+import org.jdna.engine.memory.MemoryScope;
 
 /**
  * A vision evaluation set: the first images of a split. Token n is position n % L of image n / L, L the
@@ -148,6 +148,7 @@ public final class ImageInputs implements EvaluationInputs {
     }
 
     @Override
+    @SuppressWarnings("try") // the scopes are only closed
     public RouteLog route(DnaModel model, int batch) {
         if (!vision.equals(model.config().vision())) {
             throw new IllegalArgumentException("ImageInputs: built for " + vision + " but the model has "
@@ -162,8 +163,9 @@ public final class ImageInputs implements EvaluationInputs {
                 for (int i = 0; i < b * px; i++) {
                     pixels[i] = (split.pixels()[first * px + i] & 0xFF) / 255f;
                 }
-                ModelOutput out = model.forwardImages(pixels, b);
-                traces.add(out.trace());
+                try (MemoryScope scope = MemoryScope.open()) {     // the trace is host data: nothing to keep
+                    traces.add(model.forwardImages(pixels, b).trace());
+                }
             }
         }
         return RouteLog.of(traces);

@@ -6,9 +6,9 @@ import java.util.List;
 import org.jdna.dna.data.TagSet;
 import org.jdna.dna.data.TextSplit;
 import org.jdna.dna.model.DnaModel;
-import org.jdna.dna.model.ModelOutput;
 import org.jdna.dna.model.RoutingTrace;
 import org.jdna.engine.autograd.GradMode;
+import org.jdna.engine.memory.MemoryScope;
 
 /**
  * A language evaluation set: non-overlapping windows of T bytes spread evenly over a text split (the same
@@ -178,6 +178,7 @@ public final class TextInputs implements EvaluationInputs {
     }
 
     @Override
+    @SuppressWarnings("try") // the scopes are only closed
     public RouteLog route(DnaModel model, int batch) {
         if (model.config().context() != context) {
             throw new IllegalArgumentException("TextInputs: windows of " + context + " bytes but the model's context"
@@ -193,8 +194,9 @@ public final class TextInputs implements EvaluationInputs {
                         tokens[i * context + t] = split.bytes()[starts[first + i] + t] & 0xFF;
                     }
                 }
-                ModelOutput out = model.forwardTokens(tokens, b);
-                traces.add(out.trace());
+                try (MemoryScope scope = MemoryScope.open()) {     // the trace is host data: nothing to keep
+                    traces.add(model.forwardTokens(tokens, b).trace());
+                }
             }
         }
         return RouteLog.of(traces);

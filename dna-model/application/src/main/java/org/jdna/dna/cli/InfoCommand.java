@@ -10,8 +10,10 @@ import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.model.ComputeAccount;
 import org.jdna.dna.train.BackendSetup;
 import org.jdna.dna.train.Format;
+import org.jdna.dna.train.MemoryEstimate;
 import org.jdna.dna.train.ModelProbe;
 import org.jdna.engine.backend.Backends;
+import org.jdna.engine.memory.MemoryStats;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,10 +21,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Prints the resolved configuration with the model's parameters, active parameters and FLOPs per token. */
+/**
+ * Prints the resolved configuration with the model's parameters, active parameters and FLOPs per token,
+ * and an estimate of the memory training it takes at a batch size.
+ */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Print the resolved configuration of a preset / config file / overrides, with its parameters"
-                + " and forward FLOPs per token.")
+        description = "Print the resolved configuration of a preset / config file / overrides, with its parameters,"
+                + " forward FLOPs per token and the memory training takes at a batch size.")
 final class InfoCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
@@ -36,6 +41,10 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--fields", description = "list every config field (names for --set and --config files) with its"
             + " type, default, allowed values and meaning, as Markdown")
     boolean fields;
+
+    @Option(names = "--batch", paramLabel = "B",
+            description = "estimate training memory at this batch size (default: train.batchSize)")
+    Integer batch;
 
     @Spec
     CommandSpec spec;
@@ -57,6 +66,12 @@ final class InfoCommand implements Callable<Integer> {
                     + " random input: routing decides the active share, see a trained run's summary)%n",
                     Format.count(a.totalParameters()), Format.count(a.activeParametersPerToken()),
                     Format.si(a.forwardFlopsPerToken()));
+            int b = batch != null ? batch : c.train().batchSize();
+            MemoryEstimate m = MemoryEstimate.measure(c, b, Backends.current());
+            out.printf("memory to train at batch %d: about %s = parameters %s + AdamW state %s + one step's peak %s"
+                    + " (activations, gradients; measured on %s at batch 1 and 2, scaled to %d; the pool's cache"
+                    + " comes on top)%n", b, MemoryStats.bytes(m.totalBytes()), MemoryStats.bytes(m.parameterBytes()),
+                    MemoryStats.bytes(m.optimizerBytes()), MemoryStats.bytes(m.stepBytes()), Backends.current().name(), b);
         }
         out.println(ConfigJson.toJson(c));
         if (backends) {

@@ -18,7 +18,7 @@ import org.jdna.dna.config.Presets;
 import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.config.Task;
 import org.jdna.dna.model.DnaModel;
-import org.jdna.dna.model.ModelOutput;
+import org.jdna.dna.model.RoutingTrace;
 import org.jdna.dna.train.Datasets;
 import org.jdna.dna.train.EvalResult;
 import org.jdna.dna.train.Evaluator;
@@ -30,6 +30,7 @@ import org.jdna.dna.train.TrainOptions;
 import org.jdna.dna.train.TrainedModel;
 import org.jdna.dna.train.Trainer;
 import org.jdna.engine.autograd.GradMode;
+import org.jdna.engine.memory.MemoryScope;
 
 /**
  * The comparison tables of {@code jdna compare}. Language, the one the reviewers asked for (issue 7): dense, MoE (top-2), MoD (r = 0.3), DNA top-1, DNA
@@ -172,6 +173,7 @@ public final class Comparison {
 
     // Inference throughput and layer visits per token on the run's evaluation batches; for vision also the
     // loss and accuracy on the whole test set.
+    @SuppressWarnings("try") // the scopes are only closed
     private static Map<String, Object> inference(Path run, RunConfig config, TrainOptions options) {
         TrainedModel m = TrainedModel.load(run, config.train().backend(), config.train().threads());
         TaskData data = TaskData.open(m.config(), options.datasets());
@@ -194,11 +196,14 @@ public final class Comparison {
         long counted = 0;
         try (var noGrad = GradMode.disabled()) {
             for (TrainBatch b : eval) {
-                ModelOutput out = b.forward(model);
-                for (int t = 0; t < out.trace().tokens(); t++) {
-                    visits += config.model().backboneBlocks() + out.trace().computeVisits(t);
+                RoutingTrace trace;
+                try (MemoryScope scope = MemoryScope.open()) {
+                    trace = b.forward(model).trace();
                 }
-                counted += out.trace().tokens();
+                for (int t = 0; t < trace.tokens(); t++) {
+                    visits += config.model().backboneBlocks() + trace.computeVisits(t);
+                }
+                counted += trace.tokens();
             }
         }
         result.put("inferenceTokensPerSecond", tokens / seconds);

@@ -14,6 +14,7 @@ import org.jdna.dna.model.StateObserver;
 import org.jdna.dna.model.StepRoutes;
 import org.jdna.dna.train.TrainBatch;
 import org.jdna.engine.autograd.GradMode;
+import org.jdna.engine.memory.MemoryScope;
 import org.jdna.engine.nn.MultiHeadAttention;
 import org.jdna.engine.routing.DispatchPlan;
 import org.jdna.engine.tensor.Tensor;
@@ -44,11 +45,14 @@ public final class ResidualProfiler {
     }
 
     /** Runs the model (eval mode, no gradient) on every batch and collects the ratios. */
+    @SuppressWarnings("try") // the scopes are only closed
     public ResidualProfile profile(List<TrainBatch> batches) {
         model.eval();
         try (GradMode.Scope ignored = GradMode.disabled()) {
             for (TrainBatch b : batches) {
-                add(b);
+                try (MemoryScope scope = MemoryScope.open()) {     // the ratios are host numbers
+                    add(b);
+                }
             }
         }
         return new ResidualProfile(copy(byLayer), copy(byModule));

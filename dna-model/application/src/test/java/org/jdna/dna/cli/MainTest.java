@@ -74,6 +74,15 @@ class MainTest {
     }
 
     @Test
+    void infoEstimatesTrainingMemoryAtABatchSize() {
+        Result r = run("info", "--set", "model.width=32", "--set", "heads=2", "--set", "context=16",
+                "--set", "train.backend=reference", "--batch", "8");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s).*memory to train at batch 8: about [0-9.]+ [KMG]iB = parameters .* AdamW state"
+                + " .* one step's peak [0-9.]+ [KMG]iB.*"), r.out());
+    }
+
+    @Test
     void helpListsTheSubcommands() {
         Result r = run("--help");
         assertEquals(0, r.code());

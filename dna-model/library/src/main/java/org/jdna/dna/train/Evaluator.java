@@ -5,6 +5,7 @@ import java.util.List;
 import org.jdna.dna.model.DnaModel;
 import org.jdna.dna.model.ModelOutput;
 import org.jdna.engine.autograd.GradMode;
+import org.jdna.engine.memory.MemoryScope;
 
 /**
  * Held-out loss and accuracy: the model in eval mode (no dropout, no router noise), no gradient
@@ -15,6 +16,7 @@ import org.jdna.engine.autograd.GradMode;
 public final class Evaluator {
     private Evaluator() {}
 
+    @SuppressWarnings("try") // the scopes are only closed
     public static EvalResult evaluate(DnaModel model, List<TrainBatch> batches) {
         if (batches.isEmpty()) {
             throw new IllegalArgumentException("Evaluator: no evaluation batches (train.evalBatches must be >= 1"
@@ -27,11 +29,13 @@ public final class Evaluator {
         long correct = 0;
         try (var noGrad = GradMode.disabled()) {
             for (TrainBatch b : batches) {
-                ModelOutput out = b.forward(model);
-                int n = b.targets().length;
-                lossSum += Objective.crossEntropy(out, b).item() * (double) n;
-                correct += Objective.correct(out.logits(), b.targets());
-                targets += n;
+                try (MemoryScope scope = MemoryScope.open()) {     // each batch's tensors back to the pool
+                    ModelOutput out = b.forward(model);
+                    int n = b.targets().length;
+                    lossSum += Objective.crossEntropy(out, b).item() * (double) n;
+                    correct += Objective.correct(out.logits(), b.targets());
+                    targets += n;
+                }
             }
         } finally {
             model.train(wasTraining);

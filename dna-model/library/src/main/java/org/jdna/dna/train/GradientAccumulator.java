@@ -26,16 +26,15 @@ final class GradientAccumulator {
     void take() {
         for (int i = 0; i < sums.length; i++) {
             Tensor p = parameters.get(i);
-            Tensor g = p.grad();
-            if (g == null) {
+            if (p.grad() == null) {
                 continue;
             }
             if (sums[i] == null) {
-                sums[i] = g;                 // the parameter held the only reference; it drops it below
+                sums[i] = p.handOverGrad();  // the first shard's gradient becomes the sum, memory and all
             } else {
-                sums[i].addInPlace(g, 1f);
+                sums[i].addInPlace(p.grad(), 1f);
+                p.zeroGrad();                // back to the pool inside a memory scope
             }
-            p.zeroGrad();
         }
     }
 

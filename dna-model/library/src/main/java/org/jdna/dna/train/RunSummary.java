@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.config.Task;
 import org.jdna.dna.model.ComputeAccount;
+import org.jdna.engine.memory.MemoryStats;
 
 /**
  * The outcome of one training run.
@@ -27,10 +28,11 @@ import org.jdna.dna.model.ComputeAccount;
  * @param trainLoss        mean training loss over the last steps
  * @param compute          parameters, active parameters and forward FLOPs per token, averaged over the run
  * @param identityPerStep  identity fraction of each routed step over the last steps (empty for a dense model)
+ * @param memory           the backend's memory pool at the end: peak bytes in use, bytes cached
  */
 public record RunSummary(String name, RunConfig config, Path runDir, Path checkpoint, long steps, long tokens,
                          double trainSeconds, double wallSeconds, double tokensPerSecond, EvalResult finalEval,
-                         double trainLoss, ComputeAccount compute, double[] identityPerStep) {
+                         double trainLoss, ComputeAccount compute, double[] identityPerStep, MemoryStats memory) {
 
     /** The identity target r of the run (0 when none). */
     public double identityTarget() {
@@ -79,6 +81,8 @@ public record RunSummary(String name, RunConfig config, Path runDir, Path checkp
         m.put("wallSeconds", wallSeconds);
         m.put("identityFraction", identityPerStep);
         m.put("identityTarget", identityTarget());
+        m.put("memoryPeakBytes", memory.peakBytesInUse());
+        m.put("memoryCachedBytes", memory.bytesCached());
         m.put("checkpoint", checkpoint.toString());
         return m;
     }
@@ -103,6 +107,7 @@ public record RunSummary(String name, RunConfig config, Path runDir, Path checkp
         return Optional.of(new RunSummary(j.path("name").asText(), config, runDir, Path.of(j.path("checkpoint").asText()),
                 j.path("step").asLong(), j.path("tokens").asLong(), j.path("trainSeconds").asDouble(),
                 j.path("wallSeconds").asDouble(), j.path("tokensPerSecond").asDouble(), eval, j.path("trainLoss").asDouble(),
-                compute, identity));
+                compute, identity, new MemoryStats(0, j.path("memoryCachedBytes").asLong(),
+                        j.path("memoryPeakBytes").asLong(), 0, 0, 0)));
     }
 }

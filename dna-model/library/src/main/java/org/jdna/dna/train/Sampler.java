@@ -6,6 +6,7 @@ import java.util.function.IntConsumer;
 import org.jdna.dna.config.Task;
 import org.jdna.dna.model.DnaModel;
 import org.jdna.engine.autograd.GradMode;
+import org.jdna.engine.memory.MemoryScope;
 import org.jdna.engine.tensor.Rng;
 
 /**
@@ -41,8 +42,10 @@ public final class Sampler {
 
     /**
      * Draws {@code s.tokens()} bytes after the prompt and hands each to {@code onByte} as it is drawn. Only
-     * the model's window (the last T bytes) is kept, so any count streams in constant memory.
+     * the model's window (the last T bytes) is kept, so any count streams in constant memory; each byte's
+     * tensors go back to the pool in a memory scope.
      */
+    @SuppressWarnings("try") // the scopes are only closed
     public static void generate(DnaModel model, byte[] prompt, Settings s, IntConsumer onByte) {
         if (model.config().task() != Task.LANGUAGE) {
             throw new IllegalArgumentException("sample: this checkpoint is a " + model.config().task().jsonName()
@@ -61,7 +64,10 @@ public final class Sampler {
         model.eval();
         try (var noGrad = GradMode.disabled()) {
             for (int i = 0; i < s.tokens(); i++) {
-                float[] logits = model.forwardTokens(Arrays.copyOf(window, used), 1).logits().toArray();
+                float[] logits;
+                try (MemoryScope scope = MemoryScope.open()) {        // each byte's tensors back to the pool
+                    logits = model.forwardTokens(Arrays.copyOf(window, used), 1).logits().toArray();
+                }
                 int next = draw(logits, (used - 1) * vocab, vocab, s, rng);
                 if (used == context) {
                     System.arraycopy(window, 1, window, 0, context - 1);

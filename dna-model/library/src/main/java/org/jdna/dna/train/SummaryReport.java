@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.jdna.dna.config.Task;
+import org.jdna.engine.memory.MemoryStats;
 
 /** The console summary of a run, and the side-by-side comparison of a DNA run with its dense baseline. */
 public final class SummaryReport {
@@ -33,6 +34,8 @@ public final class SummaryReport {
                     Double.isNaN(s.identityDeviation()) ? "" : String.format(Locale.ROOT, " (largest gap %.1f points)",
                             100 * s.identityDeviation()));
         }
+        out.printf("  memory: peak %s in use, %s cached by the backend's pool%n",
+                MemoryStats.bytes(s.memory().peakBytesInUse()), MemoryStats.bytes(s.memory().bytesCached()));
         out.println("  data: " + data);
         out.println("  saved in " + s.runDir() + ": final checkpoint " + relative(s.runDir(), s.checkpoint())
                 + ", " + RunDirectory.METRICS + ", " + RunDirectory.SUMMARY);

@@ -12,6 +12,7 @@ import org.jdna.dna.config.Task;
 import org.jdna.dna.config.TrainConfig;
 import org.jdna.dna.model.ComputeAccount;
 import org.jdna.dna.model.DnaModel;
+import org.jdna.engine.backend.Backend;
 import org.jdna.engine.optim.LrSchedule;
 import org.jdna.engine.optim.Optimizer;
 
@@ -35,6 +36,7 @@ final class TrainLoop {
     private final ComputeTally tally = new ComputeTally();
     private final RecentSteps recent;
     private final boolean hasIdentity;
+    private final Backend backend;
 
     TrainLoop(RunConfig config, RunDirectory dir, DnaModel model, Optimizer optimizer, LrSchedule schedule,
               TaskData data, TrainMetrics metrics, TrainOptions options, Path resumedCheckpoint,
@@ -52,6 +54,7 @@ final class TrainLoop {
                 t.microBatches());
         this.recent = RecentSteps.forRun(t.steps());
         this.hasIdentity = config.model().pool().count(ModuleKind.IDENTITY) > 0;
+        this.backend = model.parameters().getFirst().backend();
     }
 
     /** Feeds the step records an earlier session logged (kept up to the resumed checkpoint) into the run's averages. */
@@ -86,7 +89,8 @@ final class TrainLoop {
                 ComputeAccount account = model.account(r.trace());
                 tally.add(account);
                 recent.add(r.loss(), r.trace());
-                metrics.step(r, account, s * tokensPerStep, (System.nanoTime() - sessionStart) / 1e9);
+                metrics.step(r, account, s * tokensPerStep, (System.nanoTime() - sessionStart) / 1e9,
+                        backend.memoryStats());
                 progress.step(r, hasIdentity ? RecentSteps.mean(RecentSteps.identityFractions(r.trace())) : Double.NaN);
                 boolean last = s == t.steps();
                 EvalResult evalNow = null;
@@ -109,7 +113,7 @@ final class TrainLoop {
         return new RunSummary(name, config, dir.root(), lastCheckpoint, t.steps(), t.steps() * tokensPerStep,
                 trainNanos / 1e9, wall, trainNanos == 0 ? 0 : sessionTokens * 1e9 / trainNanos, lastEval,
                 recent.size() == 0 ? Double.NaN : recent.meanLoss(), average, hasIdentity ? recent.meanIdentity()
-                : new double[0]);
+                : new double[0], backend.memoryStats());
     }
 
     private EvalResult evaluate(long step, ProgressBar progress) {

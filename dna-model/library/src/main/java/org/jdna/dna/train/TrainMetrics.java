@@ -7,13 +7,17 @@ import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.config.Task;
 import org.jdna.dna.io.MetricsLog;
 import org.jdna.dna.model.ComputeAccount;
+import org.jdna.engine.memory.MemoryStats;
 
 /**
  * The records of metrics.jsonl, one JSON object per line with a "type":
  * <ul>
  *   <li>{@code start}: backend, data, parameters, active parameters and forward FLOPs per token at initialisation;</li>
- *   <li>{@code step} (every step): loss, auxLoss (runs with an auxiliary loss), lr, gradNorm, identityFraction (S), moduleUsage (S, E),
- *       tokensPerSecond, activeParamsPerToken, forwardFlopsPerToken, tokens seen, elapsed seconds;</li>
+ *   <li>{@code step} (every step): loss, auxLoss (runs with an auxiliary loss), lr, gradNorm, identityFraction (S),
+ *       moduleUsage (S, E), tokensPerSecond, activeParamsPerToken, forwardFlopsPerToken, tokens seen, elapsed
+ *       seconds, and the backend's memory pool after the step: memoryPeakBytes (most in use at once so far),
+ *       memoryInUseBytes (parameters' gradients and anything else outside the step's scope) and
+ *       memoryCachedBytes (held for reuse);</li>
  *   <li>{@code eval}: valLoss, valAccuracy (and valBitsPerByte for text);</li>
  *   <li>{@code checkpoint}, {@code diverged}, {@code summary}.</li>
  * </ul>
@@ -41,7 +45,7 @@ final class TrainMetrics {
         log.log(r);
     }
 
-    void step(StepResult s, ComputeAccount account, long tokensSeen, double elapsedSeconds) {
+    void step(StepResult s, ComputeAccount account, long tokensSeen, double elapsedSeconds, MemoryStats memory) {
         Map<String, Object> r = record("step", s.step());
         r.put("loss", s.loss());
         if (auxTerm || s.auxLoss() != 0) {
@@ -56,6 +60,9 @@ final class TrainMetrics {
         r.put("forwardFlopsPerToken", account.forwardFlopsPerToken());
         r.put("tokens", tokensSeen);
         r.put("elapsedSeconds", elapsedSeconds);
+        r.put("memoryPeakBytes", memory.peakBytesInUse());
+        r.put("memoryInUseBytes", memory.bytesInUse());
+        r.put("memoryCachedBytes", memory.bytesCached());
         log.log(r);
     }
 

@@ -7,6 +7,7 @@ import org.jdna.dna.model.DnaModel;
 import org.jdna.dna.model.ModelOutput;
 import org.jdna.dna.model.RoutingTrace;
 import org.jdna.dna.model.StepRoutes;
+import org.jdna.engine.memory.MemoryScope;
 import org.jdna.engine.optim.GradClip;
 import org.jdna.engine.optim.LrSchedule;
 import org.jdna.engine.optim.Optimizer;
@@ -20,7 +21,8 @@ import org.jdna.engine.tensor.Tensor;
  * another: each shard's forward and backward, its gradients summed in shard order ({@link GradientAccumulator}),
  * then one clip, one update and one controller update from the routes of all shards. With M = 1 the step is
  * exactly the single pass it always was. The guard sees the loss before backward and the gradient norm before the
- * update, so a diverged step never touches the weights.
+ * update, so a diverged step never touches the weights. The step runs in a {@link MemoryScope}: its
+ * intermediates and gradients go back to the backend's pool when it ends (what it returns is host data).
  */
 final class TrainStep {
     private final DnaModel model;
@@ -47,7 +49,15 @@ final class TrainStep {
     }
 
     /** Runs step {@code step} (1-based) on {@code batch}. */
+    @SuppressWarnings("try") // the scope is only closed
     StepResult run(long step, TrainBatch batch) {
+        try (MemoryScope scope = MemoryScope.open()) {
+            return runWithoutScope(step, batch);
+        }
+    }
+
+    /** The same step with its memory left to the garbage collector (tests compare the two to the bit). */
+    StepResult runWithoutScope(long step, TrainBatch batch) {
         long start = System.nanoTime();
         model.train();
         double lr = schedule.apply(optimizer, step - 1);

@@ -11,13 +11,14 @@ import java.nio.file.Path;
 import org.jdna.dna.config.Presets;
 import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.model.ComputeAccount;
+import org.jdna.engine.memory.MemoryStats;
 import org.junit.jupiter.api.Test;
 
 /** The identity-fraction gap of the run summary: measured against each step's own target. */
 class RunSummaryTest {
     private static RunSummary summary(RunConfig config, double... identityPerStep) {
         return new RunSummary("run", config, Path.of("runs/x"), Path.of("runs/x/checkpoints/step-1"), 1, 10, 1, 1, 10,
-                new EvalResult(2.0, 0.3, 10), 2.0, new ComputeAccount(100, 50, 100), identityPerStep);
+                new EvalResult(2.0, 0.3, 10), 2.0, new ComputeAccount(100, 50, 100), identityPerStep, MemoryStats.NONE);
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.jdna.engine.backend.reference;
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.backend.BinaryOp;
 import org.jdna.engine.backend.HeapBackend;
+import org.jdna.engine.backend.HeapPool;
 import org.jdna.engine.backend.HeapStorage;
 import org.jdna.engine.backend.ReduceOp;
 import org.jdna.engine.backend.Storage;
@@ -22,7 +23,14 @@ import org.jdna.engine.backend.UnaryOp;
 public final class ReferenceBackend implements HeapBackend {
     public static final ReferenceBackend INSTANCE = new ReferenceBackend();
 
+    private final HeapPool pool = new HeapPool();
+
     private ReferenceBackend() {
+    }
+
+    @Override
+    public HeapPool heapPool() {
+        return pool;
     }
 
     @Override
@@ -229,12 +237,12 @@ public final class ReferenceBackend implements HeapBackend {
 
     @Override
     public void indexSelectRows(Storage out, Storage src, int[] rows, int count, int width) {
-        ReferenceRouting.indexSelectRows(data(out), data(src), rows, count, width);
+        ReferenceRouting.indexSelectRows(data(out), data(src), src.length(), rows, count, width);
     }
 
     @Override
     public void indexAddRows(Storage dst, Storage src, int[] rows, int count, int width) {
-        ReferenceRouting.indexAddRows(data(dst), data(src), rows, count, width);
+        ReferenceRouting.indexAddRows(data(dst), dst.length(), data(src), rows, count, width);
     }
 
     @Override
@@ -310,14 +318,14 @@ public final class ReferenceBackend implements HeapBackend {
 
     @Override
     public void combine(Storage out, Storage y, Storage weights, int[] slotRows, int tokens, int k, int width) {
-        ReferenceRouting.combine(data(out), data(y), data(weights), slotRows, tokens, k, width);
+        ReferenceRouting.combine(data(out), data(y), y.length(), data(weights), slotRows, tokens, k, width);
     }
 
     @Override
     public void combineBackward(Storage dy, Storage dweights, Storage dout, Storage y, Storage weights,
                                 int[] slotRows, int tokens, int k, int width) {
-        ReferenceRouting.combineBackward(data(dy), data(dweights), data(dout), data(y), data(weights), slotRows,
-                tokens, k, width);
+        ReferenceRouting.combineBackward(data(dy), data(dweights), data(dout), data(y), y.length(), data(weights),
+                slotRows, tokens, k, width);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -15,17 +15,17 @@ final class ReferenceRouting {
     // ---------------------------------------------------------------- row gather / scatter-add
 
     /** out[i, :] = src[rows[i], :], i in [0, count). */
-    static void indexSelectRows(float[] out, float[] src, int[] rows, int count, int width) {
+    static void indexSelectRows(float[] out, float[] src, int srcLength, int[] rows, int count, int width) {
         for (int i = 0; i < count; i++) {
-            int row = checkedRow("indexSelectRows", rows[i], i, src.length, width);
+            int row = checkedRow("indexSelectRows", rows[i], i, srcLength, width);
             System.arraycopy(src, row * width, out, i * width, width);
         }
     }
 
     /** dst[rows[i], :] += src[i, :], in increasing i. */
-    static void indexAddRows(float[] dst, float[] src, int[] rows, int count, int width) {
+    static void indexAddRows(float[] dst, int dstLength, float[] src, int[] rows, int count, int width) {
         for (int i = 0; i < count; i++) {
-            int row = checkedRow("indexAddRows", rows[i], i, dst.length, width);
+            int row = checkedRow("indexAddRows", rows[i], i, dstLength, width);
             for (int c = 0; c < width; c++) {
                 dst[row * width + c] += src[i * width + c];
             }
@@ -144,7 +144,8 @@ final class ReferenceRouting {
     // ---------------------------------------------------------------- combine
 
     /** out[t, :] = sum_j weights[t, j] * y[slotRows[t, j], :], skipping -1 slots, j = 0..K-1 in double. */
-    static void combine(float[] out, float[] y, float[] weights, int[] slotRows, int tokens, int k, int width) {
+    static void combine(float[] out, float[] y, int yLength, float[] weights, int[] slotRows, int tokens, int k,
+                        int width) {
         double[] acc = new double[width];
         for (int t = 0; t < tokens; t++) {
             java.util.Arrays.fill(acc, 0.0);
@@ -153,7 +154,7 @@ final class ReferenceRouting {
                 if (slot == -1) {
                     continue;
                 }
-                checkedRow("combine", slot, t * k + j, y.length, width);
+                checkedRow("combine", slot, t * k + j, yLength, width);
                 double w = weights[t * k + j];
                 for (int c = 0; c < width; c++) {
                     acc[c] += w * y[slot * width + c];
@@ -166,7 +167,7 @@ final class ReferenceRouting {
     }
 
     /** dy[slot, :] = weights[t, j] * dout[t, :]; dweights[t, j] = dout[t, :] . y[slot, :] (0 for -1). */
-    static void combineBackward(float[] dy, float[] dweights, float[] dout, float[] y, float[] weights,
+    static void combineBackward(float[] dy, float[] dweights, float[] dout, float[] y, int yLength, float[] weights,
                                 int[] slotRows, int tokens, int k, int width) {
         for (int t = 0; t < tokens; t++) {
             for (int j = 0; j < k; j++) {
@@ -175,7 +176,7 @@ final class ReferenceRouting {
                     dweights[t * k + j] = 0f;
                     continue;
                 }
-                checkedRow("combineBackward", slot, t * k + j, y.length, width);
+                checkedRow("combineBackward", slot, t * k + j, yLength, width);
                 double w = weights[t * k + j];
                 double dot = 0;
                 for (int c = 0; c < width; c++) {
