@@ -37,7 +37,8 @@ class LayeringTest {
 
     static {
         // engine, bottom to top; tensor, autograd and ops refer to each other and are one layer (the core)
-        layer("engine.backend", List.of(ENGINE + "backend"));
+        // the backend SPI and its memory (pools, scopes, statistics) refer to each other: one layer
+        layer("engine.backend", List.of(ENGINE + "backend", ENGINE + "memory"));
         layer("engine.backend.reference", List.of(ENGINE + "backend.reference"), "engine.backend");
         layer("engine.core", List.of(ENGINE + "tensor", ENGINE + "autograd", ENGINE + "ops"), "engine.backend");
         layer("engine.routing", List.of(ENGINE + "routing"), "engine.core", "engine.backend");

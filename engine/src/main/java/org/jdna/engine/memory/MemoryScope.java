@@ -7,7 +7,6 @@ import java.util.function.IntConsumer;
 
 import org.jdna.engine.backend.HeapStorage;
 import org.jdna.engine.backend.Storage;
-import org.jdna.engine.tensor.Tensor;
 
 /**
  * An explicit lifetime for the tensors of a step: every storage a backend allocates while the
@@ -27,13 +26,21 @@ import org.jdna.engine.tensor.Tensor;
  * }</pre>
  *
  * <p>What survives a scope: tensors made before it opened (parameters), the gradients autograd
- * hands to leaves (until {@link Tensor#zeroGrad()}, which returns them to the pool), allocations
+ * hands to leaves (until {@link org.jdna.engine.tensor.Tensor#zeroGrad()}, which returns them to the pool), allocations
  * made inside {@link #persistent()} (optimizer state, checkpoint copies) and tensors passed to
  * {@link #keep}. Scopes nest and close in reverse order; a kept tensor moves to the enclosing scope,
  * or out of the pool's care (to the garbage collector) from the outermost one. Code that opens no
  * scope allocates as before and leaves its tensors to the garbage collector.
  */
 public final class MemoryScope implements AutoCloseable {
+
+    /**
+     * What a scope can keep: anything that owns a storage (a {@link org.jdna.engine.tensor.Tensor}). The scope
+     * works on storages, so that this package sits beside the backend SPI and below the tensor.
+     */
+    public interface Keepable {
+        Storage storage();
+    }
 
     /** What becomes of a storage when its scope closes, when not released. */
     private enum Fate { TO_PARENT, SURVIVES }
@@ -133,7 +140,7 @@ public final class MemoryScope implements AutoCloseable {
      * enclosing scope, or, from the outermost (or one opened inside a {@link #persistent()} region),
      * out of the pool's care. Returns {@code t}.
      */
-    public Tensor keep(Tensor t) {
+    public <T extends Keepable> T keep(T t) {
         checkOpen("keep");
         frame.mark(t.storage(), Fate.TO_PARENT);
         return t;
@@ -143,7 +150,7 @@ public final class MemoryScope implements AutoCloseable {
      * Keeps {@code t} past the innermost scope open on this thread (see {@link #keep}); does nothing
      * when none is open. Returns {@code t}.
      */
-    public static Tensor keepInCurrent(Tensor t) {
+    public static <T extends Keepable> T keepInCurrent(T t) {
         Frame f = innermostTracking(TOP.get());
         if (f != null) {
             f.mark(t.storage(), Fate.TO_PARENT);
@@ -153,7 +160,7 @@ public final class MemoryScope implements AutoCloseable {
 
     /**
      * Called by autograd when it hands a gradient to a leaf: the gradient's storage survives every
-     * scope open on this thread and stays the pool's, to come back at {@link Tensor#zeroGrad()}.
+     * scope open on this thread and stays the pool's, to come back at {@link org.jdna.engine.tensor.Tensor#zeroGrad()}.
      * Returns true when a scope was open (the storage is then the pool's to take back).
      */
     public static boolean survive(Storage storage) {

@@ -27,7 +27,7 @@ import org.jdna.engine.ops.Softmax;
  * live in {@code org.jdna.engine.ops} (Elementwise, Reductions, LinearAlgebra, Softmax,
  * Normalization, Indexing, ShapeOps, Losses, Attention).
  */
-public final class Tensor implements AutoCloseable {
+public final class Tensor implements AutoCloseable, MemoryScope.Keepable {
     private final Backend backend;
     private final Storage storage;
     private final int[] shape;
