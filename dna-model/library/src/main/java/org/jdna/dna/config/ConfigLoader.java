@@ -2,6 +2,7 @@ package org.jdna.dna.config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -66,7 +67,10 @@ public final class ConfigLoader {
     public static RunConfig fromJson(String json, String source) {
         try {
             JsonNode tree = ConfigJson.MAPPER.readTree(json);
-            if (tree != null && tree.get("model") instanceof ObjectNode model) {
+            if (tree == null || !tree.isObject()) {
+                throw new ConfigException(source + ": a saved config must hold one JSON object");
+            }
+            if (tree.get("model") instanceof ObjectNode model) {
                 ModelConfig.LATER_FIELD_DEFAULTS.forEach((field, value) -> {
                     if (!model.has(field)) {
                         model.set(field, ConfigJson.MAPPER.valueToTree(value));
@@ -184,6 +188,8 @@ public final class ConfigLoader {
             return (ObjectNode) node;
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file " + file + " does not exist");
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file + ": not UTF-8 text");
         } catch (JsonProcessingException e) {
             throw new ConfigException(file + ": not valid JSON at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());

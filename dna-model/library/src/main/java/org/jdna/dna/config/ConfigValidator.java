@@ -66,7 +66,7 @@ public final class ConfigValidator {
         inRange("model.backboneBlocks", m.backboneBlocks(), 0, 64, "dense blocks before the routed steps");
         inRange("model.routedSteps", m.routedSteps(), 1, 256, "routed steps S");
         int e = m.poolSize();
-        inRange("model.pool size", e, 1, 1024, "modules E in the pool");
+        inRange("model.pool size", e, 1, ModulePool.MAX_SIZE, "modules E in the pool");
         if (e >= 1) {
             inRange("model.topK", m.topK(), 1, Math.min(2, e),
                     "modules chosen per token and step; top-k supports 1 or 2 and at most the pool size " + e);
@@ -201,7 +201,7 @@ public final class ConfigValidator {
         Set<String> allowed = task == Task.VISION ? VISION_DATA : LANGUAGE_DATA;
         if (d.dataset() == null || !allowed.contains(d.dataset())) {
             problems.add("data.dataset = '" + d.dataset() + "' must be one of " + allowed.stream().sorted().toList()
-                    + " for model.task = " + task.jsonName());
+                    + " for model.task = " + (task == null ? "null" : task.jsonName()));
         }
         if (d.cacheDir() == null) {
             problems.add("data.cacheDir = null must be a folder or \"\" (the default cache)");
