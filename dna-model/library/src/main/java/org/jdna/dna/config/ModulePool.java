@@ -79,11 +79,11 @@ public record ModulePool(List<ModuleKind> kinds) {
         return new ModulePool(kinds);
     }
 
-    /** Checks the total before expanding a count, so that a count of two billion is an error, not two billion entries. */
+    /** Checks the total before expanding a count: a count of two billion is an error, not two billion entries. */
     private static void addCopies(List<ModuleKind> kinds, int count, ModuleKind kind) {
         if (kinds.size() + (long) count > MAX_SIZE) {
-            throw new IllegalArgumentException("a pool holds at most " + MAX_SIZE + " modules; " + kind.jsonName() + " = "
-                    + count + " makes " + (kinds.size() + (long) count));
+            throw new IllegalArgumentException("a pool holds at most " + MAX_SIZE + " modules; " + kind.jsonName()
+                    + " = " + count + " makes " + (kinds.size() + (long) count));
         }
         kinds.addAll(Collections.nCopies(count, kind));
     }

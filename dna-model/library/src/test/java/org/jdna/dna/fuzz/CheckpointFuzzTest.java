@@ -1,5 +1,6 @@
 package org.jdna.dna.fuzz;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,9 @@ import java.util.Map;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.jdna.dna.config.ConfigJson;
 import org.jdna.dna.config.Presets;
 import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.io.ArchitectureMismatchException;
@@ -29,8 +32,10 @@ import org.jdna.dna.io.TensorData;
  * A run's checkpoints copied from elsewhere: {@link CheckpointStore#loadLatest} returns the newest,
  * or throws {@link CorruptCheckpointException} or {@link ArchitectureMismatchException} naming the
  * file. An input is one selector byte and the content of one file of an otherwise valid run:
- * 0 manifest.json as it is; 1 state.json and 2 model.safetensors, each with a manifest that matches
- * it, so that mutations get past the checksums to the parsers behind them; 3 the {@code latest} pointer.
+ * 0 manifest.json as it is; 1 state.json, 2 the fields of state.json after its (valid) config, so that
+ * mutations land on the step, generator states and metrics rather than the long config, and
+ * 3 model.safetensors, each with a manifest that matches, so that mutations get past the checksums to
+ * the parsers behind them; 4 the {@code latest} pointer.
  */
 class CheckpointFuzzTest {
     static final RunConfig CONFIG = Presets.get("dna-top2");
@@ -38,8 +43,10 @@ class CheckpointFuzzTest {
     private static final Path DIR = STORE.root().resolve("step-00000003");
     /** The valid run's files by name: model, optimizer, state, manifest of its checkpoint, then its latest pointer. */
     private static final Map<String, byte[]> VALID = validCheckpoint();
-    static final List<String> FUZZED = List.of(Checkpoint.MANIFEST, Checkpoint.STATE, Checkpoint.MODEL,
-            CheckpointStore.LATEST);
+    /** What each selector value fuzzes; "state-fields" is state.json after {@link #STATE_HEAD}. */
+    static final List<String> FUZZED = List.of(Checkpoint.MANIFEST, Checkpoint.STATE, "state-fields",
+            Checkpoint.MODEL, CheckpointStore.LATEST);
+    static final String STATE_HEAD = "{\"config\": " + ConfigJson.toJson(CONFIG) + ",\n";
 
     @FuzzTest(maxDuration = "5s")
     @DictionaryEntries({"\"format\"", "\"jdna-checkpoint/1\"", "\"files\"", "\"bytes\"", "\"sha256\"", "\"step\"",
@@ -48,30 +55,40 @@ class CheckpointFuzzTest {
         if (input.length == 0) {
             return;
         }
-        String fuzzed = FUZZED.get((input[0] & 0xFF) % FUZZED.size());
         byte[] content = Arrays.copyOfRange(input, 1, input.length);
         Map<String, byte[]> files = new LinkedHashMap<>(VALID);
-        files.remove(CheckpointStore.LATEST);
-        Path latest = STORE.root().resolve(CheckpointStore.LATEST);
-        if (fuzzed.equals(CheckpointStore.LATEST)) {
-            Files.write(latest, content);
-        } else {
-            Files.deleteIfExists(latest); // the store takes its newest folder
-            files.put(fuzzed, content);
-            if (!fuzzed.equals(Checkpoint.MANIFEST)) {
-                files.put(Checkpoint.MANIFEST, manifest(files).getBytes(StandardCharsets.UTF_8));
+        byte[] latest = files.remove(CheckpointStore.LATEST);
+        // One branch per file, so that each mode is coverage of its own and keeps its seed in the corpus.
+        switch (FUZZED.get((input[0] & 0xFF) % FUZZED.size())) {
+            case Checkpoint.MANIFEST -> files.put(Checkpoint.MANIFEST, content);
+            case Checkpoint.STATE -> {
+                files.put(Checkpoint.STATE, content);
+                files.put(Checkpoint.MANIFEST, manifest(files));
             }
+            case "state-fields" -> {
+                ByteArrayOutputStream state = new ByteArrayOutputStream();
+                state.writeBytes(STATE_HEAD.getBytes(StandardCharsets.UTF_8));
+                state.writeBytes(content);
+                files.put(Checkpoint.STATE, state.toByteArray());
+                files.put(Checkpoint.MANIFEST, manifest(files));
+            }
+            case Checkpoint.MODEL -> {
+                files.put(Checkpoint.MODEL, content);
+                files.put(Checkpoint.MANIFEST, manifest(files));
+            }
+            default -> latest = content;
         }
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
             Files.write(DIR.resolve(f.getKey()), f.getValue());
         }
+        Files.write(STORE.root().resolve(CheckpointStore.LATEST), latest);
         ParserContract.check(content.length, STORE.root().toString(),
                 List.of(CorruptCheckpointException.class, ArchitectureMismatchException.class),
                 () -> STORE.loadLatest(CONFIG).orElseThrow());
     }
 
-    /** A manifest.json listing the size and SHA-256 of model, optimizer and state as {@code files} hold them. */
-    static String manifest(Map<String, byte[]> files) {
+    /** The manifest.json of {@code files}: the size and SHA-256 of model, optimizer and state. */
+    static byte[] manifest(Map<String, byte[]> files) {
         StringBuilder sb = new StringBuilder("{\"format\": \"" + Checkpoint.FORMAT + "\", \"files\": {");
         String sep = "";
         for (String f : List.of(Checkpoint.MODEL, Checkpoint.OPTIMIZER, Checkpoint.STATE)) {
@@ -79,7 +96,7 @@ class CheckpointFuzzTest {
                     .append(", \"sha256\": \"").append(sha256(files.get(f))).append("\"}");
             sep = ", ";
         }
-        return sb.append("}}\n").toString();
+        return sb.append("}}\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** A small checkpoint of {@link #CONFIG} written by {@link Checkpoint#writeData}: its files' bytes. */
@@ -102,6 +119,17 @@ class CheckpointFuzzTest {
             throw new UncheckedIOException(e);
         }
         return files;
+    }
+
+    /** The fields of a state.json after its config, as the "state-fields" selector takes them. */
+    static byte[] stateFields(byte[] state) {
+        try {
+            ObjectNode root = (ObjectNode) ConfigJson.MAPPER.readTree(state);
+            root.remove("config");
+            return root.toPrettyString().substring(1).getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String sha256(byte[] bytes) {

@@ -39,7 +39,8 @@ final class SeedCorpus {
     private static void safetensors() throws IOException {
         Path dir = inputs("SafeTensorsFuzzTest", "safetensorsFile");
         Map<String, TensorData> tensors = new LinkedHashMap<>();
-        tensors.put("blocks.0.attn.qkv.weight", new TensorData(new int[]{2, 3}, new float[]{1, -2, 0.5f, Float.NaN, 0, 3}));
+        tensors.put("blocks.0.attn.qkv.weight",
+                new TensorData(new int[]{2, 3}, new float[]{1, -2, 0.5f, Float.NaN, 0, 3}));
         tensors.put("scalar", new TensorData(new int[]{}, new float[]{3.5f}));
         tensors.put("empty", new TensorData(new int[]{0, 4}, new float[0]));
         SafeTensors.write(dir.resolve("tensors-and-metadata"), tensors, Map.of("format", "pt", "step", "3"));
@@ -52,7 +53,9 @@ final class SeedCorpus {
         Map<String, byte[]> valid = CheckpointFuzzTest.validCheckpoint();
         for (int i = 0; i < CheckpointFuzzTest.FUZZED.size(); i++) {
             String name = CheckpointFuzzTest.FUZZED.get(i);
-            Files.write(dir.resolve(name), withMode(i, valid.get(name)));
+            byte[] content = name.equals("state-fields") ? CheckpointFuzzTest.stateFields(valid.get(Checkpoint.STATE))
+                    : valid.get(name);
+            Files.write(dir.resolve(name), withMode(i, content));
         }
     }
 
