@@ -2,6 +2,7 @@ package org.jdna.dna.config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -58,6 +59,9 @@ public final class ConfigLoader {
             JsonNode tree = ConfigJson.MAPPER.readTree(json);
             if (tree == null) {
                 throw new ConfigException(source + ": empty, expected a JSON object");
+            }
+            if (!tree.isObject()) {
+                throw new ConfigException(source + ": a saved config must hold one JSON object");
             }
             return ConfigValidator.validate(ConfigJson.bind(tree, RunConfig.class, source));
         } catch (JsonProcessingException e) {
@@ -140,6 +144,8 @@ public final class ConfigLoader {
             return (ObjectNode) node;
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file " + file + " does not exist");
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file + ": not UTF-8 text");
         } catch (JsonProcessingException e) {
             throw new ConfigException(file + ": not valid JSON at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());

@@ -48,8 +48,8 @@ public final class ConfigValidator {
             problems.add("model.heads = " + m.heads() + " must divide model.width = " + m.width());
         }
         int e = m.poolSize();
-        if (e < 1 || e > 1024) {
-            problems.add("model.pool size = " + e + " must be in [1, 1024] (modules E in the pool)");
+        if (e < 1 || e > ModulePool.MAX_SIZE) {
+            problems.add("model.pool size = " + e + " must be in [1, " + ModulePool.MAX_SIZE + "] (modules E in the pool)");
         }
         if (m.identityTarget() > 0 && e >= 1 && m.pool().identityCount() == 0) {
             problems.add("model.identityTarget = " + m.identityTarget() + " needs at least one identity module in"
@@ -136,9 +136,9 @@ public final class ConfigValidator {
 
     private void data(DataConfig d, Task task) {
         Set<String> allowed = task == Task.VISION ? VISION_DATA : LANGUAGE_DATA;
-        if (!allowed.contains(d.dataset())) {
+        if (d.dataset() == null || !allowed.contains(d.dataset())) {
             problems.add("data.dataset = '" + d.dataset() + "' must be one of " + allowed.stream().sorted().toList()
-                    + " for model.task = " + task.jsonName());
+                    + " for model.task = " + (task == null ? "null" : task.jsonName()));
         }
     }
 

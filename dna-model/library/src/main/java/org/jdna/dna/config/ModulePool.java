@@ -20,6 +20,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * command line: {@code transformer:8,identity:2} or {@code transformer,mlp,identity}.
  */
 public record ModulePool(List<ModuleKind> kinds) {
+    /** The most modules a pool may hold. */
+    public static final int MAX_SIZE = 1024;
+
     public ModulePool {
         kinds = List.copyOf(kinds);
     }
@@ -71,9 +74,18 @@ public record ModulePool(List<ModuleKind> kinds) {
                     throw new IllegalArgumentException("pool entry '" + p + "': count must be >= 0");
                 }
             }
-            kinds.addAll(Collections.nCopies(count, kind));
+            addCopies(kinds, count, kind);
         }
         return new ModulePool(kinds);
+    }
+
+    /** Checks the total before expanding a count: a count of two billion is an error, not two billion entries. */
+    private static void addCopies(List<ModuleKind> kinds, int count, ModuleKind kind) {
+        if (kinds.size() + (long) count > MAX_SIZE) {
+            throw new IllegalArgumentException("a pool holds at most " + MAX_SIZE + " modules; " + kind.jsonName()
+                    + " = " + count + " makes " + (kinds.size() + (long) count));
+        }
+        kinds.addAll(Collections.nCopies(count, kind));
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -93,11 +105,12 @@ public record ModulePool(List<ModuleKind> kinds) {
         } else if (node.isObject()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
                 ModuleKind kind = ModuleKind.parse(e.getKey());
-                if (!e.getValue().canConvertToExactIntegral() || e.getValue().asInt() < 0 || !e.getValue().isNumber()) {
+                if (!e.getValue().canConvertToExactIntegral() || !e.getValue().canConvertToInt()
+                        || e.getValue().asInt() < 0 || !e.getValue().isNumber()) {
                     throw new IllegalArgumentException("pool count of '" + e.getKey() + "' = " + e.getValue()
                             + " must be an integer >= 0");
                 }
-                kinds.addAll(Collections.nCopies(e.getValue().asInt(), kind));
+                addCopies(kinds, e.getValue().asInt(), kind);
             }
         } else {
             throw new IllegalArgumentException("a pool is counts per kind {\"transformer\": 8, \"identity\": 2} or a"

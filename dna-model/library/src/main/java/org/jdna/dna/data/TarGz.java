@@ -41,10 +41,13 @@ public final class TarGz {
                     name = prefix + "/" + name;
                 }
                 long size = octal(archive, header, 124, 12);
+                if (size < 0 || size > Integer.MAX_VALUE - 16) {
+                    throw new DataUnavailableException(archive + ": entry " + name + " has an impossible size ("
+                            + size + " bytes)");
+                }
                 char type = (char) header[156];
-                byte[] data = readData(archive, in, size, name);
                 if (type == 'x') {
-                    paxName = paxPath(data);
+                    paxName = paxPath(readData(archive, in, size, name));
                     continue;
                 }
                 if (paxName != null) {
@@ -52,7 +55,9 @@ public final class TarGz {
                     paxName = null;
                 }
                 if ((type == '0' || type == 0) && wanted.test(name)) {
-                    files.put(name, data);
+                    files.put(name, readData(archive, in, size, name));
+                } else {
+                    in.skipNBytes(size + padding(size)); // throws EOFException when the archive ends early
                 }
             }
         } catch (EOFException e) {
@@ -63,17 +68,22 @@ public final class TarGz {
         return files;
     }
 
+    /**
+     * An entry's data and its padding. Read in chunks as it arrives, never allocated at the size the
+     * header claims: a damaged header must not cost gigabytes before the stream runs out.
+     */
     private static byte[] readData(Path archive, InputStream in, long size, String name) throws IOException {
-        if (size > Integer.MAX_VALUE - 16) {
-            throw new DataUnavailableException(archive + ": entry " + name + " is too large (" + size + " bytes)");
+        byte[] data = in.readNBytes((int) size);
+        if (data.length < size) {
+            throw new DataUnavailableException(archive + " is truncated inside entry " + name + " (" + data.length
+                    + " of " + size + " bytes)");
         }
-        byte[] data = new byte[(int) size];
-        if (!readFully(in, data)) {
-            throw new DataUnavailableException(archive + " is truncated inside entry " + name);
-        }
-        long pad = (BLOCK - size % BLOCK) % BLOCK;
-        in.skipNBytes(pad); // throws EOFException when the archive ends early
+        in.skipNBytes(padding(size)); // throws EOFException when the archive ends early
         return data;
+    }
+
+    private static long padding(long size) {
+        return (BLOCK - size % BLOCK) % BLOCK;
     }
 
     private static String paxPath(byte[] data) {

@@ -3,6 +3,7 @@ package org.jdna.dna.io;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -190,6 +191,8 @@ public final class Checkpoint {
         } catch (NoSuchFileException e) {
             throw new CorruptCheckpointException("checkpoint " + dir + ": " + MANIFEST
                     + " is missing (an incomplete write, or not a jdna checkpoint)");
+        } catch (CharacterCodingException e) {
+            throw new CorruptCheckpointException("checkpoint " + dir + ": " + MANIFEST + " is not UTF-8 text");
         } catch (JsonProcessingException e) {
             throw new CorruptCheckpointException("checkpoint " + dir + ": " + MANIFEST + " is not valid JSON ("
                     + e.getOriginalMessage() + ")");
@@ -246,6 +249,8 @@ public final class Checkpoint {
             }
             return new CheckpointState(root.path("step").asLong(), rc, rng, longs(file, root.path("dataState")), metrics,
                     extra);
+        } catch (CharacterCodingException e) {
+            throw new CorruptCheckpointException(file + " is not UTF-8 text");
         } catch (JsonProcessingException e) {
             throw new CorruptCheckpointException(file + " is not valid JSON (" + e.getOriginalMessage() + ")");
         } catch (ConfigException e) {

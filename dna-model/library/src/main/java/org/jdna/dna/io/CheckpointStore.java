@@ -2,6 +2,7 @@ package org.jdna.dna.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.jdna.dna.config.RunConfig;
@@ -22,6 +24,7 @@ import org.jdna.engine.tensor.Tensor;
  */
 public final class CheckpointStore {
     public static final String LATEST = "latest";
+    private static final Pattern CHECKPOINT_FOLDER = Pattern.compile("step-[0-9]+");
     private final Path root;
     private final int keep;
 
@@ -54,18 +57,32 @@ public final class CheckpointStore {
         Path pointer = root.resolve(LATEST);
         try {
             if (Files.exists(pointer)) {
-                Path dir = root.resolve(Files.readString(pointer, StandardCharsets.UTF_8).strip());
+                String name = Files.readString(pointer, StandardCharsets.UTF_8).strip();
+                // Only a folder of this store: a copied run must not send a resume anywhere else.
+                if (!CHECKPOINT_FOLDER.matcher(name).matches()) {
+                    throw new CorruptCheckpointException(pointer + " holds '" + printable(name) + "', not the name of"
+                            + " a checkpoint folder (step-00000100)");
+                }
+                Path dir = root.resolve(name);
                 if (!Files.isDirectory(dir)) {
-                    throw new CorruptCheckpointException(pointer + " names " + dir.getFileName()
-                            + ", which does not exist");
+                    throw new CorruptCheckpointException(pointer + " names " + name + ", which does not exist");
                 }
                 return Optional.of(dir);
             }
             List<Path> all = checkpoints();
             return all.isEmpty() ? Optional.empty() : Optional.of(all.getLast());
+        } catch (CharacterCodingException e) {
+            throw new CorruptCheckpointException(pointer + " is not UTF-8 text");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + pointer, e);
         }
+    }
+
+    private static String printable(String s) {
+        String shown = s.length() <= 40 ? s : s.substring(0, 40) + "...";
+        StringBuilder sb = new StringBuilder();
+        shown.codePoints().forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return sb.toString();
     }
 
     /** Loads the newest checkpoint, checking its architecture against {@code expected}. */

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,7 +48,7 @@ public final class SafeTensors {
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode meta = header.putObject(METADATA);
-            metadata.forEach(meta::put);
+            new TreeMap<>(metadata).forEach(meta::put); // sorted: the same tensors give the same bytes
         }
         long offset = 0;
         for (Map.Entry<String, TensorData> e : tensors.entrySet()) {
@@ -200,17 +201,27 @@ public final class SafeTensors {
             throw new CorruptCheckpointException(where + " lacks a shape array or a [begin, end] data_offsets pair");
         }
         int[] shape = new int[shapeNode.size()];
-        long numel = 1;
         for (int i = 0; i < shape.length; i++) {
             JsonNode d = shapeNode.get(i);
-            if (!d.canConvertToInt() || d.asInt() < 0) {
+            if (!d.isIntegralNumber() || !d.canConvertToInt() || d.asInt() < 0) {
                 throw new CorruptCheckpointException(where + " has a bad shape " + shapeNode);
             }
             shape[i] = d.asInt();
+        }
+        // A product of large dimensions must not wrap around to a small count that matches the byte range.
+        boolean empty = Arrays.stream(shape).anyMatch(d -> d == 0);
+        long numel = empty ? 0 : 1;
+        for (int i = 0; i < shape.length && !empty; i++) {
+            if (numel > Long.MAX_VALUE / 4 / shape[i]) {
+                throw new CorruptCheckpointException(where + " has shape " + shapeNode + ", more values than any file"
+                        + " holds");
+            }
             numel *= shape[i];
         }
-        long begin = offsets.get(0).asLong(-1);
-        long end = offsets.get(1).asLong(-1);
+        JsonNode first = offsets.get(0);
+        JsonNode last = offsets.get(1);
+        long begin = first.isIntegralNumber() && first.canConvertToLong() ? first.asLong() : -1;
+        long end = last.isIntegralNumber() && last.canConvertToLong() ? last.asLong() : -1;
         if (begin < 0 || end < begin) {
             throw new CorruptCheckpointException(where + " has data_offsets " + offsets + " (need 0 <= begin <= end)");
         }

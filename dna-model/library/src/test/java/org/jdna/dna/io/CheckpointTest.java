@@ -181,6 +181,24 @@ class CheckpointTest {
     }
 
     @Test
+    void aLatestPointerOrManifestFromElsewhereIsRefusedNamingTheFile() throws IOException {
+        CheckpointStore store = new CheckpointStore(dir, 1);
+        Path cp = store.save(model(1), optimizer(), state(1));
+        Path latest = store.root().resolve(CheckpointStore.LATEST);
+        for (String outside : List.of("../../elsewhere", "/tmp", "step-1/..", "", "step-\u0000")) {
+            Files.writeString(latest, outside);
+            CorruptCheckpointException e = assertThrows(CorruptCheckpointException.class, store::latest, outside);
+            assertTrue(e.getMessage().startsWith(latest + " holds '"), e.getMessage());
+        }
+        Files.write(latest, new byte[]{'s', (byte) 0xff});
+        assertEquals(latest + " is not UTF-8 text", assertThrows(CorruptCheckpointException.class, store::latest)
+                .getMessage());
+        Files.write(cp.resolve(Checkpoint.MANIFEST), new byte[]{'{', (byte) 0xc3, '}'});
+        assertEquals("checkpoint " + cp + ": manifest.json is not UTF-8 text",
+                assertThrows(CorruptCheckpointException.class, () -> Checkpoint.load(cp)).getMessage());
+    }
+
+    @Test
     void architectureMismatchNamesTheField() {
         Path cp = dir.resolve("cp");
         Checkpoint.write(cp, model(1), optimizer(), state(3));

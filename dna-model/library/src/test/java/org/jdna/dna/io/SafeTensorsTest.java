@@ -119,6 +119,12 @@ class SafeTensorsTest {
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", new byte[8])), "gap or overlap");
         assertRefused(write("reversed", header("{\"x\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[8,0]}}",
                 new byte[8])), "need 0 <= begin <= end");
+        assertRefused(write("wraps", header("{\"x\":{\"dtype\":\"F32\",\"shape\":[65536,65536,65536,65536],"
+                + "\"data_offsets\":[0,0]}}", new byte[0])), "more values than any file holds");
+        assertRefused(write("fraction", header("{\"x\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}",
+                new byte[4])), "bad shape [1.5]");
+        assertRefused(write("text-offset", header("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],"
+                + "\"data_offsets\":[0,\"4\"]}}", new byte[4])), "need 0 <= begin <= end");
         assertRefused(dir.resolve("absent.safetensors"), "is missing");
     }
 
