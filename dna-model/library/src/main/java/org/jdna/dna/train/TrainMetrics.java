@@ -14,8 +14,10 @@ import org.jdna.dna.model.ComputeAccount;
  *   <li>{@code start}: backend, data, parameters, active parameters and forward FLOPs per token at initialisation;</li>
  *   <li>{@code step} (every step): loss, auxLoss (runs with an auxiliary loss), lr, gradNorm, identityFraction (S), moduleUsage (S, E),
  *       tokensPerSecond, activeParamsPerToken, forwardFlopsPerToken, tokens seen, elapsed seconds;</li>
- *   <li>{@code eval}: valLoss, valAccuracy (and valBitsPerByte for text);</li>
- *   <li>{@code checkpoint}, {@code diverged}, {@code summary}.</li>
+ *   <li>{@code eval}: the fast held-out sample: valSampleLoss, valSampleAccuracy (and valSampleBitsPerByte for text);</li>
+ *   <li>{@code checkpoint}, {@code diverged};</li>
+ *   <li>{@code summary}: {@link RunSummary#toMap()}, with the whole held-out split's valLoss / valBitsPerByte
+ *       (language) or testLoss / testAccuracy (vision).</li>
  * </ul>
  */
 final class TrainMetrics {
@@ -61,10 +63,10 @@ final class TrainMetrics {
 
     void eval(long step, EvalResult e) {
         Map<String, Object> r = record("eval", step);
-        r.put("valLoss", e.loss());
-        r.put("valAccuracy", e.accuracy());
+        r.put("valSampleLoss", e.loss());
+        r.put("valSampleAccuracy", e.accuracy());
         if (language) {
-            r.put("valBitsPerByte", e.bitsPerByte());
+            r.put("valSampleBitsPerByte", e.bitsPerByte());
         }
         log.log(r);
     }
