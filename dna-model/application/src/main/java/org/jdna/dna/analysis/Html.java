@@ -38,12 +38,43 @@ final class Html {
         return v < 0.001 ? String.format(Locale.ROOT, "%.1e", v) : String.format(Locale.ROOT, "%.3f", v);
     }
 
-    /** A metric: integers (step and token counts) without decimals, anything else with 4. */
+    /**
+     * A metric: integers (step and token counts) and values of 1,000 or more without decimals and with thousands
+     * separators, small values (a learning rate) with 3 significant digits, anything else with 4 decimals.
+     */
     static String metric(double v) {
         if (Double.isFinite(v) && v == Math.rint(v) && Math.abs(v) < 1e15) {
             return String.format(Locale.ROOT, "%,d", (long) v);
         }
+        if (v != 0 && Math.abs(v) < 0.01) {
+            return String.format(Locale.ROOT, "%.3g", v);
+        }
+        if (Math.abs(v) >= 1000 && Double.isFinite(v)) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
         return num(v, 4);
+    }
+
+    /** A value of a JSON record, escaped: numbers as {@link #metric}, lists element by element, the rest as text. */
+    static String value(Object v) {
+        if (v instanceof Number n) {
+            return metric(n.doubleValue());
+        }
+        if (v instanceof java.util.List<?> list) {
+            StringBuilder sb = new StringBuilder();
+            for (Object o : list) {
+                sb.append(sb.isEmpty() ? "" : " ").append(o instanceof java.util.List<?> ? "[" + value(o) + "]" : value(o));
+            }
+            return sb.toString();
+        }
+        if (v instanceof double[] a) {
+            StringBuilder sb = new StringBuilder();
+            for (double d : a) {
+                sb.append(sb.isEmpty() ? "" : " ").append(metric(d));
+            }
+            return sb.toString();
+        }
+        return escape(String.valueOf(v));
     }
 
     static String percent(double fraction) {

@@ -388,9 +388,10 @@ final class HtmlReport {
             out.append("<p class=\"note\">No metrics.jsonl beside the checkpoint.</p>\n");
         } else {
             figure("training-metrics");
+            figure("training-accuracy");
             out.append("<h3>Last record of ").append(Html.escape(m.file())).append("</h3>\n<table class=\"num\">");
             m.last().forEach((k, v) -> out.append("<tr><th>").append(Html.escape(k)).append("</th><td>")
-                    .append(Html.escape(String.valueOf(v))).append("</td></tr>\n"));
+                    .append(Html.value(v)).append("</td></tr>\n"));
             out.append("</table>\n");
         }
         out.append("<details><summary>Configuration of the run</summary><pre>")

@@ -55,30 +55,67 @@ final class ReportCharts {
         out.add(perStep("flow-identity-fraction", "Fraction of routes to identity modules per step", "identity fraction",
                 r.trained().flow().identityFraction(), r.randomInit().flow().identityFraction(), 1));
         if (r.residual() != null) {
+            CategoryChart medians = ResidualProfileWriter.medians(r.residual().layers());
+            style(medians.getStyler());
+            medians.getStyler().setSeriesColors(new Color[]{new Color(0x9ecae1), TRAINED, new Color(0x08519c)});
             out.add(Figure.of("residual-ratio-median", "Residual ratio |f(x)| / |x + f(x)| of each layer of the trained"
-                    + " model: median and 10th / 90th percentile over " + r.residual().tokens() + " tokens.",
-                    ResidualProfileWriter.medians(r.residual().layers())));
-            out.add(Figure.of("residual-ratio-histogram", "Residual ratio per token visit, one histogram per layer.",
-                    ResidualProfileWriter.histograms(r.residual().layers())));
+                    + " model: median and 10th / 90th percentile over " + r.residual().tokens() + " tokens.", medians));
+            XYChart histograms = ResidualProfileWriter.histograms(r.residual().layers());
+            style(histograms.getStyler());
+            // one entry per layer: too many for one row below the plot
+            histograms.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+            histograms.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+            out.add(Figure.of("residual-ratio-histogram", "Residual ratio per token visit, one histogram per layer (share"
+                    + " of the layer's visits in each bin of width 1/" + org.jdna.dna.radial.ResidualProfile.BINS
+                    + "). The y-axis fits the routed steps; a dense block whose peak would flatten them is drawn off"
+                    + " the scale, its peak given in the legend.", histograms));
         }
-        if (!r.training().curves().isEmpty()) {
-            out.add(trainingCurves(r.training()));
+        if (r.training().curves().keySet().stream().anyMatch(ReportCharts::isLoss)) {
+            out.add(trainingLoss(r.training()));
+        }
+        if (r.training().curves().keySet().stream().anyMatch(k -> !isLoss(k))) {
+            out.add(trainingAccuracy(r.training()));
         }
         return out;
     }
 
-    private static <S extends AxesChartStyler> S style(S s) {
+    static <S extends AxesChartStyler> S style(S s) {
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotBackgroundColor(Color.WHITE);
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
         s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        if (!(s instanceof org.knowm.xchart.style.HeatMapStyler)) { // heat maps only take an outside legend
-            s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        if (!(s instanceof org.knowm.xchart.style.HeatMapStyler)) { // heat maps keep their colour scale on the right
+            // below the plot, in one row: a legend inside the plot covers data (a peak, a bar, a spike) somewhere
+            s.setLegendPosition(Styler.LegendPosition.OutsideS);
+            s.setLegendLayout(Styler.LegendLayout.Horizontal);
+            s.setLegendBorderColor(Color.WHITE);
+        }
+        // XChart's default pattern drops the leading zero (".05"); a chart with a known range sets its own
+        if (s.getXAxisDecimalPattern() == null) {
+            s.setXAxisDecimalPattern("0.###");
+        }
+        if (s.getYAxisDecimalPattern() == null) {
+            s.setYAxisDecimalPattern("0.###");
         }
         s.setAntiAlias(true);
         return s;
+    }
+
+    /** A tick pattern with the decimals ticks over [0, max] need: "0", "0.0", "0.00", ... */
+    static String decimals(double max) {
+        return decimals(0, max);
+    }
+
+    /** A tick pattern with the decimals the ticks over [min, max] need (XChart puts about 5 on these charts). */
+    static String decimals(double min, double max) {
+        double span = max - min > 0 ? max - min : Math.abs(max);
+        if (!(span > 0) || Double.isInfinite(span)) {
+            return "0.###";
+        }
+        int digits = (int) Math.ceil(-Math.log10(span / 5));
+        return digits <= 0 ? "0" : "0." + "0".repeat(Math.min(digits, 4));
     }
 
     static Figure rankFrequency(ModelAnalysis trained, ModelAnalysis control) {
@@ -87,6 +124,8 @@ final class ReportCharts {
         style(c.getStyler());
         c.getStyler().setXAxisLogarithmic(true);
         c.getStyler().setYAxisLogarithmic(true);
+        c.getStyler().setXAxisDecimalPattern("#,##0"); // decades as 1, 10, 100, 1,000, 10,000 (not 1E4)
+        c.getStyler().setYAxisDecimalPattern("#,##0");
         c.getStyler().setMarkerSize(5);
         addRanks(c, trained, TRAINED);
         addRanks(c, control, CONTROL);
@@ -157,7 +196,6 @@ final class ReportCharts {
         style(c.getStyler());
         c.getStyler().setSeriesColors(new Color[]{TRAINED, CONTROL, NULL});
         c.getStyler().setYAxisMin(0.0);
-        c.getStyler().setYAxisDecimalPattern("0.000");
         List<String> steps = new ArrayList<>();
         List<Double> t = new ArrayList<>();
         List<Double> r = new ArrayList<>();
@@ -170,6 +208,8 @@ final class ReportCharts {
             r.add(rm.get(s).mi().bits());
             n.add(tm.get(s).test().null95Bits());
         }
+        c.getStyler().setYAxisDecimalPattern(decimals(java.util.stream.Stream.of(t, r, n).flatMap(List::stream)
+                .mapToDouble(Double::doubleValue).max().orElse(0)));
         c.addSeries(trained.name(), steps, t);
         c.addSeries(control.name(), steps, r);
         c.addSeries("95% of shuffles (trained)", steps, n);
@@ -184,14 +224,17 @@ final class ReportCharts {
         style(c.getStyler());
         c.getStyler().setSeriesColors(new Color[]{TRAINED, CONTROL});
         c.getStyler().setYAxisMin(0.0);
-        c.getStyler().setYAxisDecimalPattern("0.00");
         int max = trained.compute().maxPerToken();
         List<String> x = new ArrayList<>();
         for (int v = 0; v <= max; v++) {
             x.add(Integer.toString(v));
         }
-        c.addSeries(trained.name(), x, fractions(trained.compute().perToken(), max));
-        c.addSeries(control.name(), x, fractions(control.compute().perToken(), max));
+        List<Double> t = fractions(trained.compute().perToken(), max);
+        List<Double> r = fractions(control.compute().perToken(), max);
+        c.getStyler().setYAxisDecimalPattern(decimals(Math.max(t.stream().mapToDouble(v -> v).max().orElse(0),
+                r.stream().mapToDouble(v -> v).max().orElse(0))));
+        c.addSeries(trained.name(), x, t);
+        c.addSeries(control.name(), x, r);
         return Figure.of("compute-per-token", "How many of the S*K routes of a token went to a module that computes"
                 + " (not identity).", c);
     }
@@ -252,7 +295,6 @@ final class ReportCharts {
         c.getStyler().setSeriesColors(new Color[]{TRAINED, CONTROL});
         c.getStyler().setYAxisMin(0.0);
         c.getStyler().setXAxisLabelRotation(trained.compute().byLabel().size() > 8 ? 45 : 0);
-        c.getStyler().setYAxisDecimalPattern("0.00");
         List<String> x = new ArrayList<>();
         List<Double> t = new ArrayList<>();
         List<Double> r = new ArrayList<>();
@@ -265,6 +307,8 @@ final class ReportCharts {
             t.add(m.meanVisits());
             r.add(controlMeans.getOrDefault(m.label(), 0.0));
         }
+        c.getStyler().setYAxisDecimalPattern(decimals(Math.max(t.stream().mapToDouble(v -> v).max().orElse(0),
+                r.stream().mapToDouble(v -> v).max().orElse(0))));
         c.addSeries(trained.name(), x, t);
         c.addSeries(control.name(), x, r);
         return Figure.of("compute-by-" + slug(label), "Average compute a token gets, by its " + label + ".", c);
@@ -311,6 +355,7 @@ final class ReportCharts {
         style(c.getStyler());
         c.getStyler().setYAxisMin(0.0);
         c.getStyler().setYAxisMax(Math.max(yMax, max(trained, control)) * 1.05);
+        c.getStyler().setYAxisDecimalPattern(decimals(Math.max(yMax, max(trained, control))));
         c.getStyler().setXAxisDecimalPattern("0");
         c.getStyler().setMarkerSize(7);
         double[] x = new double[trained.length];
@@ -341,18 +386,86 @@ final class ReportCharts {
         return m;
     }
 
-    static Figure trainingCurves(TrainingMetrics t) {
-        XYChart c = new XYChartBuilder().width(W).height(360).title("Training metrics (metrics.jsonl)")
-                .xAxisTitle("step").yAxisTitle("value").build();
+    /** True for a loss-like metric key (the rest are accuracies). */
+    static boolean isLoss(String key) {
+        return key.toLowerCase(java.util.Locale.ROOT).contains("loss");
+    }
+
+    /** How a metrics.jsonl key reads in a legend. */
+    static String label(String key) {
+        return switch (key) {
+            case "loss" -> "training loss";
+            case "auxLoss" -> "auxiliary loss";
+            case "valSampleLoss" -> "val (sample) loss";
+            case "valSampleAccuracy" -> "val (sample) accuracy";
+            case "valLoss" -> "val loss";
+            case "valAccuracy" -> "val accuracy";
+            default -> key;
+        };
+    }
+
+    /** Losses (nats) against the step: training, auxiliary, the val sample, and the whole split at the end. */
+    static Figure trainingLoss(TrainingMetrics t) {
+        XYChart c = trainingChart(t, true);
+        return Figure.of("training-metrics", "Loss of the run against the step, from " + t.file() + ": the training"
+                + " loss of every step, the fast held-out sample at each evaluation and, as a diamond, the whole"
+                + " held-out split at the end (the figure the summary publishes).", c);
+    }
+
+    /** Accuracies (0-1) against the step, apart from the losses: they share no scale. */
+    static Figure trainingAccuracy(TrainingMetrics t) {
+        XYChart c = trainingChart(t, false);
+        return Figure.of("training-accuracy", "Share of held-out targets whose most likely class is right (next byte,"
+                + " or image label), at each evaluation of the fast sample and, as a diamond, over the whole held-out"
+                + " split at the end.", c);
+    }
+
+    /** The losses or the accuracies of {@code t}: they share no scale, so never one chart. */
+    static XYChart trainingChart(TrainingMetrics t, boolean losses) {
+        String title = losses ? "Training and held-out loss (metrics.jsonl)" : "Held-out accuracy (metrics.jsonl)";
+        String yTitle = losses ? "loss (nats)" : "accuracy";
+        java.util.function.Predicate<String> keep = k -> isLoss(k) == losses;
+        XYChart c = new XYChartBuilder().width(W).height(360).title(title).xAxisTitle("step").yAxisTitle(yTitle)
+                .build();
         style(c.getStyler());
-        c.getStyler().setMarkerSize(3);
-        t.curves().forEach((k, v) -> {
-            if (v[0].length > 0) {
-                XYSeries s = c.addSeries(k, v[0], v[1]);
-                s.setMarker(v[0].length > 50 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+        c.getStyler().setMarkerSize(5);
+        c.getStyler().setXAxisDecimalPattern("#,##0");
+        double lastStep = 1;
+        double top = Double.NEGATIVE_INFINITY;
+        double bottom = Double.POSITIVE_INFINITY;
+        for (var e : t.curves().entrySet()) {
+            double[][] v = e.getValue();
+            if (!keep.test(e.getKey()) || v[0].length == 0) {
+                continue;
             }
-        });
-        return Figure.of("training-metrics", "Loss and accuracy curves of the run, from " + t.file() + ".", c);
+            XYSeries s = c.addSeries(label(e.getKey()), v[0], v[1]);
+            s.setMarker(v[0].length > 50 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+            for (double y : v[1]) {
+                top = Math.max(top, y);
+                bottom = Math.min(bottom, y);
+            }
+            lastStep = Math.max(lastStep, v[0][v[0].length - 1]);
+        }
+        for (var e : t.finals().entrySet()) {
+            if (!keep.test(e.getKey())) {
+                continue;
+            }
+            String split = e.getKey().startsWith("test") ? "test" : "val";
+            XYSeries s = c.addSeries(split + (isLoss(e.getKey()) ? " loss" : " accuracy") + ", whole split (end)",
+                    new double[]{e.getValue()[0]}, new double[]{e.getValue()[1]});
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            s.setMarker(SeriesMarkers.DIAMOND);
+            s.setMarkerColor(Color.BLACK);
+            top = Math.max(top, e.getValue()[1]);
+            bottom = Math.min(bottom, e.getValue()[1]);
+            lastStep = Math.max(lastStep, e.getValue()[0]);
+        }
+        c.getStyler().setYAxisDecimalPattern(decimals(bottom, top));
+        // From 0 to half a step past the last: XChart ticks every data point of an evenly spaced axis (every step,
+        // labels touching); a range that is not on the steps' grid gets round ticks (0, 5, 10, ...).
+        c.getStyler().setXAxisMin(0.0);
+        c.getStyler().setXAxisMax(lastStep + 0.5);
+        return c;
     }
 
     static String slug(String s) {

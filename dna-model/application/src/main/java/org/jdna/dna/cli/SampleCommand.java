@@ -1,12 +1,17 @@
 package org.jdna.dna.cli;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.jdna.dna.config.ConfigException;
 import org.jdna.dna.config.Task;
+import org.jdna.dna.data.TextCorpus;
+import org.jdna.dna.data.WordShare;
 import org.jdna.dna.train.Sampler;
+import org.jdna.dna.train.TextSample;
 import org.jdna.dna.train.TrainedModel;
 
 import picocli.CommandLine.Command;
@@ -22,17 +27,22 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--prompt", paramLabel = "TEXT", description = "text to continue (default: none, start of a document)")
     String prompt = "";
 
+    // The defaults are those of the sample every language run ends with (TextSample).
     @Option(names = "--tokens", paramLabel = "N", description = "bytes to generate (default: ${DEFAULT-VALUE})")
-    int tokens = 200;
+    int tokens = TextSample.SETTINGS.tokens();
 
     @Option(names = "--temperature", paramLabel = "T", description = "softmax temperature, 0 = greedy (default: ${DEFAULT-VALUE})")
-    double temperature = 0.8;
+    double temperature = TextSample.SETTINGS.temperature();
 
     @Option(names = "--top-k", paramLabel = "K", description = "draw among the K most likely bytes, 0 = all (default: ${DEFAULT-VALUE})")
-    int topK = 40;
+    int topK = TextSample.SETTINGS.topK();
 
     @Option(names = "--seed", paramLabel = "N", description = "seed of the draws (default: ${DEFAULT-VALUE})")
-    long seed = 1;
+    long seed = TextSample.SETTINGS.seed();
+
+    @Option(names = "--word-share", description = "after the text, print its word share on stderr: of the generated"
+            + " words of 4+ letters, the share found in the run's training corpus (loads the corpus)")
+    boolean wordShare;
 
     @Mixin
     LoadOptions run;
@@ -60,14 +70,25 @@ final class SampleCommand implements Callable<Integer> {
                 m.state().step(), temperature, topK, seed);
         err.flush();
         byte[] promptBytes = prompt.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        text.writeBytes(promptBytes);
         out.print(prompt);
         out.flush();
         Sampler.generate(m.model(), promptBytes, settings, b -> {
+            text.write(b);
             out.print(printable(b));
             out.flush();
         });
         out.println();
         out.flush();
+        if (wordShare) {
+            TextCorpus corpus = loaded.datasets().text(m.config().data());
+            WordShare.Count c = WordShare.of(corpus).count(text.toByteArray(), promptBytes.length);
+            err.printf(Locale.ROOT, "word share: %s of %d generated words of %d+ letters are in the vocabulary of %s%n",
+                    c.words() == 0 ? "-" : String.format(Locale.ROOT, "%.1f%% (%d)", 100 * c.share(), c.found()),
+                    c.words(), WordShare.MIN_LETTERS, corpus.name());
+            err.flush();
+        }
         return 0;
     }
 

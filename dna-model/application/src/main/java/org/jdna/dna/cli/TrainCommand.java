@@ -127,7 +127,8 @@ final class TrainCommand implements Callable<Integer> {
                 .withOverwrite(plan.overwrite());
         if (plan.mainJob()) {
             options.out().printf("jdna train: the main job: %s, then its dense baseline on the same %d steps"
-                    + " (1 to 2 minutes on 2 cores; earlier runs in %s and %s are replaced).%n"
+                    + " (1 to 2 minutes of training on 2 cores, then each is scored on every held-out byte; earlier"
+                    + " runs in %s and %s are replaced).%n"
                     + "  Short-run settings: %s. The presets' full budget: ./jdna train --compare-dense.%n%n",
                     config.presetName(), plan.run().train().steps(), plan.run().train().outDir(), plan.denseOut(),
                     String.join(", ", MAIN_JOB));

@@ -20,7 +20,6 @@ import org.jdna.dna.config.Task;
 import org.jdna.dna.model.DnaModel;
 import org.jdna.dna.model.RoutingTrace;
 import org.jdna.dna.train.Datasets;
-import org.jdna.dna.train.EvalResult;
 import org.jdna.dna.train.Evaluator;
 import org.jdna.dna.train.Format;
 import org.jdna.dna.train.RunSummary;
@@ -171,19 +170,13 @@ public final class Comparison {
         return o;
     }
 
-    // Inference throughput and layer visits per token on the run's evaluation batches; for vision also the
-    // loss and accuracy on the whole test set.
+    // Inference throughput and layer visits per token on the run's evaluation batches (the loss over the whole
+    // held-out split, validation or test, is in the run's summary).
     @SuppressWarnings("try") // the scopes are only closed
     private static Map<String, Object> inference(Path run, RunConfig config, TrainOptions options) {
         TrainedModel m = TrainedModel.load(run, config.train().backend(), config.train().threads());
         TaskData data = TaskData.open(m.config(), options.datasets());
         Map<String, Object> result = new LinkedHashMap<>();
-        if (config.model().task() == Task.VISION) {
-            EvalResult test = Evaluator.evaluate(m.model(), TaskData.testBatches(m.config(), options.datasets()));
-            result.put("testLoss", test.loss());
-            result.put("testAccuracy", test.accuracy());
-            result.put("testImages", test.targets());
-        }
         List<TrainBatch> eval = data.evalBatches();
         DnaModel model = m.model();
         Evaluator.evaluate(model, eval.subList(0, 1));                     // warm-up
@@ -227,19 +220,21 @@ public final class Comparison {
         String unit = vision ? "patch" : "token";
         String units = vision ? "patches" : "tokens";
         StringBuilder sb = new StringBuilder();
-        sb.append(vision ? "| model | test accuracy (mean ± half range) | val loss |" : "| model | val loss (mean ± half range) |")
+        sb.append(vision ? "| model | test accuracy (mean ± half range) | test loss |"
+                        : "| model | val loss (mean ± half range) | bits/byte |")
                 .append(" active params / ").append(unit).append(" | total params | forward FLOPs / ").append(unit)
                 .append(" | module visits / ").append(unit).append(" | train ").append(units).append("/s")
                 .append(" | inference ").append(units).append("/s |\n");
-        sb.append(vision ? "|---|---|---|---|---|---|---|---|---|\n" : "|---|---|---|---|---|---|---|---|\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            double[] loss = values(r, "valLoss");
             if (vision) {
                 double[] acc = values(r, "testAccuracy");
                 sb.append(String.format(Locale.ROOT, "| %s | %.2f%% ± %.2f | %.4f ", r.name(), 100 * mean(acc),
-                        100 * (max(acc) - min(acc)) / 2, mean(loss)));
+                        100 * (max(acc) - min(acc)) / 2, mean(values(r, "testLoss"))));
             } else {
-                sb.append(String.format(Locale.ROOT, "| %s | %.4f ± %.4f ", r.name(), mean(loss), (max(loss) - min(loss)) / 2));
+                double[] loss = values(r, "valLoss");
+                sb.append(String.format(Locale.ROOT, "| %s | %.4f ± %.4f | %.4f ", r.name(), mean(loss),
+                        (max(loss) - min(loss)) / 2, mean(values(r, "valBitsPerByte"))));
             }
             sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s | %s |%n",
                     Format.count(mean(values(r, "activeParamsPerToken"))),
@@ -253,10 +248,10 @@ public final class Comparison {
                 .append(plan.common().isEmpty() ? "none (the presets' full budget)" : String.join(" ", plan.common()))
                 .append(". ");
         if (vision) {
-            sb.append("Test accuracy over the whole Fashion-MNIST test set (10,000 images); val loss on the held-out"
-                    + " training images.");
+            sb.append("Test accuracy and loss over the whole Fashion-MNIST test set (10,000 images).");
         } else {
-            sb.append("The distilled Radial starts from the dense run of its seed (its budget adds to the dense run's).");
+            sb.append("Val loss (nats) and bits/byte over the whole validation split, every held-out byte once."
+                    + " The distilled Radial starts from the dense run of its seed (its budget adds to the dense run's).");
         }
         sb.append(" Entries (see Presets and Comparison): ");
         for (Entry e : entries(plan.task())) {

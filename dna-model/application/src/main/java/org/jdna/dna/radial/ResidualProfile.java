@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Residual ratios |f(x)| / |x + f(x)| per block visit ({@link ResidualProfiler}), grouped per layer
- * ({@code backbone i}, {@code step s}, {@code step_attn s}) and, for routed models, per pool module.
+ * ({@code backbone i}, {@code step s}, {@code step_attn s}, numbered from 1) and, for routed models, per pool module.
  *
  * @param byLayer  ratios of every token visit, per layer, in depth order
  * @param byModule ratios per pool module (empty for dense models, where a step is a module)

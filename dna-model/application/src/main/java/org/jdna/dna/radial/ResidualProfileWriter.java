@@ -54,8 +54,10 @@ public final class ResidualProfileWriter {
     public static CategoryChart medians(Map<String, ResidualProfile.Summary> layers) {
         CategoryChart c = new CategoryChartBuilder().width(760).height(420)
                 .title("Residual ratio |f(x)| / |x + f(x)| per layer").xAxisTitle("layer").yAxisTitle("ratio").build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        c.getStyler().setXAxisLabelRotation(45);
+        legendBelow(c.getStyler());
+        c.getStyler().setXAxisLabelRotation(layers.size() > 8 ? 45 : 0);
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setYAxisDecimalPattern("0.0");
         List<String> names = new ArrayList<>(layers.keySet());
         List<Double> p10 = new ArrayList<>();
         List<Double> med = new ArrayList<>();
@@ -71,25 +73,63 @@ public final class ResidualProfileWriter {
         return c;
     }
 
-    /** One histogram line per layer: fraction of the layer's token visits per ratio bin. */
+    /**
+     * One histogram line per layer: fraction of the layer's token visits per ratio bin, drawn at the bin centres
+     * on an axis ticked at round ratios. The y-axis fits the routed steps (layers named "step ..."): a dense
+     * backbone block, whose ratios often pile into one bin, would flatten them; such a layer is drawn off the
+     * scale and its legend entry gives its peak.
+     */
     public static XYChart histograms(Map<String, ResidualProfile.Summary> layers) {
-        XYChart c = new XYChartBuilder().width(760).height(420).title("Residual ratio per token, histogram per layer")
+        // wider than the other charts: the legend is a column beside the plot
+        XYChart c = new XYChartBuilder().width(960).height(420).title("Residual ratio per token, histogram per layer")
                 .xAxisTitle("|f(x)| / |x + f(x)|").yAxisTitle("fraction of the layer's token visits").build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE); // one entry per layer: a column beside
+        c.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         c.getStyler().setMarkerSize(0);
+        c.getStyler().setXAxisMin(0.0);
+        c.getStyler().setXAxisMax(1.0);
+        c.getStyler().setXAxisDecimalPattern("0.0");
+        c.getStyler().setYAxisMin(0.0);
         double[] x = new double[ResidualProfile.BINS];
         for (int i = 0; i < x.length; i++) {
             x[i] = (i + 0.5) / ResidualProfile.BINS;
         }
-        layers.forEach((name, s) -> {
-            int[] h = s.histogram();
+        Map<String, double[]> shares = new java.util.LinkedHashMap<>();
+        double stepsTop = 0;
+        double allTop = 0;
+        for (Map.Entry<String, ResidualProfile.Summary> e : layers.entrySet()) {
+            int[] h = e.getValue().histogram();
             double[] y = new double[h.length];
             for (int i = 0; i < h.length; i++) {
-                y[i] = s.count() == 0 ? 0 : h[i] / (double) s.count();
+                y[i] = e.getValue().count() == 0 ? 0 : h[i] / (double) e.getValue().count();
+                allTop = Math.max(allTop, y[i]);
+                stepsTop = e.getKey().startsWith("step") ? Math.max(stepsTop, y[i]) : stepsTop;
             }
-            c.addSeries(name, x, y);
+            shares.put(e.getKey(), y);
+        }
+        double top = stepsTop > 0 && allTop > 1.25 * stepsTop ? niceCeiling(1.1 * stepsTop) : niceCeiling(1.05 * allTop);
+        c.getStyler().setYAxisMax(top);
+        c.getStyler().setYAxisDecimalPattern(top >= 0.5 ? "0.0" : "0.00");
+        shares.forEach((name, y) -> {
+            int peak = 0;
+            for (int i = 1; i < y.length; i++) {
+                peak = y[i] > y[peak] ? i : peak;
+            }
+            String label = y[peak] > top ? String.format(Locale.ROOT, "%s (off scale: %.0f%% at %.2f)", name,
+                    100 * y[peak], x[peak]) : name;
+            c.addSeries(label, x, y);
         });
         return c;
+    }
+
+    /** The next of 0.05, 0.1, 0.15, ... (or 1) at or above {@code v}. */
+    static double niceCeiling(double v) {
+        return v <= 0 ? 1 : Math.min(1, Math.ceil(v * 20 - 1e-9) / 20);
+    }
+
+    private static void legendBelow(Styler s) {
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
     }
 
     private static List<Path> save(Chart<?, ?> chart, Path stem) throws IOException {

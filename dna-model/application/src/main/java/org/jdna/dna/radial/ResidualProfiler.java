@@ -22,7 +22,8 @@ import org.jdna.engine.tensor.Tensor;
 /**
  * The residual ratio of Radial Networks (docs/method.md section 6): for every block visit of every token,
  * |f(x)| / |x + f(x)| (Euclidean norms over D), where x is the block's input row and x + f(x) its output
- * (every block computes its own residual). The blocks:
+ * (every block computes its own residual). The blocks, numbered from 1 as every chart and table of the
+ * report numbers steps (pool modules keep their 0-based pool index):
  * <ul>
  *   <li>{@code backbone i}: the dense blocks, from the model's states before and after them;</li>
  *   <li>{@code step s}: at a forced step (a dense layer) the step's module on every token; at a routed step
@@ -68,7 +69,7 @@ public final class ResidualProfiler {
         ModelConfig c = model.config();
         int nb = c.backboneBlocks();
         for (int i = 0; i < nb; i++) {
-            record("backbone " + i, null, states.get(i), states.get(i + 1));
+            record("backbone " + (i + 1), null, states.get(i), states.get(i + 1));
         }
         int seqLen = out.trace().seqLen();
         boolean causal = c.task() == Task.LANGUAGE;
@@ -77,14 +78,14 @@ public final class ResidualProfiler {
             Tensor h = states.get(nb + s);
             if (model.stepAttention(s) != null) {
                 Tensor a = model.stepAttention(s).attentionHalf(h, dense, causal, null);
-                record("step_attn " + s, null, h, a);
+                record("step_attn " + (s + 1), null, h, a);
                 h = a;
             }
             StepRoutes routes = out.trace().steps().get(s);
             int[] allowed = c.allowedModules(s);
             if (allowed.length == 1) {
                 if (!c.pool().kind(allowed[0]).isIdentity()) {
-                    record("step " + s, "module " + allowed[0], h, states.get(nb + s + 1));
+                    record("step " + (s + 1), "module " + allowed[0], h, states.get(nb + s + 1));
                 }
                 continue;
             }
@@ -102,7 +103,7 @@ public final class ResidualProfiler {
             for (int e = 0; e < c.poolSize(); e++) {
                 for (int r = 0; r < plan.count(e); r++, row++) {
                     int t = tokenOfRow[plan.offset(e) + r];
-                    add("step " + s, "module " + e, ratio(hv, t * d, yv, row * d, d));
+                    add("step " + (s + 1), "module " + e, ratio(hv, t * d, yv, row * d, d));
                 }
             }
         }

@@ -55,6 +55,8 @@ class ReportWriterTest {
             for (int s = 1; s <= 20; s++) {
                 log.log(Map.of("step", s, "loss", 3.0 / s, "valLoss", 3.2 / s));
             }
+            log.log(Map.of("type", "summary", "step", 20, "valLoss", 0.1234567890123, "valSampleLoss", 0.16,
+                    "identityFraction", List.of(0.30000000000000004, 0.29)));
         }
         AnalysisReport report = new AnalysisReport("language", "synthetic", 20, inputs.description(),
                 "synthetic uniform routing", settings, ConfigJson.toTree(Presets.get(Presets.DEFAULT)),
@@ -73,6 +75,10 @@ class ReportWriterTest {
         }
         assertChartsValid(o);
         assertTrue(Files.exists(dir.resolve("charts/training-metrics.svg")));
+        // the last record, rounded for reading (can fail: it printed Java's 17 digits)
+        assertTrue(html.contains("<tr><th>valLoss</th><td>0.1235</td></tr>"), "rounded");
+        assertTrue(html.contains("<td>0.3000 0.2900</td>"), "a list element by element");
+        assertFalse(html.contains("0.1234567890123") || html.contains("0.30000000000000004"), "no raw doubles");
 
         JsonNode json = new ObjectMapper().readTree(o.json().toFile());
         JsonNode step0 = json.path("trained").path("specialization").path("perStep").get(0);
@@ -141,7 +147,7 @@ class ReportWriterTest {
         ModelAnalysis control = ModelAnalysis.of("random init", routes, inputs, settings); // forced: init routes alike
         // the dense model's residual profile (issue 7): step 1's ratios 0.1, 0.2, 0.3 -> median 0.2
         Map<String, double[]> layers = new java.util.LinkedHashMap<>();
-        layers.put("backbone 0", new double[] {0.5, 0.5});
+        layers.put("backbone 1", new double[] {0.5, 0.5});
         layers.put("step 1", new double[] {0.3, 0.1, 0.2});
         ResidualSummary residual = ResidualSummary.of(new ResidualProfile(layers, Map.of()), "3 batches", 3);
         AnalysisReport report = new AnalysisReport("language", "dense", 0, inputs.description(), "itself", settings,

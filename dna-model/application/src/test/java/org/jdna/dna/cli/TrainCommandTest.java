@@ -19,6 +19,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import org.jdna.dna.config.ConfigJson;
+import org.jdna.dna.data.SyntheticText;
+import org.jdna.dna.data.WordShare;
 import org.jdna.dna.io.Checkpoint;
 import org.jdna.dna.io.CheckpointStore;
 import org.jdna.dna.io.TensorData;
@@ -99,7 +102,8 @@ class TrainCommandTest {
         assertFalse(r.err().contains("step 3/4"), r.err());
         assertTrue(r.err().matches("(?s).*step 4/4 +100% \\| loss [0-9.]+ \\| lr [0-9.e+-]+ \\| [0-9,]+ tok/s"
                 + " \\| identity [0-9.]+ \\| ETA 0s.*"), r.err());
-        assertTrue(r.err().contains("eval step 2: val loss"), r.err());
+        assertTrue(r.err().contains("eval step 2: val (sample) loss"), r.err());
+        assertTrue(r.err().contains("val loss ") && r.err().contains(" over the whole split"), r.err());
 
         List<Map<String, Object>> steps = TinyRuns.records(run, "step");
         assertEquals(4, steps.size());
@@ -141,16 +145,25 @@ class TrainCommandTest {
         Path run = tmp.resolve("run");
         assertEquals(0, train(run, 3).code());
         Path last = run.resolve("checkpoints").resolve(CheckpointStore.folderName(3));
-        double recorded = Checkpoint.load(last).state().metrics().get("valLoss");
+        Map<String, Double> recorded = Checkpoint.load(last).state().metrics();
 
         TrainedModel m = TrainedModel.load(run, "reference", 0);
         assertEquals(last, m.checkpoint());
-        EvalResult e = Evaluator.evaluate(m.model(), TaskData.open(m.config(), new Datasets(s -> { })).evalBatches());
-        assertEquals(recorded, e.loss(), "bit-identical to the evaluation at the end of training");
+        TaskData data = TaskData.open(m.config(), new Datasets(s -> { }));
+        EvalResult whole = Evaluator.evaluate(m.model(), data.heldOutBatches().batches());
+        assertEquals(recorded.get("valLoss"), whole.loss(), "bit-identical to the evaluation at the end of training");
+        EvalResult sample = Evaluator.evaluate(m.model(), data.evalBatches());
+        assertEquals(recorded.get("valSampleLoss"), sample.loss());
 
         MainTest.Result r = MainTest.run("eval", run.toString(), "--backend", "reference");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("(identical)"), r.out());
+        assertTrue(r.out().contains("over  the whole validation split: "), r.out());
+        assertTrue(r.out().contains("val loss recorded when the checkpoint was written: ")
+                && r.out().contains("(identical)"), r.out());
+        MainTest.Result s = MainTest.run("eval", run.toString(), "--split", "sample", "--backend", "reference");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("val (sample) loss recorded when the checkpoint was written: ")
+                && s.out().contains("(identical)"), s.out());
     }
 
     @Test
@@ -162,8 +175,8 @@ class TrainCommandTest {
         MainTest.Result r = MainTest.run("eval", vision.toString(), "--split", "test", "--backend", "reference");
         assertEquals(0, r.code(), r.err());
         // synthetic-images of 120 training images has max(10, 120 / 6) = 20 test images: one target each
-        assertTrue(r.out().matches("(?s).*test loss [0-9.]+ \\(accuracy [0-9.]+%\\) over 20 targets of \\d+ test batches.*"),
-                r.out());
+        assertTrue(r.out().matches("(?s).*test loss [0-9.]+ \\(accuracy [0-9.]+%\\) over 20 targets.*"), r.out());
+        assertTrue(r.out().contains("(identical)"), "the run's summary scored the same test split: " + r.out());
 
         Path language = tmp.resolve("language");
         assertEquals(0, train(language, 1).code());
@@ -187,6 +200,13 @@ class TrainCommandTest {
         MainTest.Result b = MainTest.run("sample", run.toString(), "--prompt", "the ", "--tokens", "37", "--seed", "5",
                 "--backend", "reference");
         assertEquals(a.out(), b.out());
+        MainTest.Result counted = MainTest.run("sample", run.toString(), "--prompt", "the ", "--tokens", "37", "--seed",
+                "5", "--backend", "reference", "--word-share");
+        assertEquals(a.out(), counted.out(), "the text is the same; the count goes to stderr");
+        WordShare.Count c = WordShare.of(SyntheticText.generate(20_000, 0.1))
+                .count(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 4);
+        assertTrue(counted.err().contains("word share: ") && counted.err().contains(" of " + c.words()
+                + " generated words of 4+ letters are in the vocabulary of synthetic-text"), counted.err());
         MainTest.Result bad = MainTest.run("sample", run.toString(), "--tokens", "-1");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--tokens must be >= 0"), bad.err());
@@ -407,5 +427,21 @@ class TrainCommandTest {
         assertEquals(2, TinyRuns.records(dense, "step").size());
         assertTrue(Files.readString(dense.resolve("config.json"), java.nio.charset.StandardCharsets.UTF_8)
                 .contains("\"forcedRouting\" : true"));
+
+        // it ends with a sample of each model and its word share, recorded in summary.json; can fail: before,
+        // it ended with the "Next:" commands and summary.json had no sample
+        String out = r.out();
+        int samples = out.indexOf("Samples: 200 bytes after \"The jury said\"");
+        assertTrue(samples > out.indexOf("Next:"), "the samples come last: " + out);
+        WordShare words = WordShare.of(SyntheticText.generate(20_000, 0.1));
+        for (Path p : List.of(run, dense)) {
+            Map<?, ?> summary = ConfigJson.MAPPER.readValue(p.resolve("summary.json").toFile(), Map.class);
+            String text = (String) summary.get("sampleText");
+            assertTrue(text.startsWith("The jury said") && text.length() == 13 + 200, text);
+            WordShare.Count c = words.count(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 13);
+            assertEquals(c.words(), summary.get("sampleWords"));
+            assertEquals(c.found(), summary.get("sampleWordsFound"));
+            assertTrue(out.indexOf("  " + p.getFileName() + ": word share", samples) > 0, out);
+        }
     }
 }

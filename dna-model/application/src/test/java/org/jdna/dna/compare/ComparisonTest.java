@@ -54,13 +54,29 @@ class ComparisonTest {
     @Test
     void visionTableLeadsWithTestAccuracyMeanAndHalfRange() {
         Comparison.Plan plan = new Comparison.Plan(Task.VISION, Path.of("out"), List.of(1L, 2L), List.of(), List.of());
-        Map<String, Object> a = Map.of("valLoss", 0.5, "testAccuracy", 0.80, "activeParamsPerToken", 1000.0,
+        Map<String, Object> a = Map.of("testLoss", 0.5, "testAccuracy", 0.80, "activeParamsPerToken", 1000.0,
                 "totalParams", 2000, "forwardFlopsPerToken", 3000.0, "layerVisitsPerToken", 7.0, "tokensPerSecond", 100.0,
                 "inferenceTokensPerSecond", 400.0);
         Map<String, Object> b = new java.util.HashMap<>(a);
         b.put("testAccuracy", 0.84);
         String table = Comparison.markdown(List.of(new Comparison.Row("vision-dense", "Dense ViT", List.of(a, b))), plan);
-        assertTrue(table.startsWith("| model | test accuracy (mean ± half range) | val loss | active params / patch |"), table);
+        assertTrue(table.startsWith("| model | test accuracy (mean ± half range) | test loss | active params / patch |"), table);
         assertTrue(table.contains("| Dense ViT | 82.00% ± 2.00 | 0.5000 |"), table);
+    }
+
+    @Test
+    void languageTableGivesTheWholeSplitLossWithBitsPerByte() {
+        Comparison.Plan plan = new Comparison.Plan(Task.LANGUAGE, Path.of("out"), List.of(1L, 2L), List.of(), List.of());
+        Map<String, Object> a = new java.util.HashMap<>(Map.of("valLoss", 2.0, "valBitsPerByte", 2.0 / Math.log(2),
+                "valSampleLoss", 1.9, "activeParamsPerToken", 1000.0, "totalParams", 2000,
+                "forwardFlopsPerToken", 3000.0, "layerVisitsPerToken", 7.0, "tokensPerSecond", 100.0,
+                "inferenceTokensPerSecond", 400.0));
+        Map<String, Object> b = new java.util.HashMap<>(a);
+        b.put("valLoss", 2.2);
+        b.put("valBitsPerByte", 2.2 / Math.log(2));
+        String table = Comparison.markdown(List.of(new Comparison.Row("dense", "Dense", List.of(a, b))), plan);
+        assertTrue(table.startsWith("| model | val loss (mean ± half range) | bits/byte | active params / token |"), table);
+        assertTrue(table.contains("| Dense | 2.1000 ± 0.1000 | 3.0297 |"), table);
+        assertTrue(table.contains("over the whole validation split"), table);
     }
 }

@@ -55,9 +55,11 @@ public record TrainConfig(
     public static final ConfigField<TrainConfig, Double> GRAD_CLIP = F.field("gradClip", 1.0,
             "global gradient-norm clip (0 = off)").atLeast(0);
     public static final ConfigField<TrainConfig, Integer> EVAL_EVERY = F.field("evalEvery", 100,
-            "evaluate every n steps (0 = only at the end)").range(0, MAX);
+            "evaluate the fast held-out sample every n steps (0 = only at the end; the end also scores the whole"
+                    + " held-out split)").range(0, MAX);
     public static final ConfigField<TrainConfig, Integer> EVAL_BATCHES = F.field("evalBatches", 16,
-            "batches per evaluation").range(1, 1 << 20);
+            "batches of the fast held-out sample (random windows of the validation text, or its first images)")
+            .range(1, 1 << 20);
     public static final ConfigField<TrainConfig, Long> SEED = F.field("seed", 1L,
             "seed of every random stream (init, data order, dropout, router noise)");
     public static final ConfigField<TrainConfig, Integer> CHECKPOINT_EVERY = F.field("checkpointEvery", 200,

@@ -9,9 +9,9 @@ import org.jdna.engine.memory.MemoryScope;
 
 /**
  * Held-out loss and accuracy: the model in eval mode (no dropout, no router noise), no gradient
- * recorded, over a fixed list of batches. The loss is the mean over all targets (every batch has
- * the same size in language runs, so this is also the mean of the batch means). The model's mode
- * is restored afterwards.
+ * recorded, over a fixed list of batches: the run's fast sample ({@link TaskData#evalBatches()}) or a
+ * whole split ({@link TaskData#heldOutBatches()}). The loss is the mean over all scored targets, each
+ * counted once, whatever the batch sizes. The model's mode is restored afterwards.
  */
 public final class Evaluator {
     private Evaluator() {}
@@ -31,7 +31,7 @@ public final class Evaluator {
             for (TrainBatch b : batches) {
                 try (MemoryScope scope = MemoryScope.open()) {     // each batch's tensors back to the pool
                     ModelOutput out = b.forward(model);
-                    int n = b.targets().length;
+                    int n = Objective.scored(b.targets());
                     lossSum += Objective.crossEntropy(out, b).item() * (double) n;
                     correct += Objective.correct(out.logits(), b.targets());
                     targets += n;

@@ -85,7 +85,7 @@ public record MemoryEstimate(int batch, long parameterBytes, long optimizerBytes
                 out = model.forwardTokens(tokens, batch);
                 targets = randomInts(batch * c.context(), c.vocabSize(), rng);
             }
-            Tensor loss = Losses.crossEntropy(out.logits(), targets, Objective.IGNORE_NONE);
+            Tensor loss = Losses.crossEntropy(out.logits(), targets, Objective.UNSCORED);
             if (out.auxLoss() != null) {
                 loss = loss.add(out.auxLoss());
             }

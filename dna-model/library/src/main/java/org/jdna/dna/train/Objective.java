@@ -1,22 +1,35 @@
 package org.jdna.dna.train;
 
+import org.jdna.dna.data.TokenBatcher;
 import org.jdna.dna.model.ModelOutput;
 import org.jdna.engine.ops.Losses;
 import org.jdna.engine.tensor.Tensor;
 
 /** The training loss: mean cross-entropy of the logits against the batch's targets (next bytes or labels). */
 final class Objective {
-    /** No target is ignored: every position of a window has a real next byte. */
-    static final int IGNORE_NONE = -1;
+    /**
+     * Targets of this value are left out of the mean: training batches have none (every position of a window
+     * has a real next byte); only the last window of a whole-split evaluation does (bytes scored before).
+     */
+    static final int UNSCORED = TokenBatcher.UNSCORED;
 
     private Objective() {}
 
-    /** Scalar mean cross-entropy; logits: (B*T, V) or (B, classes). */
+    /** Scalar mean cross-entropy over the scored targets; logits: (B*T, V) or (B, classes). */
     static Tensor crossEntropy(ModelOutput out, TrainBatch batch) {
-        return Losses.crossEntropy(out.logits(), batch.targets(), IGNORE_NONE);
+        return Losses.crossEntropy(out.logits(), batch.targets(), UNSCORED);
     }
 
-    /** Rows whose largest logit is the target (ties go to the lower class). */
+    /** Targets that count (not {@link #UNSCORED}). */
+    static int scored(int[] targets) {
+        int n = 0;
+        for (int t : targets) {
+            n += t == UNSCORED ? 0 : 1;
+        }
+        return n;
+    }
+
+    /** Rows whose largest logit is the target (ties go to the lower class); unscored rows never count. */
     static int correct(Tensor logits, int[] targets) {
         float[] l = logits.toArray();
         int classes = logits.dim(-1);

@@ -24,15 +24,31 @@ import org.jdna.engine.memory.MemoryStats;
  * @param trainSeconds     wall time of the training steps of this session (evaluations and checkpoints excluded)
  * @param wallSeconds      wall time of this session, everything included
  * @param tokensPerSecond  training throughput of this session (forward, backward and AdamW)
- * @param finalEval        held-out loss and accuracy at the end
+ * @param finalEval        the figure to publish: loss and accuracy over the whole held-out split at the end
+ *                         (language: every validation byte once; vision: the whole test set)
+ * @param sampleEval       the fast held-out sample at the last step (train.evalBatches batches; what the progress
+ *                         lines show), or null when unknown (a summary written before it was recorded)
  * @param trainLoss        mean training loss over the last steps
  * @param compute          parameters, active parameters and forward FLOPs per token, averaged over the run
  * @param identityPerStep  identity fraction of each routed step over the last steps (empty for a dense model)
  * @param memory           the backend's memory pool at the end: peak bytes in use, bytes cached
+ * @param sample           the short text a language run ends with and its word share, or null (vision)
  */
 public record RunSummary(String name, RunConfig config, Path runDir, Path checkpoint, long steps, long tokens,
                          double trainSeconds, double wallSeconds, double tokensPerSecond, EvalResult finalEval,
-                         double trainLoss, ComputeAccount compute, double[] identityPerStep, MemoryStats memory) {
+                         EvalResult sampleEval, double trainLoss, ComputeAccount compute, double[] identityPerStep,
+                         MemoryStats memory, TextSample sample) {
+
+    /** This summary with the run's closing text sample. */
+    public RunSummary withSample(TextSample s) {
+        return new RunSummary(name, config, runDir, checkpoint, steps, tokens, trainSeconds, wallSeconds,
+                tokensPerSecond, finalEval, sampleEval, trainLoss, compute, identityPerStep, memory, s);
+    }
+
+    /** True for a vision run, whose published figure is on the test split (language: validation). */
+    public boolean vision() {
+        return config.model().task() == Task.VISION;
+    }
 
     /** The identity target r of the run (0 when none). */
     public double identityTarget() {
@@ -66,11 +82,20 @@ public record RunSummary(String name, RunConfig config, Path runDir, Path checkp
         m.put("name", name);
         m.put("step", steps);
         m.put("tokens", tokens);
-        m.put("valLoss", finalEval.loss());
-        m.put("valAccuracy", finalEval.accuracy());
-        m.put("valTargets", finalEval.targets());
-        if (config.model().task() == Task.LANGUAGE) {
+        String split = vision() ? "test" : "val";
+        m.put(split + "Loss", finalEval.loss());
+        if (!vision()) {
             m.put("valBitsPerByte", finalEval.bitsPerByte());
+        }
+        m.put(split + "Accuracy", finalEval.accuracy());
+        m.put(split + "Targets", finalEval.targets());
+        if (sampleEval != null) {
+            m.put("valSampleLoss", sampleEval.loss());
+            if (!vision()) {
+                m.put("valSampleBitsPerByte", sampleEval.bitsPerByte());
+            }
+            m.put("valSampleAccuracy", sampleEval.accuracy());
+            m.put("valSampleTargets", sampleEval.targets());
         }
         m.put("trainLoss", trainLoss);
         m.put("totalParams", compute.totalParameters());
@@ -84,15 +109,23 @@ public record RunSummary(String name, RunConfig config, Path runDir, Path checkp
         m.put("memoryPeakBytes", memory.peakBytesInUse());
         m.put("memoryCachedBytes", memory.bytesCached());
         m.put("checkpoint", checkpoint.toString());
+        if (sample != null) {
+            m.put("sampleText", sample.prompt() + sample.text());
+            m.put("wordShare", sample.words().words() == 0 ? null : sample.words().share());
+            m.put("sampleWords", sample.words().words());
+            m.put("sampleWordsFound", sample.words().found());
+        }
         return m;
     }
 
     /**
      * The summary {@link #toMap} wrote (a finished run's summary.json), with the run's configuration and
-     * folder; empty when a field it cannot do without (step, valLoss, checkpoint) is missing.
+     * folder; empty when a field it cannot do without (step, valLoss or testLoss, checkpoint) is missing.
+     * The text sample is not read back (its word share and text stay in the file).
      */
     public static Optional<RunSummary> fromJson(JsonNode j, RunConfig config, Path runDir) {
-        if (!j.path("step").isNumber() || j.path("valLoss").isMissingNode() || !j.path("checkpoint").isTextual()) {
+        String split = config.model().task() == Task.VISION ? "test" : "val";
+        if (!j.path("step").isNumber() || j.path(split + "Loss").isMissingNode() || !j.path("checkpoint").isTextual()) {
             return Optional.empty();
         }
         JsonNode fractions = j.path("identityFraction");
@@ -100,14 +133,16 @@ public record RunSummary(String name, RunConfig config, Path runDir, Path checkp
         for (int i = 0; i < identity.length; i++) {
             identity[i] = fractions.get(i).asDouble();
         }
-        EvalResult eval = new EvalResult(j.path("valLoss").asDouble(), j.path("valAccuracy").asDouble(),
-                j.path("valTargets").asLong());
+        EvalResult eval = new EvalResult(j.path(split + "Loss").asDouble(), j.path(split + "Accuracy").asDouble(),
+                j.path(split + "Targets").asLong());
+        EvalResult sampled = j.path("valSampleLoss").isNumber() ? new EvalResult(j.path("valSampleLoss").asDouble(),
+                j.path("valSampleAccuracy").asDouble(), j.path("valSampleTargets").asLong()) : null;
         ComputeAccount compute = new ComputeAccount(j.path("totalParams").asLong(),
                 j.path("activeParamsPerToken").asDouble(), j.path("forwardFlopsPerToken").asDouble());
         return Optional.of(new RunSummary(j.path("name").asText(), config, runDir, Path.of(j.path("checkpoint").asText()),
                 j.path("step").asLong(), j.path("tokens").asLong(), j.path("trainSeconds").asDouble(),
-                j.path("wallSeconds").asDouble(), j.path("tokensPerSecond").asDouble(), eval, j.path("trainLoss").asDouble(),
-                compute, identity, new MemoryStats(0, j.path("memoryCachedBytes").asLong(),
-                        j.path("memoryPeakBytes").asLong(), 0, 0, 0)));
+                j.path("wallSeconds").asDouble(), j.path("tokensPerSecond").asDouble(), eval, sampled,
+                j.path("trainLoss").asDouble(), compute, identity, new MemoryStats(0, j.path("memoryCachedBytes").asLong(),
+                        j.path("memoryPeakBytes").asLong(), 0, 0, 0), null));
     }
 }

@@ -2,21 +2,25 @@ package org.jdna.dna.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.config.Task;
 import org.jdna.dna.data.ImageBatcher;
 import org.jdna.dna.data.ImageDataset;
+import org.jdna.dna.data.ImageSplit;
 import org.jdna.dna.data.TextCorpus;
 import org.jdna.dna.data.TokenBatcher;
 import org.jdna.engine.tensor.Rng;
 
 /**
  * The batches of one run: random training batches from a seeded generator (its state goes into
- * checkpoints, so a resumed run draws the same batches) and a fixed list of held-out batches that
- * every evaluation reuses, so evaluations at different steps and {@code jdna eval} are comparable.
- * The held-out windows do not depend on the training seed: runs with different seeds (and a DNA run
- * and its dense baseline) are scored on the same text.
+ * checkpoints, so a resumed run draws the same batches); a fixed sample of held-out batches that every
+ * evaluation during training reuses (train.evalBatches of them: fast, for progress lines and curves);
+ * and the whole held-out split, which the end of the run and {@code jdna eval} score (the figure to
+ * publish): for language every validation byte once ({@link TokenBatcher#covering}), for vision the
+ * whole test set. None of the held-out batches depends on the training seed: runs with different seeds
+ * (and a DNA run and its dense baseline) are scored on the same text or images.
  */
 public final class TaskData {
     /** Seed of the held-out windows, the same for every run. */
@@ -25,6 +29,18 @@ public final class TaskData {
     private final String description;
     private final Train train;
     private final List<TrainBatch> evalBatches;
+    private final Supplier<HeldOut> heldOut;
+    private HeldOut heldOutBatches;
+
+    /**
+     * The whole held-out split in batches.
+     *
+     * @param split       "val" (language) or "test" (vision)
+     * @param description what is scored, for logs ("the whole validation split: 623,375 bytes in 4,871 windows
+     *                    of 128")
+     * @param batches     the batches
+     */
+    public record HeldOut(String split, String description, List<TrainBatch> batches) {}
 
     /** The training side: the next random batch and its generator state. */
     private interface Train {
@@ -35,10 +51,11 @@ public final class TaskData {
         void restore(long[] state);
     }
 
-    private TaskData(String description, Train train, List<TrainBatch> evalBatches) {
+    private TaskData(String description, Train train, List<TrainBatch> evalBatches, Supplier<HeldOut> heldOut) {
         this.description = description;
         this.train = train;
         this.evalBatches = List.copyOf(evalBatches);
+        this.heldOut = heldOut;
     }
 
     /** Batches of {@code config} from the data set {@code datasets} provides (loaded once per process). */
@@ -67,7 +84,21 @@ public final class TaskData {
 
             @Override
             public void restore(long[] state) { trainBatcher.restore(state); }
-        }, eval);
+        }, eval, () -> wholeText(corpus, b, t));
+    }
+
+    /** Every validation byte but the first scored once, in windows of T (see {@link TokenBatcher#covering}). */
+    static HeldOut wholeText(TextCorpus corpus, int batch, int context) {
+        List<TrainBatch> batches = new ArrayList<>();
+        int windows = 0;
+        long scored = 0;
+        for (TokenBatcher.Batch w : TokenBatcher.covering(corpus.val(), batch, context)) {
+            batches.add(new TrainBatch.Text(w));
+            windows += w.batch();
+            scored += Objective.scored(w.targets());
+        }
+        return new HeldOut("val", String.format("the whole validation split: %,d bytes scored once each in %,d"
+                + " windows of %d", scored, windows, context), batches);
     }
 
     static TaskData images(RunConfig config, ImageDataset data) {
@@ -90,35 +121,64 @@ public final class TaskData {
 
             @Override
             public void restore(long[] state) { trainBatcher.restore(state); }
-        }, eval);
+        }, eval, () -> wholeImages(data.test(), b, patches));
+    }
+
+    /** Every image of {@code split} once, in order, in batches of {@code batch}. */
+    static HeldOut wholeImages(ImageSplit split, int batch, int patches) {
+        int count = split.count();
+        List<TrainBatch> batches = new ArrayList<>();
+        for (int from = 0; from < count; from += batch) {
+            batches.add(new TrainBatch.Images(ImageBatcher.range(split, from, Math.min(count, from + batch)), patches));
+        }
+        String name = split.name().equals("test") ? "test" : "validation";
+        return new HeldOut(split.name(), String.format("the whole %s split: %,d images", name, count), batches);
     }
 
     /**
-     * The whole test set in batches of the run's batch size (vision: the 10,000 Fashion-MNIST test images,
-     * never seen in training or model selection). The language data has train and validation documents only.
+     * The whole of one held-out split: "val" (language: every validation byte once; vision: the held-out
+     * training images) or "test" (vision only: the 10,000 Fashion-MNIST test images, never seen in training
+     * or model selection; the language data has train and validation documents only).
      *
-     * @throws IllegalArgumentException for a language run
+     * @throws IllegalArgumentException for another split, or "test" in a language run
      */
-    public static List<TrainBatch> testBatches(RunConfig config, Datasets datasets) {
-        if (config.model().task() != Task.VISION) {
-            throw new IllegalArgumentException("the test split exists for vision runs only; the Brown corpus is split"
-                    + " into train and validation documents (use the validation split)");
-        }
-        ImageDataset data = datasets.images(config.data());
+    public static HeldOut wholeSplit(RunConfig config, Datasets datasets, String split) {
         int b = config.train().batchSize();
-        int patches = config.model().vision().sequenceLength();
-        int count = data.test().count();
-        List<TrainBatch> test = new ArrayList<>();
-        for (int from = 0; from < count; from += b) {
-            test.add(new TrainBatch.Images(ImageBatcher.range(data.test(), from, Math.min(count, from + b)), patches));
-        }
-        return test;
+        boolean vision = config.model().task() == Task.VISION;
+        return switch (split) {
+            case "val" -> vision ? wholeImages(datasets.images(config.data()).val(), b,
+                    config.model().vision().sequenceLength())
+                    : wholeText(datasets.text(config.data()), b, config.model().context());
+            case "test" -> {
+                if (!vision) {
+                    throw new IllegalArgumentException("the test split exists for vision runs only; the Brown corpus is"
+                            + " split into train and validation documents (use the validation split)");
+                }
+                yield wholeImages(datasets.images(config.data()).test(), b, config.model().vision().sequenceLength());
+            }
+            default -> throw new IllegalArgumentException("no split '" + split + "' (val or test)");
+        };
     }
 
     public TrainBatch nextTrain() { return train.next(); }
 
-    /** The fixed held-out batches (the same list at every evaluation). */
+    /**
+     * The fast held-out sample (the same train.evalBatches batches at every evaluation during training): random,
+     * possibly overlapping windows of the validation split, or its first images. Good for comparing steps and
+     * runs; {@link #heldOutBatches()} is the figure to publish.
+     */
     public List<TrainBatch> evalBatches() { return evalBatches; }
+
+    /**
+     * The whole held-out split the end of a run is scored on (language: every validation byte once; vision:
+     * the whole test set), built on first use.
+     */
+    public synchronized HeldOut heldOutBatches() {
+        if (heldOutBatches == null) {
+            heldOutBatches = heldOut.get();
+        }
+        return heldOutBatches;
+    }
 
     /** The training generator's state, for a checkpoint. */
     public long[] state() { return train.state(); }

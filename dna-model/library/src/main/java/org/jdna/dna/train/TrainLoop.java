@@ -18,9 +18,9 @@ import org.jdna.engine.optim.Optimizer;
 
 /**
  * The steps of one session of a run, from the step after the last checkpoint to train.steps:
- * each step, then its metrics and progress; an evaluation every evalEvery steps and at the end;
- * a checkpoint every checkpointEvery steps and at the end. A diverged step is logged and stops the
- * loop with the checkpoints on disk untouched.
+ * each step, then its metrics and progress; an evaluation of the fast held-out sample every evalEvery
+ * steps and at the end, and of the whole held-out split at the end; a checkpoint every checkpointEvery
+ * steps and at the end. A diverged step is logged and stops the loop with the checkpoints on disk untouched.
  */
 final class TrainLoop {
     private final RunConfig config;
@@ -78,6 +78,7 @@ final class TrainLoop {
         long trainNanos = 0;
         long sessionTokens = 0;
         EvalResult lastEval = null;
+        EvalResult heldOut = null;
         Path lastCheckpoint = dir.checkpoints().latest().orElse(null);
         long sessionStart = System.nanoTime();
         try {
@@ -98,8 +99,11 @@ final class TrainLoop {
                     evalNow = evaluate(s, progress);
                     lastEval = evalNow;
                 }
+                if (last) {
+                    heldOut = evaluateHeldOut(progress);
+                }
                 if (last || (t.checkpointEvery() > 0 && s % t.checkpointEvery() == 0)) {
-                    lastCheckpoint = checkpoint(s, r.loss(), evalNow, progress);
+                    lastCheckpoint = checkpoint(s, r.loss(), evalNow, heldOut, progress);
                 }
             }
         } catch (TrainingDivergedException e) {
@@ -111,28 +115,48 @@ final class TrainLoop {
         ComputeAccount average = tally.batches() == 0 ? atStart : withTotal(tally.average(), atStart.totalParameters());
         double wall = (System.nanoTime() - wallStart) / 1e9;
         return new RunSummary(name, config, dir.root(), lastCheckpoint, t.steps(), t.steps() * tokensPerStep,
-                trainNanos / 1e9, wall, trainNanos == 0 ? 0 : sessionTokens * 1e9 / trainNanos, lastEval,
+                trainNanos / 1e9, wall, trainNanos == 0 ? 0 : sessionTokens * 1e9 / trainNanos, heldOut, lastEval,
                 recent.size() == 0 ? Double.NaN : recent.meanLoss(), average, hasIdentity ? recent.meanIdentity()
-                : new double[0], backend.memoryStats());
+                : new double[0], backend.memoryStats(), null);
     }
 
+    /** The fast sample: a progress line named as such, and the metrics' eval record. */
     private EvalResult evaluate(long step, ProgressBar progress) {
         EvalResult e = Evaluator.evaluate(model, data.evalBatches());
         metrics.eval(step, e);
-        String extra = config.model().task() == Task.VISION
-                ? String.format(Locale.ROOT, ", accuracy %.1f%%", 100 * e.accuracy())
-                : String.format(Locale.ROOT, " (%.3f bits/byte)", e.bitsPerByte());
-        progress.message(String.format(Locale.ROOT, "eval step %d: val loss %.4f%s", step, e.loss(), extra));
+        progress.message(String.format(Locale.ROOT, "eval step %d: val (sample) loss %.4f%s", step, e.loss(),
+                figure(e)));
         return e;
     }
 
-    private Path checkpoint(long step, double loss, EvalResult eval, ProgressBar progress) {
+    /** The whole held-out split, once at the end: the figure the summary publishes. */
+    private EvalResult evaluateHeldOut(ProgressBar progress) {
+        TaskData.HeldOut whole = data.heldOutBatches();
+        progress.message("scoring " + whole.description() + " (" + whole.batches().size() + " batches)");
+        long start = System.nanoTime();
+        EvalResult e = Evaluator.evaluate(model, whole.batches());
+        progress.message(String.format(Locale.ROOT, "%s loss %.4f%s over the whole split (%s)", whole.split(), e.loss(),
+                figure(e), Format.duration((System.nanoTime() - start) / 1e9)));
+        return e;
+    }
+
+    private String figure(EvalResult e) {
+        return config.model().task() == Task.VISION ? String.format(Locale.ROOT, ", accuracy %.1f%%", 100 * e.accuracy())
+                : String.format(Locale.ROOT, " (%.3f bits/byte)", e.bitsPerByte());
+    }
+
+    private Path checkpoint(long step, double loss, EvalResult eval, EvalResult heldOut, ProgressBar progress) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", loss);
         m.put("tokens", (double) step * t.batchSize() * config.model().sequenceLength());
         if (eval != null) {
-            m.put("valLoss", eval.loss());
-            m.put("valAccuracy", eval.accuracy());
+            m.put("valSampleLoss", eval.loss());
+            m.put("valSampleAccuracy", eval.accuracy());
+        }
+        if (heldOut != null) {
+            String split = config.model().task() == Task.VISION ? "test" : "val";
+            m.put(split + "Loss", heldOut.loss());
+            m.put(split + "Accuracy", heldOut.accuracy());
         }
         Path saved = TrainingCheckpoints.save(dir.checkpoints(), step, config, model, optimizer, data, m);
         guard.checkpointWritten(saved);

@@ -18,8 +18,10 @@ import org.jdna.engine.memory.MemoryStats;
  *       seconds, and the backend's memory pool after the step: memoryPeakBytes (most in use at once so far),
  *       memoryInUseBytes (parameters' gradients and anything else outside the step's scope) and
  *       memoryCachedBytes (held for reuse);</li>
- *   <li>{@code eval}: valLoss, valAccuracy (and valBitsPerByte for text);</li>
- *   <li>{@code checkpoint}, {@code diverged}, {@code summary}.</li>
+ *   <li>{@code eval}: the fast held-out sample: valSampleLoss, valSampleAccuracy (and valSampleBitsPerByte for text);</li>
+ *   <li>{@code checkpoint}, {@code diverged};</li>
+ *   <li>{@code summary}: {@link RunSummary#toMap()}, with the whole held-out split's valLoss / valBitsPerByte
+ *       (language) or testLoss / testAccuracy (vision).</li>
  * </ul>
  */
 final class TrainMetrics {
@@ -68,10 +70,10 @@ final class TrainMetrics {
 
     void eval(long step, EvalResult e) {
         Map<String, Object> r = record("eval", step);
-        r.put("valLoss", e.loss());
-        r.put("valAccuracy", e.accuracy());
+        r.put("valSampleLoss", e.loss());
+        r.put("valSampleAccuracy", e.accuracy());
         if (language) {
-            r.put("valBitsPerByte", e.bitsPerByte());
+            r.put("valSampleBitsPerByte", e.bitsPerByte());
         }
         log.log(r);
     }

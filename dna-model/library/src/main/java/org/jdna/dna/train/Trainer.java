@@ -7,7 +7,9 @@ import java.util.Map;
 
 import org.jdna.dna.config.ConfigException;
 import org.jdna.dna.config.RunConfig;
+import org.jdna.dna.config.Task;
 import org.jdna.dna.config.TrainConfig;
+import org.jdna.dna.data.WordShare;
 import org.jdna.dna.io.Checkpoint;
 import org.jdna.dna.io.MetricsLog;
 import org.jdna.dna.model.ComputeAccount;
@@ -19,8 +21,9 @@ import org.jdna.engine.optim.WarmupCosine;
 /**
  * Trains one model from a {@link RunConfig}: sets up the backend, data, model, AdamW with warmup +
  * cosine and the run folder (fresh, or resumed from its newest checkpoint), prints what will run
- * (parameters, active parameters and forward FLOPs per token), runs the {@link TrainLoop} and prints
- * the summary. Same seed and backend give a bit-identical loss curve, resumed or not.
+ * (parameters, active parameters and forward FLOPs per token), runs the {@link TrainLoop}, ends a
+ * language run with a short {@link TextSample} and its word share, and prints the summary. Same seed and
+ * backend give a bit-identical loss curve, resumed or not.
  */
 public final class Trainer {
     private Trainer() {}
@@ -78,6 +81,10 @@ public final class Trainer {
                     resumeFrom == null ? null : resumeFrom.dir(), extension);
             loop.replay(earlier);
             RunSummary summary = loop.run(name, step, atStart, wallStart);
+            if (config.model().task() == Task.LANGUAGE) {
+                summary = summary.withSample(TextSample.generate(model,
+                        WordShare.of(options.datasets().text(config.data()))));
+            }
             metrics.summary(summary);
             dir.writeSummary(summary.toMap());
             SummaryReport.print(options.out(), summary, data.description());
@@ -100,8 +107,8 @@ public final class Trainer {
                 + dir.root() + " reached its last step (" + step + ") but has no readable " + RunDirectory.SUMMARY
                 + " (it stopped before writing it); jdna eval " + dir.root() + " gives its final validation loss"));
         options.out().printf(Locale.ROOT, "jdna train: the run in %s finished at step %d of %d: nothing to do, its files"
-                        + " are unchanged (validation loss %.4f; a larger --steps continues it)%n", dir.root(), step,
-                step, s.finalEval().loss());
+                        + " are unchanged (%s loss %.4f; a larger --steps continues it)%n", dir.root(), step,
+                step, s.vision() ? "test" : "validation", s.finalEval().loss());
         options.out().flush();
         return s;
     }

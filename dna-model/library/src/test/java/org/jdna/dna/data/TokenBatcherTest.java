@@ -9,6 +9,8 @@ import java.util.List;
 
 import org.jdna.engine.tensor.Rng;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TokenBatcherTest {
     private static TextSplit split(int n) {
@@ -58,10 +60,50 @@ class TokenBatcherTest {
                 TokenBatcher.forEvaluation(s, 2, 8, 5).next().starts());
     }
 
+    /**
+     * Can fail: windows at a stride below T score some bytes twice, a stride above T skips some, and a tail
+     * window that scores everything double-counts the overlap with the last full window.
+     */
+    @ParameterizedTest
+    @CsvSource({"98, 4, 16", "95, 4, 16", "15, 3, 16", "16, 3, 16", "998, 5, 7"})
+    void coveringWindowsScoreEveryByteButTheFirstExactlyOnce(int text, int batch, int context) {
+        TextSplit s = split(text);
+        int length = s.length(); // the text and the blank line after it: 100, 97 (96 targets: 6 windows), 17, 18, 1000
+        List<TokenBatcher.Batch> batches = TokenBatcher.covering(s, batch, context);
+        int[] timesScored = new int[length];
+        int windows = 0;
+        for (TokenBatcher.Batch b : batches) {
+            assertTrue(b.batch() >= 1 && b.batch() <= batch, "windows per batch " + b.batch());
+            assertEquals(context, b.context());
+            windows += b.batch();
+            for (int w = 0; w < b.batch(); w++) {
+                int start = b.starts()[w];
+                assertTrue(start >= 0 && start + context + 1 <= length, "window in range: " + start);
+                for (int t = 0; t < context; t++) {
+                    int at = w * context + t;
+                    assertEquals(s.bytes()[start + t] & 0xFF, b.inputs()[at]);
+                    if (b.targets()[at] != TokenBatcher.UNSCORED) {
+                        assertEquals(s.bytes()[start + t + 1] & 0xFF, b.targets()[at]);
+                        timesScored[start + t + 1]++;
+                    }
+                }
+            }
+        }
+        assertEquals(0, timesScored[0], "the first byte has no left context");
+        for (int i = 1; i < length; i++) {
+            assertEquals(1, timesScored[i], "byte " + i + " of " + length);
+        }
+        assertEquals((length - 1 + context - 1) / context, windows, "ceil((length - 1) / T) windows");
+        assertEquals((windows + batch - 1) / batch, batches.size(), "full batches but the last");
+    }
+
     @Test
     void tooShortSplitIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new TokenBatcher(split(5), 1, 16, new Rng(1)));
         assertTrue(e.getMessage().contains("'train'") && e.getMessage().contains("context + 1 = 17"), e.getMessage());
+        IllegalArgumentException whole = assertThrows(IllegalArgumentException.class,
+                () -> TokenBatcher.covering(split(14), 1, 16));
+        assertTrue(whole.getMessage().contains("context + 1 = 17"), whole.getMessage());
     }
 }

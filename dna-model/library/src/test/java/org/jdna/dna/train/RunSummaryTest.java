@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class RunSummaryTest {
     private static RunSummary summary(RunConfig config, double... identityPerStep) {
         return new RunSummary("run", config, Path.of("runs/x"), Path.of("runs/x/checkpoints/step-1"), 1, 10, 1, 1, 10,
-                new EvalResult(2.0, 0.3, 10), 2.0, new ComputeAccount(100, 50, 100), identityPerStep, MemoryStats.NONE);
+                new EvalResult(2.0, 0.3, 10), new EvalResult(1.9, 0.3, 5), 2.0, new ComputeAccount(100, 50, 100),
+                identityPerStep, MemoryStats.NONE, null);
     }
 
     @Test

@@ -101,6 +101,35 @@ class TrainerTest {
         assertEquals(1, TinyRuns.records(run, "diverged").size());
     }
 
+    /**
+     * The summary publishes the loss over every validation byte (bits per byte beside it) and keeps the fast
+     * sample under its own name; the final checkpoint reproduces both. Can fail: before, summary.json's valLoss
+     * was the sample's 64 bytes.
+     */
+    @Test
+    void theSummaryPublishesTheWholeValidationSplitBesideTheSample() throws java.io.IOException {
+        Path run = tmp.resolve("run");
+        RunSummary s = Trainer.run(TinyRuns.config(run, 3), TinyRuns.quietOptions());
+        int valBytes = org.jdna.dna.data.SyntheticText.generate(20_000, 0.1).val().length();
+        assertEquals(valBytes - 1, s.finalEval().targets(), "every validation byte but the first");
+        assertEquals(2 * 2 * 16, s.sampleEval().targets(), "the sample: 2 batches of 2 windows of 16");
+
+        Map<?, ?> json = org.jdna.dna.config.ConfigJson.MAPPER.readValue(run.resolve(RunDirectory.SUMMARY).toFile(),
+                Map.class);
+        assertEquals(s.finalEval().loss(), ((Number) json.get("valLoss")).doubleValue());
+        assertEquals(s.finalEval().loss() / Math.log(2), ((Number) json.get("valBitsPerByte")).doubleValue(), 1e-12);
+        assertEquals(valBytes - 1, ((Number) json.get("valTargets")).intValue());
+        Map<String, Object> lastEval = TinyRuns.records(run, "eval").getLast();
+        assertEquals(lastEval.get("valSampleLoss"), json.get("valSampleLoss"), "the progress figure, named as such");
+        assertFalse(lastEval.containsKey("valLoss"), "eval records hold the sample only: " + lastEval);
+
+        TrainedModel m = TrainedModel.load(run, "reference", 0);
+        TaskData data = TaskData.open(m.config(), new Datasets(line -> { }));
+        assertEquals(s.finalEval().loss(), Evaluator.evaluate(m.model(), data.heldOutBatches().batches()).loss());
+        assertEquals(s.sampleEval().loss(), Evaluator.evaluate(m.model(), data.evalBatches()).loss());
+        assertEquals(s.finalEval().loss(), m.state().metrics().get("valLoss"), "the final checkpoint records it");
+    }
+
     @Test
     void visionRunsClassifyAndReportAccuracy() {
         Path run = tmp.resolve("vision");
@@ -110,12 +139,24 @@ class TrainerTest {
                 "train.evalEvery=0", "train.checkpointEvery=0", "train.backend=reference", "train.outDir=" + run,
                 "data.dataset=synthetic-images", "data.syntheticSize=400", "data.valFraction=0.1")),
                 TinyRuns.quietOptions());
-        assertEquals(32, s.finalEval().targets(), "4 held-out batches of 8 images");
-        // the accuracy is the share of held-out images whose largest logit is their label, counted here afresh
+        assertEquals(32, s.sampleEval().targets(), "the fast sample: 4 held-out batches of 8 images");
+        // synthetic-images of 400 training images has max(10, 400 / 6) = 66 test images: the published figure
+        assertEquals(66, s.finalEval().targets(), "the whole test split");
+        // each accuracy is the share of images whose largest logit is their label, counted here afresh
         TrainedModel m = TrainedModel.load(run, "reference", 0);
+        TaskData data = TaskData.open(m.config(), new Datasets(line -> { }));
+        assertEquals(s.sampleEval().accuracy(), accuracy(m, data.evalBatches(), 32));
+        assertEquals(s.finalEval().accuracy(), accuracy(m, data.heldOutBatches().batches(), 66));
+        List<Double> l = TinyRuns.losses(run);
+        assertEquals(12, l.size());
+        assertTrue(l.stream().allMatch(Double::isFinite));
+        assertEquals(16 * 8, s.tokens() / 12, "tokens per step = B x patches (16 patches of 7x7)");
+    }
+
+    private static double accuracy(TrainedModel m, List<TrainBatch> batches, int expectedImages) {
         int correct = 0;
         int images = 0;
-        for (TrainBatch b : TaskData.open(m.config(), new Datasets(line -> { })).evalBatches()) {
+        for (TrainBatch b : batches) {
             float[] logits = b.forward(m.model()).logits().toArray();
             int classes = logits.length / b.targets().length;
             for (int i = 0; i < b.targets().length; i++, images++) {
@@ -126,12 +167,8 @@ class TrainerTest {
                 correct += best == b.targets()[i] ? 1 : 0;
             }
         }
-        assertEquals(32, images);
-        assertEquals(correct / 32.0, s.finalEval().accuracy(), "accuracy = " + correct + " / 32");
-        List<Double> l = TinyRuns.losses(run);
-        assertEquals(12, l.size());
-        assertTrue(l.stream().allMatch(Double::isFinite));
-        assertEquals(16 * 8, s.tokens() / 12, "tokens per step = B x patches (16 patches of 7x7)");
+        assertEquals(expectedImages, images);
+        return correct / (double) images;
     }
 
     /** A warm-up as long as the run would raise the learning rate to its last step; a tenth of the run instead. */
