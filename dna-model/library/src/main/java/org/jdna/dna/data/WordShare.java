@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * How much of a generated text is words of the training corpus: of the words of {@link #MIN_LETTERS} or
@@ -67,28 +68,24 @@ public final class WordShare {
      * of the text may be cut short and is left out.
      */
     public Count count(byte[] text, int from) {
-        int words = 0;
-        int found = 0;
-        int i = 0;
-        while (i < text.length) {
-            if (!isLetter(text[i])) {
-                i++;
-                continue;
+        int[] words = new int[1];
+        int[] found = new int[1];
+        forEachWord(text, (start, end) -> {
+            if (end == text.length || end <= from || end - start < MIN_LETTERS) {
+                return;
             }
-            int start = i;
-            while (i < text.length && isLetter(text[i])) {
-                i++;
-            }
-            if (i == text.length || i <= from || i - start < MIN_LETTERS) {
-                continue;
-            }
-            words++;
-            found += vocabulary.contains(lower(text, start, i)) ? 1 : 0;
-        }
-        return new Count(words, found);
+            words[0]++;
+            found[0] += vocabulary.contains(lower(text, start, end)) ? 1 : 0;
+        });
+        return new Count(words[0], found[0]);
     }
 
     private static void addWords(byte[] text, Set<String> into) {
+        forEachWord(text, (start, end) -> into.add(lower(text, start, end)));
+    }
+
+    /** Calls {@code word} with [start, end) of every maximal run of letters in {@code text}, in order. */
+    private static void forEachWord(byte[] text, BiConsumer<Integer, Integer> word) {
         int i = 0;
         while (i < text.length) {
             if (!isLetter(text[i])) {
@@ -99,7 +96,7 @@ public final class WordShare {
             while (i < text.length && isLetter(text[i])) {
                 i++;
             }
-            into.add(lower(text, start, i));
+            word.accept(start, i);
         }
     }
 
