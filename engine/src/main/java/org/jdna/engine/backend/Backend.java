@@ -215,7 +215,7 @@ public interface Backend {
      *   out (R, width)      out[r, :] = src[tokenOfRow[r], :]; src is (tokens, width)
      * </pre>
      *
-     * Returns R, the rows. The result is exactly {@link org.jdna.engine.routing.DispatchPlan}'s
+     * Returns R, the rows. The result is exactly {@link DispatchPlan}'s
      * bookkeeping followed by {@link #indexSelectRows}, which is this default. A module index outside
      * [0, E) is an IllegalArgumentException naming "dispatch", the token, the slot and the value,
      * thrown before tokenOfRow, slotRow or out is written.

@@ -2,6 +2,7 @@ package org.jdna.engine.routing;
 
 import org.jdna.engine.autograd.Autograd;
 import org.jdna.engine.backend.Backend;
+import org.jdna.engine.backend.DispatchPlan;
 import org.jdna.engine.tensor.Tensor;
 
 /**

@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.backend.Backends;
+import org.jdna.engine.backend.DispatchPlan;
 import org.jdna.engine.backend.reference.ReferenceBackend;
 import org.jdna.engine.gradcheck.GradCheck.Tolerance;
 import org.jdna.engine.nn.TransformerBlock;
@@ -16,7 +17,6 @@ import org.jdna.engine.ops.LinearAlgebra;
 import org.jdna.engine.ops.Losses;
 import org.jdna.engine.ops.Normalization;
 import org.jdna.engine.ops.Softmax;
-import org.jdna.engine.routing.DispatchPlan;
 import org.jdna.engine.routing.Routing;
 import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;

@@ -4,6 +4,7 @@ import java.util.function.Function;
 
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.backend.Backends;
+import org.jdna.engine.backend.DispatchPlan;
 import org.jdna.engine.gradcheck.GradCheck.Tolerance;
 import org.jdna.engine.ops.Attention;
 import org.jdna.engine.ops.ConcurrentParts;
@@ -15,7 +16,6 @@ import org.jdna.engine.ops.Normalization;
 import org.jdna.engine.ops.Reductions;
 import org.jdna.engine.ops.ShapeOps;
 import org.jdna.engine.ops.Softmax;
-import org.jdna.engine.routing.DispatchPlan;
 import org.jdna.engine.routing.Routing;
 import org.jdna.engine.routing.TopK;
 import org.jdna.engine.tensor.Rng;

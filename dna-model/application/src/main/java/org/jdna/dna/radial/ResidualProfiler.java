@@ -14,9 +14,9 @@ import org.jdna.dna.model.StateObserver;
 import org.jdna.dna.model.StepRoutes;
 import org.jdna.dna.train.TrainBatch;
 import org.jdna.engine.autograd.GradMode;
+import org.jdna.engine.backend.DispatchPlan;
 import org.jdna.engine.memory.MemoryScope;
 import org.jdna.engine.nn.MultiHeadAttention;
-import org.jdna.engine.routing.DispatchPlan;
 import org.jdna.engine.tensor.Tensor;
 
 /**

@@ -3,8 +3,8 @@ package org.jdna.dna.model;
 import org.jdna.dna.config.ModelConfig;
 import org.jdna.dna.config.ModuleKind;
 import org.jdna.dna.config.Task;
+import org.jdna.engine.backend.DispatchPlan;
 import org.jdna.engine.nn.MultiHeadAttention;
-import org.jdna.engine.routing.DispatchPlan;
 
 /**
  * Parameters, active parameters and forward FLOPs of one batch, from its routing trace (issue 4,

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.jdna.engine.backend.DispatchPlan;
 import org.jdna.engine.ops.ConcurrentParts;
 import org.jdna.engine.ops.Indexing;
-import org.jdna.engine.routing.DispatchPlan;
 import org.jdna.engine.tensor.Tensor;
 
 /**

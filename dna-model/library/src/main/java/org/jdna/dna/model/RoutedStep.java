@@ -1,6 +1,6 @@
 package org.jdna.dna.model;
 
-import org.jdna.engine.routing.DispatchPlan;
+import org.jdna.engine.backend.DispatchPlan;
 import org.jdna.engine.routing.Routing;
 import org.jdna.engine.routing.TopK;
 import org.jdna.engine.tensor.Rng;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 
 import org.jdna.dna.config.ModulePool;
+import org.jdna.engine.backend.DispatchPlan;
 import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.nn.TransformerBlock;
-import org.jdna.engine.routing.DispatchPlan;
 import org.jdna.engine.tensor.Rng;
 import org.jdna.engine.tensor.Tensor;
 import org.junit.jupiter.api.BeforeEach;

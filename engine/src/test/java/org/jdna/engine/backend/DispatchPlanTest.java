@@ -1,4 +1,4 @@
-package org.jdna.engine.routing;
+package org.jdna.engine.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

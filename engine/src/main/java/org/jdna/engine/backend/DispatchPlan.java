@@ -1,11 +1,11 @@
-package org.jdna.engine.routing;
+package org.jdna.engine.backend;
 
 import java.util.Arrays;
 
-import org.jdna.engine.backend.DispatchSort;
-
 /**
- * Where every (token, slot) pair goes: a stable counting sort of the top-k choices by module.
+ * Where every (token, slot) pair goes: a stable counting sort of the top-k choices by module. The plan
+ * and its sort ({@link DispatchSort}) live here, beside the {@link Backend#dispatch} primitive that
+ * follows them: all of dispatch's bookkeeping in one place.
  *
  * <p>Legend: N tokens, K slots per token, E modules, R dispatched rows (pairs sent to a
  * non-skipped module; R = N*K when no module is skipped).
