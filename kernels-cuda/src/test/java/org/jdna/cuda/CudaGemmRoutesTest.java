@@ -47,16 +47,7 @@ class CudaGemmRoutesTest {
     @ValueSource(strings = {"jcublas", "ffm", "kernel"})
     void everyRouteComputesTheReferenceProduct(String mode) {
         CudaBackend cuda = CudaAssumptions.cuda();
-        GemmRoute route;
-        try {
-            route = cuda.gemmRoute(mode);
-        } catch (BackendUnavailableException e) {
-            if (mode.equals("kernel")) {
-                throw new AssertionFailedError("the built-in kernel route must always load", e);
-            }
-            Assumptions.abort("GEMM route " + mode + " cannot load here: " + e.getMessage());
-            return;
-        }
+        GemmRoute route = routeOrSkip(cuda, mode);
         Rng rng = new Rng(20240611L).fork("gemm routes " + mode);
         List<String> failures = new ArrayList<>();
         for (Object[] c : CASES) {
@@ -95,16 +86,7 @@ class CudaGemmRoutesTest {
     @ValueSource(strings = {"jcublas", "ffm", "kernel"})
     void everyRouteMultipliesInFullFp32NotTf32(String mode) {
         CudaBackend cuda = CudaAssumptions.cuda();
-        GemmRoute route;
-        try {
-            route = cuda.gemmRoute(mode);
-        } catch (BackendUnavailableException e) {
-            if (mode.equals("kernel")) {
-                throw new AssertionFailedError("the built-in kernel route must always load", e);
-            }
-            Assumptions.abort("GEMM route " + mode + " cannot load here: " + e.getMessage());
-            return;
-        }
+        GemmRoute route = routeOrSkip(cuda, mode);
         int size = 128;
         float[] a = new float[size * size];
         float[] identity = new float[size * size];
@@ -167,5 +149,18 @@ class CudaGemmRoutesTest {
             x[i] = (float) rng.nextGaussian();
         }
         return x;
+    }
+
+    /** The route {@code mode} of {@code cuda}; a library route that cannot load here skips, the built-in kernel must load. */
+    private static GemmRoute routeOrSkip(CudaBackend cuda, String mode) {
+        try {
+            return cuda.gemmRoute(mode);
+        } catch (BackendUnavailableException e) {
+            if (mode.equals("kernel")) {
+                throw new AssertionFailedError("the built-in kernel route must always load", e);
+            }
+            Assumptions.abort("GEMM route " + mode + " cannot load here: " + e.getMessage());
+            throw new AssertionError("unreachable: abort throws");
+        }
     }
 }
