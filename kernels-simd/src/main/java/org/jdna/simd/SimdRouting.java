@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The routing primitives: row gather and scatter-add, router top-k (forward and backward) and the
  * weighted combine (forward and backward).
  *
- * <p>Steady state allocates nothing: the arguments of a call travel in a {@link RoutingTask}
- * reused per calling thread, and the only scratch, top-k's columns, is allocated once per thread.
+ * <p>Steady state allocates nothing: each primitive's arguments travel in its own {@link KernelTask}
+ * (the nested classes below), one per calling thread, and the only scratch, top-k's columns, is
+ * allocated once per thread.
  * Indices are checked before any work starts, so a bad index leaves the outputs untouched.
  *
  * <p>Determinism: top-k (in whole blocks of rows), combine and the gathers split over output
@@ -25,7 +26,12 @@ final class SimdRouting {
     private static final int GRAIN = 1 << 14;
 
     private final Parallel parallel;
-    private final ThreadLocal<RoutingTask> tasks = ThreadLocal.withInitial(RoutingTask::new);
+    private final ThreadLocal<SelectRows> selects = ThreadLocal.withInitial(SelectRows::new);
+    private final ThreadLocal<AddRows> adds = ThreadLocal.withInitial(AddRows::new);
+    private final ThreadLocal<TopK> topks = ThreadLocal.withInitial(TopK::new);
+    private final ThreadLocal<TopKBackward> topkBackwards = ThreadLocal.withInitial(TopKBackward::new);
+    private final ThreadLocal<Combine> combines = ThreadLocal.withInitial(Combine::new);
+    private final ThreadLocal<CombineBackward> combineBackwards = ThreadLocal.withInitial(CombineBackward::new);
 
     SimdRouting(Parallel parallel) {
         this.parallel = parallel;
@@ -35,31 +41,40 @@ final class SimdRouting {
         return Math.max(1, GRAIN / Math.max(1, width));
     }
 
-    private void run(RoutingTask task, int n, int grain) {
-        try {
-            parallel.forRange(n, grain, task);
-        } finally {
-            task.clear();
-        }
-    }
-
     // ---------------------------------------------------------------- row gather / scatter-add
 
     /** out[i, :] = src[rows[i], :], i in [0, count). */
     void indexSelectRows(float[] out, float[] src, int srcLength, int[] rows, int count, int width) {
         checkRows("indexSelectRows", rows, count, srcLength, width);
-        RoutingTask t = tasks.get();
-        t.kind = RoutingTask.SELECT;
-        t.out = out;
-        t.a = src;
-        t.idx = rows;
-        t.width = width;
-        run(t, count, rowGrain(width));
+        selects.get().with(out, src, rows, width).runOn(parallel, count, rowGrain(width));
     }
 
-    static void selectRange(float[] out, float[] src, int[] rows, int width, int from, int to) {
-        for (int i = from; i < to; i++) {
-            System.arraycopy(src, rows[i] * width, out, i * width, width);
+    /** indexSelectRows over positions [from, to). */
+    private static final class SelectRows extends KernelTask {
+        private float[] out;
+        private float[] src;
+        private int[] rows;
+        private int width;
+
+        SelectRows with(float[] out, float[] src, int[] rows, int width) {
+            this.out = out;
+            this.src = src;
+            this.rows = rows;
+            this.width = width;
+            return this;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            for (int i = from; i < to; i++) {
+                System.arraycopy(src, rows[i] * width, out, i * width, width);
+            }
+        }
+
+        @Override
+        void clear() {
+            out = src = null;
+            rows = null;
         }
     }
 
@@ -67,25 +82,43 @@ final class SimdRouting {
     void indexAddRows(float[] dst, int dstLength, float[] src, int[] rows, int count, int width) {
         checkRows("indexAddRows", rows, count, dstLength, width);
         int dstRows = width == 0 ? 0 : dstLength / width;
-        RoutingTask t = tasks.get();
-        t.kind = RoutingTask.ADD;
-        t.out = dst;
-        t.a = src;
-        t.idx = rows;
-        t.count = count;
-        t.width = width;
         // chunks over destination rows, as many as the floats moved justify (each scans all indices)
         long moved = (long) count * width;
-        run(t, dstRows, (int) Math.max(1, dstRows / Math.max(1, moved / GRAIN)));
+        adds.get().with(dst, src, rows, count, width)
+                .runOn(parallel, dstRows, (int) Math.max(1, dstRows / Math.max(1, moved / GRAIN)));
     }
 
     /** The part of indexAddRows whose destination rows lie in [rowFrom, rowTo). */
-    static void addRange(float[] dst, float[] src, int[] rows, int count, int width, int rowFrom, int rowTo) {
-        for (int i = 0; i < count; i++) {
-            int row = rows[i];
-            if (row >= rowFrom && row < rowTo) {
-                VectorOps.add(dst, row * width, src, i * width, width);
+    private static final class AddRows extends KernelTask {
+        private float[] dst;
+        private float[] src;
+        private int[] rows;
+        private int count;
+        private int width;
+
+        AddRows with(float[] dst, float[] src, int[] rows, int count, int width) {
+            this.dst = dst;
+            this.src = src;
+            this.rows = rows;
+            this.count = count;
+            this.width = width;
+            return this;
+        }
+
+        @Override
+        public void run(int rowFrom, int rowTo) {
+            for (int i = 0; i < count; i++) {
+                int row = rows[i];
+                if (row >= rowFrom && row < rowTo) {
+                    VectorOps.add(dst, row * width, src, i * width, width);
+                }
             }
+        }
+
+        @Override
+        void clear() {
+            dst = src = null;
+            rows = null;
         }
     }
 
@@ -100,20 +133,48 @@ final class SimdRouting {
         if (k < 0 || k > experts) {
             throw new IllegalArgumentException("topk: K = " + k + " must be in [0, E = " + experts + "]");
         }
-        RoutingTask t = tasks.get();
-        t.kind = RoutingTask.TOPK;
-        t.indices = indices;
-        t.out = weights;
-        t.a = probs;
-        t.b = logits;
-        t.c = bias;
-        t.count = rows;
-        t.width = experts;
-        t.k = k;
-        t.flag = renormalize;
         // chunks of whole blocks of rows
         int blockRows = SimdTopK.BLOCK_ROWS;
-        run(t, (rows + blockRows - 1) / blockRows, Math.max(1, rowGrain(4 * experts) / blockRows));
+        topks.get().with(indices, weights, probs, logits, bias, rows, experts, k, renormalize)
+                .runOn(parallel, (rows + blockRows - 1) / blockRows, Math.max(1, rowGrain(4 * experts) / blockRows));
+    }
+
+    /** topk over blocks of rows [fromBlock, toBlock) ({@link SimdTopK#topkBlocks}). */
+    private static final class TopK extends KernelTask {
+        private int[] indices;
+        private float[] weights;
+        private float[] probs;
+        private float[] logits;
+        private float[] bias;
+        private int rows;
+        private int experts;
+        private int k;
+        private boolean renormalize;
+
+        TopK with(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias, int rows, int experts,
+                  int k, boolean renormalize) {
+            this.indices = indices;
+            this.weights = weights;
+            this.probs = probs;
+            this.logits = logits;
+            this.bias = bias;
+            this.rows = rows;
+            this.experts = experts;
+            this.k = k;
+            this.renormalize = renormalize;
+            return this;
+        }
+
+        @Override
+        public void run(int fromBlock, int toBlock) {
+            SimdTopK.topkBlocks(indices, weights, probs, logits, bias, rows, experts, k, renormalize, fromBlock, toBlock);
+        }
+
+        @Override
+        void clear() {
+            indices = null;
+            weights = probs = logits = bias = null;
+        }
     }
 
     /**
@@ -128,16 +189,42 @@ final class SimdRouting {
                         + " outside [0, " + experts + ")");
             }
         }
-        RoutingTask t = tasks.get();
-        t.kind = RoutingTask.TOPK_BACKWARD;
-        t.out = dlogits;
-        t.a = dweights;
-        t.b = probs;
-        t.indices = indices;
-        t.width = experts;
-        t.k = k;
-        t.flag = renormalize;
-        run(t, rows, rowGrain(4 * experts));
+        topkBackwards.get().with(dlogits, dweights, probs, indices, experts, k, renormalize)
+                .runOn(parallel, rows, rowGrain(4 * experts));
+    }
+
+    /** topkBackward over rows [from, to) ({@link SimdTopKBackward#topkBackwardRange}). */
+    private static final class TopKBackward extends KernelTask {
+        private float[] dlogits;
+        private float[] dweights;
+        private float[] probs;
+        private int[] indices;
+        private int experts;
+        private int k;
+        private boolean renormalize;
+
+        TopKBackward with(float[] dlogits, float[] dweights, float[] probs, int[] indices, int experts, int k,
+                          boolean renormalize) {
+            this.dlogits = dlogits;
+            this.dweights = dweights;
+            this.probs = probs;
+            this.indices = indices;
+            this.experts = experts;
+            this.k = k;
+            this.renormalize = renormalize;
+            return this;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            SimdTopKBackward.topkBackwardRange(dlogits, dweights, probs, indices, experts, k, renormalize, from, to);
+        }
+
+        @Override
+        void clear() {
+            dlogits = dweights = probs = null;
+            indices = null;
+        }
     }
 
     // ---------------------------------------------------------------- combine
@@ -145,66 +232,84 @@ final class SimdRouting {
     /** out[t, :] = sum_j weights[t, j] * y[slotRows[t, j], :], skipping -1 slots, j in order. */
     void combine(float[] out, float[] y, int yLength, float[] weights, int[] slotRows, int tokens, int k, int width) {
         checkSlots("combine", slotRows, tokens * k, yLength, width);
-        RoutingTask t = tasks.get();
-        t.kind = RoutingTask.COMBINE;
-        t.out = out;
-        t.a = y;
-        t.b = weights;
-        t.idx = slotRows;
-        t.k = k;
-        t.width = width;
-        run(t, tokens, rowGrain(width * (k + 1)));
+        combines.get().with(out, y, weights, slotRows, k, width).runOn(parallel, tokens, rowGrain(width * (k + 1)));
     }
 
-    static void combineRange(float[] out, float[] y, float[] weights, int[] slotRows, int k, int width,
-                             int from, int to) {
-        for (int t = from; t < to; t++) {
-            int outBase = t * width;
-            int c = 0;
-            // K = 1 and K = 2 with every slot used (the common case): no slot test or index load inside
-            // the column loop, the same FMAs in the same order as the general loop below (bit-identical).
-            // Faster at large D (benchmarks/results/design-measurements.md): the general loop's
-            // per-column branches and reloads keep too few row loads in flight to cover the scattered
-            // rows' cache misses.
-            if (S != null && k == 1 && slotRows[t] != -1) {
-                int row0 = slotRows[t] * width;
-                float w0 = weights[t];
-                for (int up = S.loopBound(width); c < up; c += L) {
-                    FloatVector.fromArray(S, y, row0 + c).fma(FloatVector.broadcast(S, w0), FloatVector.zero(S))
-                            .intoArray(out, outBase + c);
+    /** combine over tokens [from, to). */
+    private static final class Combine extends KernelTask {
+        private float[] out;
+        private float[] y;
+        private float[] weights;
+        private int[] slotRows;
+        private int k;
+        private int width;
+
+        Combine with(float[] out, float[] y, float[] weights, int[] slotRows, int k, int width) {
+            this.out = out;
+            this.y = y;
+            this.weights = weights;
+            this.slotRows = slotRows;
+            this.k = k;
+            this.width = width;
+            return this;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            for (int t = from; t < to; t++) {
+                int outBase = t * width;
+                int c = 0;
+                // K = 1 and K = 2 with every slot used (the common case): no slot test or index load inside
+                // the column loop, the same FMAs in the same order as the general loop below (bit-identical).
+                // Faster at large D (benchmarks/results/design-measurements.md): the general loop's
+                // per-column branches and reloads keep too few row loads in flight to cover the scattered
+                // rows' cache misses.
+                if (S != null && k == 1 && slotRows[t] != -1) {
+                    int row0 = slotRows[t] * width;
+                    float w0 = weights[t];
+                    for (int up = S.loopBound(width); c < up; c += L) {
+                        FloatVector.fromArray(S, y, row0 + c).fma(FloatVector.broadcast(S, w0), FloatVector.zero(S))
+                                .intoArray(out, outBase + c);
+                    }
+                } else if (S != null && k == 2 && slotRows[2 * t] != -1 && slotRows[2 * t + 1] != -1) {
+                    int row0 = slotRows[2 * t] * width;
+                    int row1 = slotRows[2 * t + 1] * width;
+                    float w0 = weights[2 * t];
+                    float w1 = weights[2 * t + 1];
+                    for (int up = S.loopBound(width); c < up; c += L) {
+                        FloatVector.fromArray(S, y, row1 + c).fma(FloatVector.broadcast(S, w1),
+                                FloatVector.fromArray(S, y, row0 + c).fma(FloatVector.broadcast(S, w0), FloatVector.zero(S)))
+                                .intoArray(out, outBase + c);
+                    }
+                } else if (S != null) {
+                    for (int up = S.loopBound(width); c < up; c += L) {
+                        FloatVector acc = FloatVector.zero(S);
+                        for (int j = 0; j < k; j++) {
+                            int slot = slotRows[t * k + j];
+                            if (slot != -1) {
+                                acc = FloatVector.fromArray(S, y, slot * width + c).fma(FloatVector.broadcast(S, weights[t * k + j]), acc);
+                            }
+                        }
+                        acc.intoArray(out, outBase + c);
+                    }
                 }
-            } else if (S != null && k == 2 && slotRows[2 * t] != -1 && slotRows[2 * t + 1] != -1) {
-                int row0 = slotRows[2 * t] * width;
-                int row1 = slotRows[2 * t + 1] * width;
-                float w0 = weights[2 * t];
-                float w1 = weights[2 * t + 1];
-                for (int up = S.loopBound(width); c < up; c += L) {
-                    FloatVector.fromArray(S, y, row1 + c).fma(FloatVector.broadcast(S, w1),
-                            FloatVector.fromArray(S, y, row0 + c).fma(FloatVector.broadcast(S, w0), FloatVector.zero(S)))
-                            .intoArray(out, outBase + c);
-                }
-            } else if (S != null) {
-                for (int up = S.loopBound(width); c < up; c += L) {
-                    FloatVector acc = FloatVector.zero(S);
+                for (; c < width; c++) {
+                    float acc = 0f;
                     for (int j = 0; j < k; j++) {
                         int slot = slotRows[t * k + j];
                         if (slot != -1) {
-                            acc = FloatVector.fromArray(S, y, slot * width + c).fma(FloatVector.broadcast(S, weights[t * k + j]), acc);
+                            acc = Math.fma(weights[t * k + j], y[slot * width + c], acc);
                         }
                     }
-                    acc.intoArray(out, outBase + c);
+                    out[outBase + c] = acc;
                 }
             }
-            for (; c < width; c++) {
-                float acc = 0f;
-                for (int j = 0; j < k; j++) {
-                    int slot = slotRows[t * k + j];
-                    if (slot != -1) {
-                        acc = Math.fma(weights[t * k + j], y[slot * width + c], acc);
-                    }
-                }
-                out[outBase + c] = acc;
-            }
+        }
+
+        @Override
+        void clear() {
+            out = y = weights = null;
+            slotRows = null;
         }
     }
 
@@ -215,57 +320,82 @@ final class SimdRouting {
     void combineBackward(float[] dy, float[] dweights, float[] dout, float[] y, int yLength, float[] weights,
                          int[] slotRows, int tokens, int k, int width) {
         checkSlots("combineBackward", slotRows, tokens * k, yLength, width);
-        RoutingTask t = tasks.get();
-        t.kind = RoutingTask.COMBINE_BACKWARD;
-        t.out = dy;
-        t.a = dweights;
-        t.b = dout;
-        t.c = y;
-        t.d = weights;
-        t.idx = slotRows;
-        t.k = k;
-        t.width = width;
-        int grain = hasDuplicateSlots(t, slotRows, tokens * k, width == 0 ? 0 : yLength / width)
+        CombineBackward task = combineBackwards.get();
+        int grain = task.hasDuplicateSlots(slotRows, tokens * k, width == 0 ? 0 : yLength / width)
                 ? Integer.MAX_VALUE : rowGrain(width * (2 * k + 1));
-        run(t, tokens, grain);
+        task.with(dy, dweights, dout, y, weights, slotRows, k, width).runOn(parallel, tokens, grain);
     }
 
-    static void combineBackwardRange(float[] dy, float[] dweights, float[] dout, float[] y, float[] weights,
-                                     int[] slotRows, int k, int width, int from, int to) {
-        for (int t = from; t < to; t++) {
-            for (int j = 0; j < k; j++) {
-                int slot = slotRows[t * k + j];
-                if (slot == -1) {
-                    dweights[t * k + j] = 0f;
-                    continue;
-                }
-                VectorOps.scaleShift(dy, slot * width, dout, t * width, width, weights[t * k + j], 0f);
-                dweights[t * k + j] = VectorOps.dot(dout, t * width, y, slot * width, width);
-            }
-        }
-    }
+    /** combineBackward over tokens [from, to), and the duplicate-slot test that decides whether to split. */
+    private static final class CombineBackward extends KernelTask {
+        private float[] dy;
+        private float[] dweights;
+        private float[] dout;
+        private float[] y;
+        private float[] weights;
+        private int[] slotRows;
+        private int k;
+        private int width;
+        /** The duplicate-slot detector: stamps[slot] == stamp when seen in this call. */
+        private int[] stamps = new int[0];
+        private int stamp;
 
-    /** Marks each named slot in the task's reusable stamp array; true if one is named twice. */
-    private static boolean hasDuplicateSlots(RoutingTask t, int[] slotRows, int n, int yRows) {
-        if (t.stamps.length < yRows) {
-            t.stamps = new int[Math.max(yRows, 2 * t.stamps.length)];
-            t.stamp = 0;
+        CombineBackward with(float[] dy, float[] dweights, float[] dout, float[] y, float[] weights, int[] slotRows,
+                             int k, int width) {
+            this.dy = dy;
+            this.dweights = dweights;
+            this.dout = dout;
+            this.y = y;
+            this.weights = weights;
+            this.slotRows = slotRows;
+            this.k = k;
+            this.width = width;
+            return this;
         }
-        int stamp = ++t.stamp;
-        if (stamp == Integer.MAX_VALUE) {
-            java.util.Arrays.fill(t.stamps, 0);
-            t.stamp = stamp = 1;
-        }
-        for (int i = 0; i < n; i++) {
-            int slot = slotRows[i];
-            if (slot != -1) {
-                if (t.stamps[slot] == stamp) {
-                    return true;
+
+        @Override
+        public void run(int from, int to) {
+            for (int t = from; t < to; t++) {
+                for (int j = 0; j < k; j++) {
+                    int slot = slotRows[t * k + j];
+                    if (slot == -1) {
+                        dweights[t * k + j] = 0f;
+                        continue;
+                    }
+                    VectorOps.scaleShift(dy, slot * width, dout, t * width, width, weights[t * k + j], 0f);
+                    dweights[t * k + j] = VectorOps.dot(dout, t * width, y, slot * width, width);
                 }
-                t.stamps[slot] = stamp;
             }
         }
-        return false;
+
+        @Override
+        void clear() {
+            dy = dweights = dout = y = weights = null;
+            slotRows = null;
+        }
+
+        /** Marks each named slot in the reusable stamp array; true if one is named twice. */
+        boolean hasDuplicateSlots(int[] slotRows, int n, int yRows) {
+            if (stamps.length < yRows) {
+                stamps = new int[Math.max(yRows, 2 * stamps.length)];
+                stamp = 0;
+            }
+            int current = ++stamp;
+            if (current == Integer.MAX_VALUE) {
+                java.util.Arrays.fill(stamps, 0);
+                stamp = current = 1;
+            }
+            for (int i = 0; i < n; i++) {
+                int slot = slotRows[i];
+                if (slot != -1) {
+                    if (stamps[slot] == current) {
+                        return true;
+                    }
+                    stamps[slot] = current;
+                }
+            }
+            return false;
+        }
     }
 
     // ---------------------------------------------------------------- index checks
