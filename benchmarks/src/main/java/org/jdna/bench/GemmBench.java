@@ -53,7 +53,7 @@ public class GemmBench extends JdnaBenchmark {
 
     @Benchmark
     public Storage sgemm(Work.Flops work) {
-        backend.gemm(false, false, m, n, k, 1f, a, 0, k, 0, b, 0, n, 0, 0f, c, 0, n, 0, 1);
+        backend.matmul().gemm(false, false, m, n, k, 1f, a, 0, k, 0, b, 0, n, 0, 0f, c, 0, n, 0, 1);
         backend.synchronize();
         work.gflop += gflopPerCall;
         return c;

@@ -52,13 +52,15 @@ public class GroupedGemmBench extends JdnaBenchmark {
         for (int e = 0; e < s.experts(); e++) {
             int m = p.plan.count(e), r = p.plan.offset(e);
             if (m > 0) {
-                backend.gemm(false, false, m, h, d, 1f, p.xd, r * d, d, 0, p.w1, e * d * h, h, 0, 0f, p.pre, r * h, h, 0, 1);
+                backend.matmul().gemm(false, false, m, h, d, 1f, p.xd, r * d, d, 0, p.w1, e * d * h, h, 0,
+                        0f, p.pre, r * h, h, 0, 1);
             }
         }
         for (int e = 0; e < s.experts(); e++) {
             int m = p.plan.count(e), r = p.plan.offset(e);
             if (m > 0) {
-                backend.gemm(false, false, m, d, h, 1f, p.pre, r * h, h, 0, p.w2, e * h * d, d, 0, 0f, p.y, r * d, d, 0, 1);
+                backend.matmul().gemm(false, false, m, d, h, 1f, p.pre, r * h, h, 0, p.w2, e * h * d, d, 0,
+                        0f, p.y, r * d, d, 0, 1);
             }
         }
         backend.synchronize();
@@ -71,8 +73,8 @@ public class GroupedGemmBench extends JdnaBenchmark {
     public Storage single(Work.Flops work) {
         RoutingShape s = p.shape;
         int d = s.d(), h = s.hidden(), rows = s.dispatchRows();
-        backend.gemm(false, false, rows, h, d, 1f, p.xd, 0, d, 0, p.w1, 0, h, 0, 0f, p.pre, 0, h, 0, 1);
-        backend.gemm(false, false, rows, d, h, 1f, p.pre, 0, h, 0, p.w2, 0, d, 0, 0f, p.y, 0, d, 0, 1);
+        backend.matmul().gemm(false, false, rows, h, d, 1f, p.xd, 0, d, 0, p.w1, 0, h, 0, 0f, p.pre, 0, h, 0, 1);
+        backend.matmul().gemm(false, false, rows, d, h, 1f, p.pre, 0, h, 0, p.w2, 0, d, 0, 0f, p.y, 0, d, 0, 1);
         backend.synchronize();
         work.gflop += gflopPerCall;
         return p.y;

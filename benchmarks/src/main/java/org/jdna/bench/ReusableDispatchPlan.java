@@ -58,7 +58,8 @@ public final class ReusableDispatchPlan {
      */
     public void dispatch(Backend backend, Storage out, Storage src, int[] indices, int tokens, int width) {
         checkCapacity(indices, tokens);
-        backend.dispatch(out, counts, offsets, sourceRows, slotRows, src, indices, null, tokens, k, experts, width);
+        backend.indexing().dispatch(out, counts, offsets, sourceRows, slotRows, src, indices, null, tokens, k, experts,
+                width);
         this.tokens = tokens;
     }
 

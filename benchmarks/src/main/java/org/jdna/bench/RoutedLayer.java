@@ -19,7 +19,7 @@ public final class RoutedLayer {
         Backend be = p.backend;
         int n = s.tokens(), d = s.d(), e = s.experts();
         // logits (N, E) = x (N, D) @ wr (D, E)
-        be.gemm(false, false, n, e, d, 1f, p.x, 0, d, 0, p.wr, 0, e, 0, 0f, p.logits, 0, e, 0, 1);
+        be.matmul().gemm(false, false, n, e, d, 1f, p.x, 0, d, 0, p.wr, 0, e, 0, 0f, p.logits, 0, e, 0, 1);
         topk(p);
         dispatch(p);
         groupedMlpForward(p);
@@ -29,7 +29,7 @@ public final class RoutedLayer {
     /** Router top-k: indices (N, K), weights (N, K) = full-softmax probabilities of the chosen. */
     public static void topk(RoutingProblem p) {
         RoutingShape s = p.shape;
-        p.backend.topk(p.indices, p.weights, p.probs, p.logits, null, s.tokens(), s.experts(), s.k(), false);
+        p.backend.routing().topk(p.indices, p.weights, p.probs, p.logits, null, s.tokens(), s.experts(), s.k(), false);
     }
 
     /** Counting sort of the (token, slot) pairs by module and xd (N*K, D) = x[sourceRows], one backend call. */
@@ -46,14 +46,16 @@ public final class RoutedLayer {
         for (int e = 0; e < s.experts(); e++) {
             int m = p.plan.count(e), r = p.plan.offset(e);
             if (m > 0) {
-                be.gemm(false, false, m, h, d, 1f, p.xd, r * d, d, 0, p.w1, e * d * h, h, 0, 0f, p.pre, r * h, h, 0, 1);
+                be.matmul().gemm(false, false, m, h, d, 1f, p.xd, r * d, d, 0, p.w1, e * d * h, h, 0,
+                        0f, p.pre, r * h, h, 0, 1);
             }
         }
-        be.unary(UnaryOp.GELU, p.act, p.pre, p.plan.rows() * h, 0f);
+        be.elementwise().unary(UnaryOp.GELU, p.act, p.pre, p.plan.rows() * h, 0f);
         for (int e = 0; e < s.experts(); e++) {
             int m = p.plan.count(e), r = p.plan.offset(e);
             if (m > 0) {
-                be.gemm(false, false, m, d, h, 1f, p.act, r * h, h, 0, p.w2, e * h * d, d, 0, 0f, p.y, r * d, d, 0, 1);
+                be.matmul().gemm(false, false, m, d, h, 1f, p.act, r * h, h, 0, p.w2, e * h * d, d, 0,
+                        0f, p.y, r * d, d, 0, 1);
             }
         }
     }
@@ -61,13 +63,13 @@ public final class RoutedLayer {
     /** out (N, D) = sum_j weights[t, j] * y[slotRows[t, j]]. */
     public static void combine(RoutingProblem p) {
         RoutingShape s = p.shape;
-        p.backend.combine(p.out, p.y, p.weights, p.plan.slotRows(), s.tokens(), s.k(), s.d());
+        p.backend.routing().combine(p.out, p.y, p.weights, p.plan.slotRows(), s.tokens(), s.k(), s.d());
     }
 
     /** Causal multi-head attention within each (module, sequence) segment of the dispatch rows. */
     public static void routedAttention(RoutingProblem p) {
         RoutingShape s = p.shape;
-        p.backend.attention(p.attnOut, p.lse, p.q, p.k, p.v, p.segments, s.heads(), s.headDim(), true,
+        p.backend.attention().forward(p.attnOut, p.lse, p.q, p.k, p.v, p.segments, s.heads(), s.headDim(), true,
                 null, 0, (float) (1 / Math.sqrt(s.headDim())));
     }
 
@@ -77,7 +79,7 @@ public final class RoutedLayer {
         Backend be = p.backend;
         int n = s.tokens(), d = s.d(), e = s.experts(), h = s.hidden(), rows = p.plan.rows();
         // dy (N*K, D), dweights (N, K)
-        be.combineBackward(p.dy, p.dweights, p.dout, p.y, p.weights, p.plan.slotRows(), n, s.k(), d);
+        be.routing().combineBackward(p.dy, p.dweights, p.dout, p.y, p.weights, p.plan.slotRows(), n, s.k(), d);
         for (int m = 0; m < e; m++) {
             int cnt = p.plan.count(m), r = p.plan.offset(m);
             if (cnt == 0) {
@@ -85,10 +87,12 @@ public final class RoutedLayer {
                 continue;
             }
             // dw2_m (H, D) = act_m^T @ dy_m; dact_m (cnt, H) = dy_m @ w2_m^T
-            be.gemm(true, false, h, d, cnt, 1f, p.act, r * h, h, 0, p.dy, r * d, d, 0, 0f, p.dw2, m * h * d, d, 0, 1);
-            be.gemm(false, true, cnt, h, d, 1f, p.dy, r * d, d, 0, p.w2, m * h * d, d, 0, 0f, p.dact, r * h, h, 0, 1);
+            be.matmul().gemm(true, false, h, d, cnt, 1f, p.act, r * h, h, 0, p.dy, r * d, d, 0,
+                    0f, p.dw2, m * h * d, d, 0, 1);
+            be.matmul().gemm(false, true, cnt, h, d, 1f, p.dy, r * d, d, 0, p.w2, m * h * d, d, 0,
+                    0f, p.dact, r * h, h, 0, 1);
         }
-        be.unaryBackward(UnaryOp.GELU, p.dpre, p.dact, p.pre, rows * h, 0f);
+        be.elementwise().unaryBackward(UnaryOp.GELU, p.dpre, p.dact, p.pre, rows * h, 0f);
         for (int m = 0; m < e; m++) {
             int cnt = p.plan.count(m), r = p.plan.offset(m);
             if (cnt == 0) {
@@ -96,15 +100,17 @@ public final class RoutedLayer {
                 continue;
             }
             // dw1_m (D, H) = xd_m^T @ dpre_m; dxd_m (cnt, D) = dpre_m @ w1_m^T
-            be.gemm(true, false, d, h, cnt, 1f, p.xd, r * d, d, 0, p.dpre, r * h, h, 0, 0f, p.dw1, m * d * h, h, 0, 1);
-            be.gemm(false, true, cnt, d, h, 1f, p.dpre, r * h, h, 0, p.w1, m * d * h, h, 0, 0f, p.dxd, r * d, d, 0, 1);
+            be.matmul().gemm(true, false, d, h, cnt, 1f, p.xd, r * d, d, 0, p.dpre, r * h, h, 0,
+                    0f, p.dw1, m * d * h, h, 0, 1);
+            be.matmul().gemm(false, true, cnt, d, h, 1f, p.dpre, r * h, h, 0, p.w1, m * d * h, h, 0,
+                    0f, p.dxd, r * d, d, 0, 1);
         }
         // dx (N, D) = scatter-add of dxd back to tokens, then the router's share
         be.fill(p.dx, 0, n * d, 0f);
-        be.indexAddRows(p.dx, p.dxd, p.plan.sourceRows(), rows, d);
-        be.topkBackward(p.dlogits, p.dweights, p.probs, p.indices, n, e, s.k(), false);
+        be.indexing().indexAddRows(p.dx, p.dxd, p.plan.sourceRows(), rows, d);
+        be.routing().topkBackward(p.dlogits, p.dweights, p.probs, p.indices, n, e, s.k(), false);
         // dwr (D, E) = x^T @ dlogits; dx += dlogits @ wr^T
-        be.gemm(true, false, d, e, n, 1f, p.x, 0, d, 0, p.dlogits, 0, e, 0, 0f, p.dwr, 0, e, 0, 1);
-        be.gemm(false, true, n, d, e, 1f, p.dlogits, 0, e, 0, p.wr, 0, e, 0, 1f, p.dx, 0, d, 0, 1);
+        be.matmul().gemm(true, false, d, e, n, 1f, p.x, 0, d, 0, p.dlogits, 0, e, 0, 0f, p.dwr, 0, e, 0, 1);
+        be.matmul().gemm(false, true, n, d, e, 1f, p.dlogits, 0, e, 0, p.wr, 0, e, 0, 1f, p.dx, 0, d, 0, 1);
     }
 }

@@ -3,7 +3,7 @@ package org.jdna.cuda;
 /**
  * One way of running the SPI's batched row-major SGEMM on the device: cuBLAS through JCublas,
  * cuBLAS bound through the FFM API, or the built-in tiled kernel. Arguments as in
- * {@link org.jdna.engine.backend.Backend#gemm}, with the storages already unwrapped.
+ * {@link org.jdna.engine.backend.MatmulKernels#gemm}, with the storages already unwrapped.
  */
 interface GemmRoute {
 

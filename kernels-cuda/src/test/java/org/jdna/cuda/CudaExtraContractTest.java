@@ -38,8 +38,8 @@ class CudaExtraContractTest extends ContractSupport {
     private static String topkOutcome(Backend backend, float[] logits, float[] bias, int rows, int experts, int k) {
         try {
             runOn(backend, d -> {
-                d.backend().topk(new int[rows * k], d.zeros(rows * k), d.zeros(rows * experts), d.upload(logits), bias,
-                        rows, experts, k, true);
+                d.backend().routing().topk(new int[rows * k], d.zeros(rows * k), d.zeros(rows * experts),
+                        d.upload(logits), bias, rows, experts, k, true);
                 return new float[0][];
             });
             return "no exception";
@@ -88,7 +88,7 @@ class CudaExtraContractTest extends ContractSupport {
             check("topk infinities renormalize=" + renormalize, Tolerance.REDUCTION, d -> {
                 int[] indices = new int[rows * k];
                 Storage w = d.garbage(rows * k), p = d.garbage(rows * experts);
-                d.backend().topk(indices, w, p, d.upload(logits), bias, rows, experts, k, renormalize);
+                d.backend().routing().topk(indices, w, p, d.upload(logits), bias, rows, experts, k, renormalize);
                 return new float[][] {asFloats(indices), d.download(w), d.download(p)};
             });
         }
@@ -104,7 +104,8 @@ class CudaExtraContractTest extends ContractSupport {
         for (boolean renormalize : new boolean[] {false, true}) {
             check("topkBackward repeats renormalize=" + renormalize, Tolerance.REDUCTION, d -> {
                 Storage dl = d.garbage(rows * experts);
-                d.backend().topkBackward(dl, d.upload(dweights), d.upload(probs), indices, rows, experts, k, renormalize);
+                d.backend().routing().topkBackward(dl, d.upload(dweights), d.upload(probs), indices, rows, experts, k,
+                        renormalize);
                 return d.results(dl);
             });
         }
@@ -124,8 +125,8 @@ class CudaExtraContractTest extends ContractSupport {
                 check(op + " alpha " + alpha + " at special values", Tolerance.ELEMENTWISE, d -> {
                     Storage out = d.garbage(SPECIAL.length), dx = d.garbage(SPECIAL.length);
                     Storage x = d.upload(SPECIAL);
-                    d.backend().unary(op, out, x, SPECIAL.length, alpha);
-                    d.backend().unaryBackward(op, dx, d.upload(dout), x, SPECIAL.length, alpha);
+                    d.backend().elementwise().unary(op, out, x, SPECIAL.length, alpha);
+                    d.backend().elementwise().unaryBackward(op, dx, d.upload(dout), x, SPECIAL.length, alpha);
                     return d.results(out, dx);
                 });
             }
@@ -142,22 +143,22 @@ class CudaExtraContractTest extends ContractSupport {
         // would read what others write if the kernel skipped its temporary.
         check("drop the first row in place", Tolerance.EXACT, d -> {
             Storage s = d.upload(x);
-            d.backend().copyStrided(s, s, width, new int[] {rows, width}, new int[] {width, 1});
+            d.backend().elementwise().copyStrided(s, s, width, new int[] {rows, width}, new int[] {width, 1});
             return d.results(s);
         });
         check("every other column of the next row, in place", Tolerance.EXACT, d -> {
             Storage s = d.upload(x);
-            d.backend().copyStrided(s, s, width, new int[] {rows, width / 2}, new int[] {width, 2});
+            d.backend().elementwise().copyStrided(s, s, width, new int[] {rows, width / 2}, new int[] {width, 2});
             return d.results(s);
         });
         check("broadcast row 0 over every row, in place", Tolerance.EXACT, d -> {
             Storage s = d.upload(x);
-            d.backend().copyStrided(s, s, 0, new int[] {rows, width}, new int[] {0, 1});
+            d.backend().elementwise().copyStrided(s, s, 0, new int[] {rows, width}, new int[] {0, 1});
             return d.results(s);
         });
         check("transpose (rows, width) in place", Tolerance.EXACT, d -> {
             Storage s = d.upload(x);
-            d.backend().copyStrided(s, s, 0, new int[] {width, rows}, new int[] {1, width});
+            d.backend().elementwise().copyStrided(s, s, 0, new int[] {width, rows}, new int[] {1, width});
             return d.results(s);
         });
     }
@@ -177,7 +178,8 @@ class CudaExtraContractTest extends ContractSupport {
         float[] dout = normal(rng, tokens * width, 1);
         check("combineBackward with repeated rows", Tolerance.REDUCTION, d -> {
             Storage dy = d.garbage(yRows * width), dw = d.garbage(tokens * k);
-            d.backend().combineBackward(dy, dw, d.upload(dout), d.upload(y), d.upload(weights), slots, tokens, k, width);
+            d.backend().routing().combineBackward(dy, dw, d.upload(dout), d.upload(y), d.upload(weights), slots, tokens,
+                    k, width);
             return d.results(dy, dw);
         });
     }
@@ -214,11 +216,11 @@ class CudaExtraContractTest extends ContractSupport {
                 Storage qs = d.upload(q), ks = d.upload(k), vs = d.upload(v);
                 Storage mask = l.mask() == null ? null : d.upload(l.mask());
                 Storage out = d.garbage(n), lse = d.garbage(l.heads() * rows);
-                d.backend().attention(out, lse, qs, ks, vs, l.segments(), l.heads(), l.headDim(), l.causal(), mask,
-                        l.maskStride(), scale);
+                d.backend().attention().forward(out, lse, qs, ks, vs, l.segments(), l.heads(), l.headDim(), l.causal(),
+                        mask, l.maskStride(), scale);
                 Storage dq = d.garbage(n), dk = d.garbage(n), dv = d.garbage(n);
-                d.backend().attentionBackward(dq, dk, dv, d.upload(dout), qs, ks, vs, out, lse, l.segments(), l.heads(),
-                        l.headDim(), l.causal(), mask, l.maskStride(), scale);
+                d.backend().attention().backward(dq, dk, dv, d.upload(dout), qs, ks, vs, out, lse, l.segments(),
+                        l.heads(), l.headDim(), l.causal(), mask, l.maskStride(), scale);
                 return d.results(out, lse, dq, dk, dv);
             });
         }
@@ -235,8 +237,9 @@ class CudaExtraContractTest extends ContractSupport {
             Storage packed = d.upload(qkv), out = d.garbage(rows * w), lse = d.garbage(l.heads() * rows);
             Storage dqkv = d.garbage(rows * 3 * w), g = d.upload(dout);
             long before = d.backend() instanceof CudaBackend ? CudaStorage.allocations() : 0;
-            d.backend().attentionPacked(out, lse, packed, l.segments(), l.heads(), l.headDim(), l.causal(), null, 0, scale);
-            d.backend().attentionPackedBackward(dqkv, g, packed, out, lse, l.segments(), l.heads(), l.headDim(),
+            d.backend().attention().forwardPacked(out, lse, packed, l.segments(), l.heads(), l.headDim(), l.causal(),
+                    null, 0, scale);
+            d.backend().attention().backwardPacked(dqkv, g, packed, out, lse, l.segments(), l.heads(), l.headDim(),
                     l.causal(), null, 0, scale);
             if (d.backend() instanceof CudaBackend) {
                 assertEquals(before, CudaStorage.allocations(), "device storages allocated by the packed attention pair");

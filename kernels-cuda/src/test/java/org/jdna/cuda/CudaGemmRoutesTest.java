@@ -111,7 +111,7 @@ class CudaGemmRoutesTest {
         for (Backend be : new Backend[] {REFERENCE, cuda}) {
             Storage a = be.allocate(1), b = be.allocate(1), c = be.allocate(6);
             be.copyIn(c, 0, c0, 0, 6);
-            be.gemm(false, false, 2, 3, 0, 1f, a, 0, 1, 0, b, 0, 3, 0, 0.5f, c, 0, 3, 0, 1);
+            be.matmul().gemm(false, false, 2, 3, 0, 1f, a, 0, 1, 0, b, 0, 3, 0, 0.5f, c, 0, 3, 0, 1);
             float[] out = new float[6];
             be.copyOut(c, 0, out, 0, 6);
             Compare.assertClose("k = 0 on " + be.name(), new float[] {0.5f, 1, 1.5f, 2, 2.5f, 3}, out, Tolerance.EXACT);
@@ -127,8 +127,8 @@ class CudaGemmRoutesTest {
             be.copyIn(sb, 0, b, 0, b.length);
             be.copyIn(sc, 0, c, 0, c.length);
             if (route == null) {
-                be.gemm(transA, transB, m, n, k, alpha, sa, aOff, lda, strideA, sb, bOff, ldb, strideB, beta, sc, cOff,
-                        ldc, strideC, batch);
+                be.matmul().gemm(transA, transB, m, n, k, alpha, sa, aOff, lda, strideA, sb, bOff, ldb, strideB,
+                        beta, sc, cOff, ldc, strideC, batch);
             } else {
                 route.gemm(transA, transB, m, n, k, alpha, (CudaStorage) sa, aOff, lda, strideA, (CudaStorage) sb, bOff,
                         ldb, strideB, beta, (CudaStorage) sc, cOff, ldc, strideC, batch);

@@ -41,8 +41,8 @@ class KernelArgsTest {
         // a storage hands kernels base + 4 * off; packed attention's q | k | v blocks are W floats apart
         CudaStorage s = new CudaStorage(0x7000_0000L, 3 * 10 * 8);
         assertEquals(0x7000_0000L + 4 * 257, s.at(257));
-        AttentionKernels.Operands x = AttentionKernels.Operands.packed(s, 8, "test");
-        assertEquals(new AttentionKernels.Operands(0x7000_0000L, 0x7000_0000L + 32, 0x7000_0000L + 64, 24), x);
+        CudaAttention.Operands x = CudaAttention.Operands.packed(s, 8, "test");
+        assertEquals(new CudaAttention.Operands(0x7000_0000L, 0x7000_0000L + 32, 0x7000_0000L + 64, 24), x);
     }
 
     @Test

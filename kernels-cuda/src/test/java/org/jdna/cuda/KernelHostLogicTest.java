@@ -226,7 +226,7 @@ class KernelHostLogicTest {
             REFERENCE.copyIn(x, 0, r.logits(), 0, e);
             int[] indices = new int[k];
             try {
-                REFERENCE.topk(indices, w, p, x, r.bias(), 1, e, k, r.renormalize());
+                REFERENCE.routing().topk(indices, w, p, x, r.bias(), 1, e, k, r.renormalize());
             } catch (ArithmeticException refused) {
                 Matcher m = EXPERT.matcher(refused.getMessage());
                 assertTrue(m.find(), refused.getMessage());
@@ -283,7 +283,7 @@ class KernelHostLogicTest {
                 Storage dl = REFERENCE.allocate(e), dws = REFERENCE.allocate(k), ps = REFERENCE.allocate(e);
                 REFERENCE.copyIn(dws, 0, dw, 0, k);
                 REFERENCE.copyIn(ps, 0, probs, 0, e);
-                REFERENCE.topkBackward(dl, dws, ps, idx, 1, e, k, renormalize);
+                REFERENCE.routing().topkBackward(dl, dws, ps, idx, 1, e, k, renormalize);
                 expected.add(download(dl));
             }
         }
@@ -342,7 +342,7 @@ class KernelHostLogicTest {
                 labels.add("softmax log=" + log + " of " + java.util.Arrays.toString(x));
                 Storage in = REFERENCE.allocate(x.length), out = REFERENCE.allocate(x.length);
                 REFERENCE.copyIn(in, 0, x, 0, x.length);
-                REFERENCE.softmax(out, in, 1, x.length, log);
+                REFERENCE.norms().softmax(out, in, 1, x.length, log);
                 expected.add(download(out));
             }
         }
@@ -436,7 +436,7 @@ class KernelHostLogicTest {
             Storage dst = REFERENCE.allocate(c.dst().length), src = REFERENCE.allocate(c.src().length);
             REFERENCE.copyIn(dst, 0, c.dst(), 0, c.dst().length);
             REFERENCE.copyIn(src, 0, c.src(), 0, c.src().length);
-            REFERENCE.indexAddRows(dst, src, c.rows(), c.rows().length, c.width());
+            REFERENCE.indexing().indexAddRows(dst, src, c.rows(), c.rows().length, c.width());
             Compare.assertSameBits("indexAddRows " + c.name(), download(dst), floats(answers.get(i), c.dst().length));
         }
     }
@@ -473,7 +473,7 @@ class KernelHostLogicTest {
             Storage dx = REFERENCE.allocate(c.dx().length), d = REFERENCE.allocate(c.dout().length);
             REFERENCE.copyIn(dx, 0, c.dx(), 0, c.dx().length);
             REFERENCE.copyIn(d, 0, c.dout(), 0, c.dout().length);
-            REFERENCE.scatterAdd(dx, d, c.idx(), c.outer(), c.len(), c.inner(), c.idxLen());
+            REFERENCE.indexing().scatterAdd(dx, d, c.idx(), c.outer(), c.len(), c.inner(), c.idxLen());
             Compare.assertSameBits("scatterAdd " + c.name(), download(dx), floats(answers.get(i), c.dx().length));
         }
     }

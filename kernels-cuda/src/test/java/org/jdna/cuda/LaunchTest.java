@@ -92,9 +92,9 @@ class LaunchTest {
     void attentionSharedMemoryIsTheLayoutTheKernelsDeclare() throws IOException {
         String source = Files.readString(Path.of("src/main/cuda/attention.cu"));
         Map<String, IntUnaryOperator> java = Map.of(
-                "attention_forward_f32", AttentionKernels::forwardShared,
-                "attention_backward_dq_f32", AttentionKernels::dqShared,
-                "attention_backward_dkdv_f32", AttentionKernels::dkdvShared);
+                "attention_forward_f32", CudaAttention::forwardShared,
+                "attention_backward_dq_f32", CudaAttention::dqShared,
+                "attention_backward_dkdv_f32", CudaAttention::dkdvShared);
         for (Map.Entry<String, IntUnaryOperator> kernel : java.entrySet()) {
             int at = source.indexOf("extern \"C\" __global__ void " + kernel.getKey() + "(");
             assertTrue(at > 0, kernel.getKey() + " not in attention.cu");
@@ -120,7 +120,7 @@ class LaunchTest {
             }
             assertEquals(names, declared, kernel.getKey() + ": regions in the comment against pointers into sh");
             for (int headDim : new int[] {1, 16, 64, 100}) {
-                assertEquals(4 * (dh * headDim + block * AttentionKernels.BLOCK), kernel.getValue().applyAsInt(headDim),
+                assertEquals(4 * (dh * headDim + block * CudaAttention.BLOCK), kernel.getValue().applyAsInt(headDim),
                         kernel.getKey() + " at head dim " + headDim);
             }
         }
@@ -137,19 +137,19 @@ class LaunchTest {
         assertEquals("attention/dkdv: needs 232484 bytes of shared memory per block (232100 dynamic + 384 static),"
                 + " the device allows 232448", over.getMessage());
         // attention at GPT-2's head dim stays within the default; at 4096 its backward needs the opt-in
-        assertEquals(0, Launch.dynamicSharedOptIn("dkdv", AttentionKernels.dkdvShared(64), 384, 227 * 1024));
-        assertTrue(Launch.dynamicSharedOptIn("dq", AttentionKernels.dqShared(4096), 384, 227 * 1024) > 0);
+        assertEquals(0, Launch.dynamicSharedOptIn("dkdv", CudaAttention.dkdvShared(64), 384, 227 * 1024));
+        assertTrue(Launch.dynamicSharedOptIn("dq", CudaAttention.dqShared(4096), 384, 227 * 1024) > 0);
     }
 
     @Test
     void segmentsAreCheckedBeforeUpload() {
-        assertEquals(10, AttentionKernels.checkSegments("attention", new int[] {0, 4, 4, 10}, false));
+        assertEquals(10, CudaAttention.checkSegments("attention", new int[] {0, 4, 4, 10}, false));
         IllegalArgumentException start = assertThrows(IllegalArgumentException.class,
-                () -> AttentionKernels.checkSegments("attention", new int[] {1, 4}, false));
+                () -> CudaAttention.checkSegments("attention", new int[] {1, 4}, false));
         assertTrue(start.getMessage().contains("segments[0] = 1"), start.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> AttentionKernels.checkSegments("attention", new int[] {0, 5, 3}, false));
+        assertThrows(IllegalArgumentException.class, () -> CudaAttention.checkSegments("attention", new int[] {0, 5, 3}, false));
         IllegalArgumentException masked = assertThrows(IllegalArgumentException.class,
-                () -> AttentionKernels.checkSegments("attention", new int[] {0, 4, 9}, true));
+                () -> CudaAttention.checkSegments("attention", new int[] {0, 4, 9}, true));
         assertTrue(masked.getMessage().contains("same length"), masked.getMessage());
     }
 }

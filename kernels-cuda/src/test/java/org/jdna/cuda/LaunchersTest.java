@@ -26,13 +26,13 @@ import org.junit.jupiter.api.Test;
 class LaunchersTest {
     private final RecordingDevice dev = new RecordingDevice();
 
-    private final ElementwiseKernels elementwise = new ElementwiseKernels(dev.runner, dev.scratch);
-    private final ReductionKernels reductions = new ReductionKernels(dev.runner, dev.scratch);
-    private final NormalizationKernels normalization = new NormalizationKernels(dev.runner, dev.scratch);
-    private final IndexingKernels indexing = new IndexingKernels(dev.runner, dev.scratch);
-    private final AttentionKernels attention = new AttentionKernels(dev.runner, dev.scratch);
-    private final RoutingKernels routing = new RoutingKernels(dev.runner, dev.scratch);
-    private final OptimizerKernels optimizer = new OptimizerKernels(dev.runner, dev.scratch);
+    private final CudaElementwise elementwise = new CudaElementwise(dev.runner, dev.scratch);
+    private final CudaReductions reductions = new CudaReductions(dev.runner, dev.scratch);
+    private final CudaNorms normalization = new CudaNorms(dev.runner, dev.scratch);
+    private final CudaIndexing indexing = new CudaIndexing(dev.runner, dev.scratch);
+    private final CudaAttention attention = new CudaAttention(dev.runner, dev.scratch);
+    private final CudaRouting routing = new CudaRouting(dev.runner, dev.scratch);
+    private final CudaOptimizer optimizer = new CudaOptimizer(dev.runner, dev.scratch);
     private final KernelGemm gemm = new KernelGemm(dev.runner);
 
     /** One call of every primitive path that launches something. */
@@ -60,10 +60,10 @@ class LaunchersTest {
         indexing.indexAddRows(a, b, new int[] {3, 1, 3}, 3, 8);
         indexing.gather(a, b, new int[] {0, 1, 1, 0}, 2, 3, 1, 2);
         indexing.scatterAdd(a, b, new int[] {0, 1, 1, 0}, 2, 3, 1, 2);
-        attention.attention(a, b, c, d, a, new int[] {0, 3, 7}, 2, 4, true, null, 0, 0.5f);
-        attention.attentionBackward(a, b, c, d, a, b, c, d, a, new int[] {0, 3, 6}, 2, 4, false, b, 9, 0.5f);
-        attention.attentionPacked(a, b, c, new int[] {0, 3, 7}, 2, 4, true, null, 0, 0.5f);
-        attention.attentionPackedBackward(a, b, c, d, a, new int[] {0, 3, 7}, 2, 4, true, null, 0, 0.5f);
+        attention.forward(a, b, c, d, a, new int[] {0, 3, 7}, 2, 4, true, null, 0, 0.5f);
+        attention.backward(a, b, c, d, a, b, c, d, a, new int[] {0, 3, 6}, 2, 4, false, b, 9, 0.5f);
+        attention.forwardPacked(a, b, c, new int[] {0, 3, 7}, 2, 4, true, null, 0, 0.5f);
+        attention.backwardPacked(a, b, c, d, a, new int[] {0, 3, 7}, 2, 4, true, null, 0, 0.5f);
         routing.topk(new int[8], a, b, c, new float[] {0, 0, 0, 0}, 4, 4, 2, true);
         routing.topkBackward(a, b, c, new int[] {0, 1, 2, 3}, 2, 4, 2, false);
         routing.combine(a, b, c, new int[] {0, -1, 1, 2}, 2, 2, 8);
@@ -101,8 +101,8 @@ class LaunchersTest {
         CudaStorage out = dev.storage(rows * w), lse = dev.storage(heads * rows), qkv = dev.storage(rows * 3 * w);
         CudaStorage dout = dev.storage(rows * w), dqkv = dev.storage(rows * 3 * w);
         long before = CudaStorage.allocations();
-        attention.attentionPacked(out, lse, qkv, new int[] {0, 3, 7}, heads, headDim, true, null, 0, 0.5f);
-        attention.attentionPackedBackward(dqkv, dout, qkv, out, lse, new int[] {0, 3, 7}, heads, headDim, true, null, 0,
+        attention.forwardPacked(out, lse, qkv, new int[] {0, 3, 7}, heads, headDim, true, null, 0, 0.5f);
+        attention.backwardPacked(dqkv, dout, qkv, out, lse, new int[] {0, 3, 7}, heads, headDim, true, null, 0,
                 0.5f);
         assertEquals(before, CudaStorage.allocations(), "device storages allocated by the packed pair");
         assertEquals(List.of(), dev.events.stream().filter(RecordingDevice.Copied.class::isInstance).toList(),
@@ -127,7 +127,7 @@ class LaunchersTest {
     @Test
     void separateAttentionUsesRowStrideW() {
         CudaStorage s = dev.storage(1000);
-        attention.attention(s, s, s, s, s, new int[] {0, 5}, 3, 8, false, null, 0, 1f);
+        attention.forward(s, s, s, s, s, new int[] {0, 5}, 3, 8, false, null, 0, 1f);
         assertEquals(24L, dev.only("attention_forward_f32").arg(10));
     }
 
@@ -144,18 +144,18 @@ class LaunchersTest {
         CudaStorage s = dev.storage(10);
         // dq: 4 * (3 * 4096 + 128) = 49,664 bytes of dynamic shared memory; dk/dv: 4 * (4 * 4096 + 256) = 66,560
         int headDim = 4096;
-        attention.attentionBackward(s, s, s, s, s, s, s, s, s, new int[] {0, 3}, 1, headDim, true, null, 0, 1f);
-        attention.attentionBackward(s, s, s, s, s, s, s, s, s, new int[] {0, 3}, 1, headDim, true, null, 0, 1f);
+        attention.backward(s, s, s, s, s, s, s, s, s, new int[] {0, 3}, 1, headDim, true, null, 0, 1f);
+        attention.backward(s, s, s, s, s, s, s, s, s, new int[] {0, 3}, 1, headDim, true, null, 0, 1f);
         List<Object> optIns = dev.events.stream().filter(RecordingDevice.SharedOptIn.class::isInstance).toList();
         assertEquals(List.of(
-                new RecordingDevice.SharedOptIn("attention/attention_backward_dq_f32", AttentionKernels.dqShared(headDim)),
-                new RecordingDevice.SharedOptIn("attention/attention_backward_dkdv_f32", AttentionKernels.dkdvShared(headDim))),
+                new RecordingDevice.SharedOptIn("attention/attention_backward_dq_f32", CudaAttention.dqShared(headDim)),
+                new RecordingDevice.SharedOptIn("attention/attention_backward_dkdv_f32", CudaAttention.dkdvShared(headDim))),
                 optIns);
         assertTrue(dev.events.indexOf(optIns.get(0)) < dev.events.indexOf(dev.launches().get(1)),
                 "the limit is raised before the launch that needs it");
 
         dev.events.clear();
-        attention.attention(s, s, s, s, s, new int[] {0, 3}, 1, 64, false, null, 0, 1f);
+        attention.forward(s, s, s, s, s, new int[] {0, 3}, 1, 64, false, null, 0, 1f);
         assertEquals(1, dev.events.size(), "a launch within 48 KB sets nothing: " + dev.events);
     }
 
@@ -163,7 +163,7 @@ class LaunchersTest {
     void sharedMemoryOverTheDevicesLimitFailsBeforeTheLaunch() {
         dev.optInLimit = 100 * 1024;
         CudaStorage s = dev.storage(10);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> attention.attentionBackward(
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> attention.backward(
                 s, s, s, s, s, s, s, s, s, new int[] {0, 3}, 1, 9000, true, null, 0, 1f));
         assertTrue(e.getMessage().contains("the device allows 102400"), e.getMessage());
         assertEquals(List.of(), dev.launches().stream().filter(l -> !l.kernel().equals("attention_delta_f32")).toList());
@@ -253,10 +253,10 @@ class LaunchersTest {
         assertEquals("topk: NaN in row 2 at expert 0 (logit 0.5, prob NaN)", e.getMessage());
 
         assertEquals("topk: NaN in row 1 at expert 2 (logit NaN)",
-                RoutingKernels.badRowMessage(1, new float[] {1, 2, Float.NaN}, new float[3], null));
+                CudaRouting.badRowMessage(1, new float[] {1, 2, Float.NaN}, new float[3], null));
         assertEquals("topk: NaN in row 0 at expert 1 (logit 2.0, prob 0.5, bias NaN)",
-                RoutingKernels.badRowMessage(0, new float[] {1, 2}, new float[] {0.5f, 0.5f}, new float[] {0, Float.NaN}));
-        assertTrue(RoutingKernels.badRowMessage(0, new float[] {1}, new float[] {1}, null).contains("kernel fault"));
+                CudaRouting.badRowMessage(0, new float[] {1, 2}, new float[] {0.5f, 0.5f}, new float[] {0, Float.NaN}));
+        assertTrue(CudaRouting.badRowMessage(0, new float[] {1}, new float[] {1}, null).contains("kernel fault"));
     }
 
     @Test

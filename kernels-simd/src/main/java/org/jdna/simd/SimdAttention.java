@@ -1,7 +1,12 @@
 package org.jdna.simd;
 
+import static org.jdna.engine.backend.HeapStorage.array;
+import static org.jdna.engine.backend.HeapStorage.arrayOrNull;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.jdna.engine.backend.AttentionKernels;
+import org.jdna.engine.backend.Storage;
 
 /**
  * Varlen multi-head attention, forward and backward, as blocked GEMMs: for each (segment, head)
@@ -16,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Legend: N rows, H heads, Dh head dim, W = H * Dh the row width of q, k, v, out; a segment of
  * length len starts at row start; p a query's position in it, u a key's.
  */
-final class SimdAttention {
+final class SimdAttention implements AttentionKernels {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = SimdConfig.LANES;
     /** Query rows per block: the score block (QB, len) stays in L2 for len up to a few thousand. */
@@ -59,14 +64,19 @@ final class SimdAttention {
         }
     }
 
-    void forward(float[] out, float[] lse, float[] q, float[] k, float[] v, int[] segments, int heads, int headDim,
-                 boolean causal, float[] mask, int maskSegmentStride, float scale) {
+    @Override
+    public void forward(Storage outS, Storage lseS, Storage qS, Storage kS, Storage vS, int[] segments, int heads,
+                        int headDim, boolean causal, Storage maskS, int maskSegmentStride, float scale) {
+        float[] out = array(outS), lse = array(lseS), q = array(qS), k = array(kS), v = array(vS),
+                mask = arrayOrNull(maskS);
         forward(Layout.of(segments, heads, headDim, causal, mask, maskSegmentStride, scale, false), out, lse, q, k, v);
     }
 
     /** Forward on a packed qkv (rows, 3W): q | k | v read in place. */
-    void forwardPacked(float[] out, float[] lse, float[] qkv, int[] segments, int heads, int headDim,
-                       boolean causal, float[] mask, int maskSegmentStride, float scale) {
+    @Override
+    public void forwardPacked(Storage outS, Storage lseS, Storage qkvS, int[] segments, int heads, int headDim,
+                              boolean causal, Storage maskS, int maskSegmentStride, float scale) {
+        float[] out = array(outS), lse = array(lseS), qkv = array(qkvS), mask = arrayOrNull(maskS);
         forward(Layout.of(segments, heads, headDim, causal, mask, maskSegmentStride, scale, true), out, lse, qkv, qkv, qkv);
     }
 
@@ -137,9 +147,12 @@ final class SimdAttention {
         }
     }
 
-    void backward(float[] dq, float[] dk, float[] dv, float[] dout, float[] q, float[] k, float[] v, float[] out,
-                  float[] lse, int[] segments, int heads, int headDim, boolean causal, float[] mask,
-                  int maskSegmentStride, float scale) {
+    @Override
+    public void backward(Storage dqS, Storage dkS, Storage dvS, Storage doutS, Storage qS, Storage kS, Storage vS,
+                         Storage outS, Storage lseS, int[] segments, int heads, int headDim, boolean causal,
+                         Storage maskS, int maskSegmentStride, float scale) {
+        float[] dq = array(dqS), dk = array(dkS), dv = array(dvS), dout = array(doutS), q = array(qS), k = array(kS),
+                v = array(vS), out = array(outS), lse = array(lseS), mask = arrayOrNull(maskS);
         Layout lay = Layout.of(segments, heads, headDim, causal, mask, maskSegmentStride, scale, false);
         int n = lay.totalRows * lay.width;
         java.util.Arrays.fill(dq, 0, n, 0f);
@@ -149,8 +162,12 @@ final class SimdAttention {
     }
 
     /** Backward on a packed qkv (rows, 3W): writes dqkv in the same layout. */
-    void backwardPacked(float[] dqkv, float[] dout, float[] qkv, float[] out, float[] lse, int[] segments, int heads,
-                        int headDim, boolean causal, float[] mask, int maskSegmentStride, float scale) {
+    @Override
+    public void backwardPacked(Storage dqkvS, Storage doutS, Storage qkvS, Storage outS, Storage lseS, int[] segments,
+                               int heads, int headDim, boolean causal, Storage maskS, int maskSegmentStride,
+                               float scale) {
+        float[] dqkv = array(dqkvS), dout = array(doutS), qkv = array(qkvS), out = array(outS), lse = array(lseS),
+                mask = arrayOrNull(maskS);
         Layout lay = Layout.of(segments, heads, headDim, causal, mask, maskSegmentStride, scale, true);
         java.util.Arrays.fill(dqkv, 0, lay.totalRows * lay.ld, 0f);
         backward(lay, dqkv, dqkv, dqkv, dout, qkv, qkv, qkv, out, lse);

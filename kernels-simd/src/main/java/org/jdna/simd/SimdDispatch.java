@@ -1,6 +1,9 @@
 package org.jdna.simd;
 
+import static org.jdna.engine.backend.HeapStorage.array;
+
 import org.jdna.engine.backend.DispatchSort;
+import org.jdna.engine.backend.Storage;
 
 /**
  * Dispatch (the stable counting sort of (token, slot) pairs by module, and the row gather) split
@@ -42,9 +45,12 @@ final class SimdDispatch {
         this.parallel = parallel;
     }
 
-    /** See {@link org.jdna.engine.backend.Backend#dispatch}; out is (R, W), src (N, W). Returns R. */
-    int dispatch(float[] out, int outLength, int[] counts, int[] offsets, int[] tokenOfRow, int[] slotRow, float[] src,
-                 int srcLength, int[] choices, boolean[] skipped, int tokens, int k, int experts, int width) {
+    /** See {@link org.jdna.engine.backend.IndexingKernels#dispatch}; out is (R, W), src (N, W). Returns R. */
+    int dispatch(Storage outS, int[] counts, int[] offsets, int[] tokenOfRow, int[] slotRow, Storage srcS,
+                 int[] choices, boolean[] skipped, int tokens, int k, int experts, int width) {
+        float[] out = array(outS), src = array(srcS);
+        int outLength = outS.length();
+        int srcLength = srcS.length();
         int pairs = DispatchSort.checkArguments(counts, offsets, slotRow, choices, skipped, tokens, k, experts);
         if ((long) tokens * width > srcLength) {
             throw new IllegalArgumentException("dispatch: src holds " + srcLength + " floats, less than N = "

@@ -1,11 +1,15 @@
 package org.jdna.simd;
 
-import org.jdna.engine.backend.reference.ReferenceElementwise;
+import static org.jdna.engine.backend.HeapStorage.array;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.jdna.engine.backend.BinaryOp;
+import org.jdna.engine.backend.ElementwiseKernels;
+import org.jdna.engine.backend.Storage;
 import org.jdna.engine.backend.UnaryOp;
+import org.jdna.engine.backend.reference.ReferenceElementwise;
 
 /**
  * Elementwise primitives (unary and its derivative, broadcasting binary, where, addScaled) and the
@@ -15,7 +19,7 @@ import org.jdna.engine.backend.UnaryOp;
  * <p>Broadcasting binary ops walk the output row by row (the last axis); a row whose operands are
  * contiguous or broadcast along it (stride 1 or 0) runs a vector loop.
  */
-final class SimdElementwise {
+final class SimdElementwise implements ElementwiseKernels {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = SimdConfig.LANES;
     /** Elements per parallel chunk: below 2x this an op runs on the calling thread. */
@@ -27,16 +31,22 @@ final class SimdElementwise {
         this.parallel = parallel;
     }
 
-    void unary(UnaryOp op, float[] out, float[] x, int n, float alpha) {
+    @Override
+    public void unary(UnaryOp op, Storage outS, Storage xS, int n, float alpha) {
+        float[] out = array(outS), x = array(xS);
         parallel.forRange(n, GRAIN, (from, to) -> SimdUnary.forward(op, out, x, from, to, alpha));
     }
 
-    void unaryBackward(UnaryOp op, float[] dx, float[] dout, float[] x, int n, float alpha) {
+    @Override
+    public void unaryBackward(UnaryOp op, Storage dxS, Storage doutS, Storage xS, int n, float alpha) {
+        float[] dx = array(dxS), dout = array(doutS), x = array(xS);
         parallel.forRange(n, GRAIN, (from, to) -> SimdUnary.backward(op, dx, dout, x, from, to, alpha));
     }
 
     /** out[i] = mask[i] != 0 ? a[i] : b[i]. */
-    void where(float[] out, float[] mask, float[] a, float[] b, int n) {
+    @Override
+    public void where(Storage outS, Storage maskS, Storage aS, Storage bS, int n) {
+        float[] out = array(outS), mask = array(maskS), a = array(aS), b = array(bS);
         parallel.forRange(n, GRAIN, (from, to) -> {
             int i = from;
             if (S != null) {
@@ -53,14 +63,19 @@ final class SimdElementwise {
     }
 
     /** y[yOff + i] += alpha * x[xOff + i], one fused multiply-add per element. */
-    void addScaled(float[] y, int yOff, float[] x, int xOff, int n, float alpha) {
+    @Override
+    public void addScaled(Storage yS, int yOff, Storage xS, int xOff, int n, float alpha) {
+        float[] y = array(yS), x = array(xS);
         parallel.forRange(n, GRAIN, (from, to) -> VectorOps.axpy(y, yOff + from, x, xOff + from, to - from, alpha));
     }
 
     // ---------------------------------------------------------------- broadcasting binary
 
     /** out (contiguous, shape) = op(a, b), a and b read through their strides (0 = broadcast). */
-    void binary(BinaryOp op, float[] out, int[] shape, float[] a, int[] aStrides, float[] b, int[] bStrides) {
+    @Override
+    public void binary(BinaryOp op, Storage outS, int[] shape, Storage aS, int[] aStrides, Storage bS,
+                       int[] bStrides) {
+        float[] out = array(outS), a = array(aS), b = array(bS);
         int rank = shape.length;
         if (rank == 0) {
             out[0] = (float) ReferenceElementwise.apply(op, a[0], b[0]);
@@ -199,7 +214,9 @@ final class SimdElementwise {
      * a row with stride 1 is one arraycopy, stride 0 a fill. When dst is src the rows read a copy
      * of it (the SPI's memmove rule; rows on other threads would read what others wrote).
      */
-    void copyStrided(float[] dst, float[] source, int srcOff, int[] shape, int[] srcStrides) {
+    @Override
+    public void copyStrided(Storage dstS, Storage sourceS, int srcOff, int[] shape, int[] srcStrides) {
+        float[] dst = array(dstS), source = array(sourceS);
         float[] src = source == dst ? source.clone() : source;
         int rank = shape.length;
         if (rank == 0) {

@@ -1,5 +1,10 @@
 package org.jdna.simd;
 
+import static org.jdna.engine.backend.HeapStorage.array;
+
+import org.jdna.engine.backend.MatmulKernels;
+import org.jdna.engine.backend.Storage;
+
 /**
  * BLIS-style packed SGEMM: C_b = alpha * op(A_b) * op(B_b) + beta * C_b for b in [0, batch).
  *
@@ -17,7 +22,7 @@ package org.jdna.simd;
  * the micro-tiles are those of the serial loop) between them.
  * Packing buffers live in per-thread workspaces and are reused (no steady-state allocation).
  */
-final class SimdGemm {
+final class SimdGemm implements MatmulKernels {
     private static final int MR = GemmMicroKernel.MR;
     private static final int NR = GemmMicroKernel.NR;
     /**
@@ -64,11 +69,13 @@ final class SimdGemm {
         }
     }
 
-    /** The Backend.gemm contract; splits the work over the pool when it is large enough. */
-    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-              float[] a, int aOff, int lda, int strideA,
-              float[] b, int bOff, int ldb, int strideB,
-              float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
+    /** Splits the work over the pool when it is large enough. */
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     Storage aS, int aOff, int lda, int strideA,
+                     Storage bS, int bOff, int ldb, int strideB,
+                     float beta, Storage cS, int cOff, int ldc, int strideC, int batch) {
+        float[] a = array(aS), b = array(bS), c = array(cS);
         if (m <= 0 || n <= 0 || batch <= 0) {
             return;
         }

@@ -1,7 +1,12 @@
 package org.jdna.simd;
 
+import static org.jdna.engine.backend.HeapStorage.array;
+import static org.jdna.engine.backend.HeapStorage.arrayOrNull;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.jdna.engine.backend.NormKernels;
+import org.jdna.engine.backend.Storage;
 
 /**
  * Row-wise kernels: softmax and log-softmax, LayerNorm, RMSNorm and cross-entropy, forward and
@@ -11,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Legend: R rows, C columns; row r of x is x[r*C .. r*C + C).
  */
-final class SimdNorms {
+final class SimdNorms implements NormKernels {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = SimdConfig.LANES;
     /** Elements per parallel chunk. */
@@ -31,7 +36,9 @@ final class SimdNorms {
 
     // ---------------------------------------------------------------- softmax
 
-    void softmax(float[] out, float[] x, int rows, int cols, boolean log) {
+    @Override
+    public void softmax(Storage outS, Storage xS, int rows, int cols, boolean log) {
+        float[] out = array(outS), x = array(xS);
         parallel.forRange(rows, rowGrain(cols), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int base = r * cols;
@@ -48,7 +55,9 @@ final class SimdNorms {
     }
 
     /** softmax: dx = out * (dout - sum(dout * out)); log-softmax: dx = dout - exp(out) * sum(dout). */
-    void softmaxBackward(float[] dx, float[] dout, float[] out, int rows, int cols, boolean log) {
+    @Override
+    public void softmaxBackward(Storage dxS, Storage doutS, Storage outS, int rows, int cols, boolean log) {
+        float[] dx = array(dxS), dout = array(doutS), out = array(outS);
         parallel.forRange(rows, rowGrain(cols), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int base = r * cols;
@@ -76,8 +85,11 @@ final class SimdNorms {
     // ---------------------------------------------------------------- layernorm
 
     /** out = (x - mean) * rstd * w + b; saves mean (R) and rstd (R). Two passes (mean, then variance). */
-    void layerNorm(float[] out, float[] mean, float[] rstd, float[] x, float[] w, float[] b,
-                   int rows, int cols, float eps) {
+    @Override
+    public void layerNorm(Storage outS, Storage meanS, Storage rstdS, Storage xS, Storage wS, Storage bS, int rows,
+                          int cols, float eps) {
+        float[] out = array(outS), mean = array(meanS), rstd = array(rstdS), x = array(xS), w = arrayOrNull(wS),
+                b = arrayOrNull(bS);
         parallel.forRange(rows, rowGrain(cols), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int base = r * cols;
@@ -120,8 +132,11 @@ final class SimdNorms {
      * With norm = (x - mean) * rstd and g = dout * w: dx = rstd * (g - mean(g) - norm * mean(g * norm));
      * dw = sum_r dout * norm; db = sum_r dout.
      */
-    void layerNormBackward(float[] dx, float[] dw, float[] db, float[] dout, float[] x, float[] w,
-                           float[] mean, float[] rstd, int rows, int cols) {
+    @Override
+    public void layerNormBackward(Storage dxS, Storage dwS, Storage dbS, Storage doutS, Storage xS, Storage wS,
+                                  Storage meanS, Storage rstdS, int rows, int cols) {
+        float[] dx = array(dxS), dw = arrayOrNull(dwS), db = arrayOrNull(dbS), dout = array(doutS), x = array(xS),
+                w = arrayOrNull(wS), mean = array(meanS), rstd = array(rstdS);
         parallel.forRange(rows, rowGrain(cols), (from, to) -> {
             for (int r = from; r < to; r++) {
                 layerNormBackwardRow(dx, dout, x, w, mean[r], rstd[r], r * cols, cols);
@@ -237,7 +252,9 @@ final class SimdNorms {
     // ---------------------------------------------------------------- rmsnorm
 
     /** out = x * rstd * w, rstd = 1 / sqrt(mean(x^2) + eps); saves rstd (R). */
-    void rmsNorm(float[] out, float[] rstd, float[] x, float[] w, int rows, int cols, float eps) {
+    @Override
+    public void rmsNorm(Storage outS, Storage rstdS, Storage xS, Storage wS, int rows, int cols, float eps) {
+        float[] out = array(outS), rstd = array(rstdS), x = array(xS), w = arrayOrNull(wS);
         parallel.forRange(rows, rowGrain(cols), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int base = r * cols;
@@ -250,7 +267,11 @@ final class SimdNorms {
     }
 
     /** With g = dout * w: dx = rstd * g - rstd^3 * x * mean(g * x); dw = sum_r dout * x * rstd. */
-    void rmsNormBackward(float[] dx, float[] dw, float[] dout, float[] x, float[] w, float[] rstd, int rows, int cols) {
+    @Override
+    public void rmsNormBackward(Storage dxS, Storage dwS, Storage doutS, Storage xS, Storage wS, Storage rstdS,
+                                int rows, int cols) {
+        float[] dx = array(dxS), dw = arrayOrNull(dwS), dout = array(doutS), x = array(xS), w = arrayOrNull(wS),
+                rstd = array(rstdS);
         parallel.forRange(rows, rowGrain(cols), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int base = r * cols;
@@ -275,7 +296,9 @@ final class SimdNorms {
     // ---------------------------------------------------------------- cross-entropy
 
     /** losses[r] = logsumexp(x_r) - x_r[target_r]; 0 where target_r == ignoreIndex. */
-    void crossEntropy(float[] losses, float[] logits, int[] targets, int rows, int cols, int ignoreIndex) {
+    @Override
+    public void crossEntropy(Storage lossesS, Storage logitsS, int[] targets, int rows, int cols, int ignoreIndex) {
+        float[] losses = array(lossesS), logits = array(logitsS);
         checkTargets("crossEntropy", targets, rows, cols, ignoreIndex);
         parallel.forRange(rows, rowGrain(cols), (from, to) -> {
             for (int r = from; r < to; r++) {
@@ -291,8 +314,10 @@ final class SimdNorms {
     }
 
     /** dlogits[r] = dlosses[r] * (softmax(x_r) - onehot(target_r)); a zero row where ignored. */
-    void crossEntropyBackward(float[] dlogits, float[] dlosses, float[] logits, int[] targets,
-                              int rows, int cols, int ignoreIndex) {
+    @Override
+    public void crossEntropyBackward(Storage dlogitsS, Storage dlossesS, Storage logitsS, int[] targets, int rows,
+                                     int cols, int ignoreIndex) {
+        float[] dlogits = array(dlogitsS), dlosses = array(dlossesS), logits = array(logitsS);
         checkTargets("crossEntropyBackward", targets, rows, cols, ignoreIndex);
         parallel.forRange(rows, rowGrain(cols), (from, to) -> {
             for (int r = from; r < to; r++) {

@@ -1,13 +1,17 @@
 package org.jdna.simd;
 
+import static org.jdna.engine.backend.HeapStorage.array;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.jdna.engine.backend.OptimizerKernels;
+import org.jdna.engine.backend.Storage;
 
 /**
  * The fused AdamW update, one pass over p, m, v and g, split over the pool in contiguous ranges.
  * Each element's update reads only its own values, so the split never changes a result.
  */
-final class SimdOptimizer {
+final class SimdOptimizer implements OptimizerKernels {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = SimdConfig.LANES;
     private static final int GRAIN = 1 << 13;
@@ -22,8 +26,10 @@ final class SimdOptimizer {
      * m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr (m/(1-b1^t) / (sqrt(v/(1-b2^t)) + eps) + wd p),
      * the decay applied to the old p. The bias corrections are computed once in double.
      */
-    void adamw(float[] p, float[] m, float[] v, float[] g, int n, float lr, float beta1, float beta2,
-               float eps, float weightDecay, int step) {
+    @Override
+    public void adamw(Storage pS, Storage mS, Storage vS, Storage gS, int n, float lr, float beta1, float beta2,
+                      float eps, float weightDecay, int step) {
+        float[] p = array(pS), m = array(mS), v = array(vS), g = array(gS);
         if (step < 1) {
             throw new IllegalArgumentException("adamw: step must be >= 1, got " + step);
         }

@@ -1,8 +1,12 @@
 package org.jdna.simd;
 
+import static org.jdna.engine.backend.HeapStorage.array;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.jdna.engine.backend.ReduceOp;
+import org.jdna.engine.backend.ReductionKernels;
+import org.jdna.engine.backend.Storage;
 
 /**
  * Reductions over the middle axis of an (outer, len, inner) view, and the sum of squares used for
@@ -12,7 +16,7 @@ import org.jdna.engine.backend.ReduceOp;
  *
  * <p>Legend: (O, L, I) = (outer, len, inner); out (O, I).
  */
-final class SimdReductions {
+final class SimdReductions implements ReductionKernels {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = SimdConfig.LANES;
     /** Elements read per parallel chunk. */
@@ -28,7 +32,9 @@ final class SimdReductions {
         this.parallel = parallel;
     }
 
-    void reduce(ReduceOp op, float[] out, float[] x, int outer, int len, int inner) {
+    @Override
+    public void reduce(ReduceOp op, Storage outS, Storage xS, int outer, int len, int inner) {
+        float[] out = array(outS), x = array(xS);
         if (outer == 0 || inner == 0) {
             return;
         }
@@ -91,7 +97,9 @@ final class SimdReductions {
     }
 
     /** sum of x[off + i]^2: float vector sums of 1024-element blocks, added in double in block order. */
-    double sumOfSquares(float[] x, int off, int n) {
+    @Override
+    public double sumOfSquares(Storage xS, int off, int n) {
+        float[] x = array(xS);
         double sum = 0;
         for (int start = 0; start < n; start += BLOCK) {
             int len = Math.min(BLOCK, n - start);

@@ -1,33 +1,34 @@
 package org.jdna.simd;
 
+import static org.jdna.engine.backend.HeapStorage.array;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.jdna.engine.backend.RoutingKernels;
+import org.jdna.engine.backend.Storage;
 
 /**
- * The routing primitives: row gather and scatter-add, router top-k (forward and backward) and the
- * weighted combine (forward and backward).
+ * The routing primitives: router top-k (forward and backward) and the weighted combine (forward and
+ * backward).
  *
  * <p>Steady state allocates nothing: each primitive's arguments travel in its own {@link KernelTask}
  * (the nested classes below), one per calling thread, and the only scratch, top-k's columns, is
  * allocated once per thread.
  * Indices are checked before any work starts, so a bad index leaves the outputs untouched.
  *
- * <p>Determinism: top-k (in whole blocks of rows), combine and the gathers split over output
- * rows, each computed the same way whichever thread gets it; indexAddRows splits over
- * destination row ranges, each thread walking all sources in increasing order and taking only its
- * own rows, so every destination row sums in the specified order whatever the thread count.
+ * <p>Determinism: top-k (in whole blocks of rows) and combine split over output rows, each computed
+ * the same way whichever thread gets it; combineBackward splits over tokens unless two slots name
+ * the same row of dy, and then runs serially.
  *
  * <p>Legend: R rows (tokens), E experts/modules, K top-k, W row width, T tokens of a combine.
  */
-final class SimdRouting {
+final class SimdRouting implements RoutingKernels {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = SimdConfig.LANES;
     /** Floats moved per parallel chunk. */
     private static final int GRAIN = 1 << 14;
 
     private final Parallel parallel;
-    private final ThreadLocal<SelectRows> selects = ThreadLocal.withInitial(SelectRows::new);
-    private final ThreadLocal<AddRows> adds = ThreadLocal.withInitial(AddRows::new);
     private final ThreadLocal<TopK> topks = ThreadLocal.withInitial(TopK::new);
     private final ThreadLocal<TopKBackward> topkBackwards = ThreadLocal.withInitial(TopKBackward::new);
     private final ThreadLocal<Combine> combines = ThreadLocal.withInitial(Combine::new);
@@ -41,95 +42,16 @@ final class SimdRouting {
         return Math.max(1, GRAIN / Math.max(1, width));
     }
 
-    // ---------------------------------------------------------------- row gather / scatter-add
-
-    /** out[i, :] = src[rows[i], :], i in [0, count). */
-    void indexSelectRows(float[] out, float[] src, int srcLength, int[] rows, int count, int width) {
-        checkRows("indexSelectRows", rows, count, srcLength, width);
-        selects.get().with(out, src, rows, width).runOn(parallel, count, rowGrain(width));
-    }
-
-    /** indexSelectRows over positions [from, to). */
-    private static final class SelectRows extends KernelTask {
-        private float[] out;
-        private float[] src;
-        private int[] rows;
-        private int width;
-
-        SelectRows with(float[] out, float[] src, int[] rows, int width) {
-            this.out = out;
-            this.src = src;
-            this.rows = rows;
-            this.width = width;
-            return this;
-        }
-
-        @Override
-        public void run(int from, int to) {
-            for (int i = from; i < to; i++) {
-                System.arraycopy(src, rows[i] * width, out, i * width, width);
-            }
-        }
-
-        @Override
-        void clear() {
-            out = src = null;
-            rows = null;
-        }
-    }
-
-    /** dst[rows[i], :] += src[i, :], in increasing i per destination row. */
-    void indexAddRows(float[] dst, int dstLength, float[] src, int[] rows, int count, int width) {
-        checkRows("indexAddRows", rows, count, dstLength, width);
-        int dstRows = width == 0 ? 0 : dstLength / width;
-        // chunks over destination rows, as many as the floats moved justify (each scans all indices)
-        long moved = (long) count * width;
-        adds.get().with(dst, src, rows, count, width)
-                .runOn(parallel, dstRows, (int) Math.max(1, dstRows / Math.max(1, moved / GRAIN)));
-    }
-
-    /** The part of indexAddRows whose destination rows lie in [rowFrom, rowTo). */
-    private static final class AddRows extends KernelTask {
-        private float[] dst;
-        private float[] src;
-        private int[] rows;
-        private int count;
-        private int width;
-
-        AddRows with(float[] dst, float[] src, int[] rows, int count, int width) {
-            this.dst = dst;
-            this.src = src;
-            this.rows = rows;
-            this.count = count;
-            this.width = width;
-            return this;
-        }
-
-        @Override
-        public void run(int rowFrom, int rowTo) {
-            for (int i = 0; i < count; i++) {
-                int row = rows[i];
-                if (row >= rowFrom && row < rowTo) {
-                    VectorOps.add(dst, row * width, src, i * width, width);
-                }
-            }
-        }
-
-        @Override
-        void clear() {
-            dst = src = null;
-            rows = null;
-        }
-    }
-
     // ---------------------------------------------------------------- top-k
 
     /**
      * probs (R, E) = softmax(logits); per row the K largest of probs + bias, in descending order,
      * ties to the lower index; weights = chosen probs, renormalised when asked ({@link SimdTopK}).
      */
-    void topk(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias,
-              int rows, int experts, int k, boolean renormalize) {
+    @Override
+    public void topk(int[] indices, Storage weightsS, Storage probsS, Storage logitsS, float[] bias, int rows,
+                     int experts, int k, boolean renormalize) {
+        float[] weights = array(weightsS), probs = array(probsS), logits = array(logitsS);
         if (k < 0 || k > experts) {
             throw new IllegalArgumentException("topk: K = " + k + " must be in [0, E = " + experts + "]");
         }
@@ -181,8 +103,10 @@ final class SimdRouting {
      * Through the weights only: dprobs = (renormalised) dweights at the chosen experts, then
      * dlogits = p * (dprobs - sum(dprobs * p)) ({@link SimdTopKBackward}).
      */
-    void topkBackward(float[] dlogits, float[] dweights, float[] probs, int[] indices,
-                      int rows, int experts, int k, boolean renormalize) {
+    @Override
+    public void topkBackward(Storage dlogitsS, Storage dweightsS, Storage probsS, int[] indices, int rows,
+                             int experts, int k, boolean renormalize) {
+        float[] dlogits = array(dlogitsS), dweights = array(dweightsS), probs = array(probsS);
         for (int i = 0; i < rows * k; i++) {
             if (indices[i] < 0 || indices[i] >= experts) {
                 throw new IndexOutOfBoundsException("topkBackward: index " + indices[i] + " at position " + i
@@ -230,7 +154,10 @@ final class SimdRouting {
     // ---------------------------------------------------------------- combine
 
     /** out[t, :] = sum_j weights[t, j] * y[slotRows[t, j], :], skipping -1 slots, j in order. */
-    void combine(float[] out, float[] y, int yLength, float[] weights, int[] slotRows, int tokens, int k, int width) {
+    @Override
+    public void combine(Storage outS, Storage yS, Storage weightsS, int[] slotRows, int tokens, int k, int width) {
+        float[] out = array(outS), y = array(yS), weights = array(weightsS);
+        int yLength = yS.length();
         checkSlots("combine", slotRows, tokens * k, yLength, width);
         combines.get().with(out, y, weights, slotRows, k, width).runOn(parallel, tokens, rowGrain(width * (k + 1)));
     }
@@ -317,8 +244,12 @@ final class SimdRouting {
      * dy[slot, :] = weights[t, j] * dout[t, :] and dweights[t, j] = dout[t, :] . y[slot, :] (0 for -1).
      * Slots named twice would race between threads: then the call runs serially, in order.
      */
-    void combineBackward(float[] dy, float[] dweights, float[] dout, float[] y, int yLength, float[] weights,
-                         int[] slotRows, int tokens, int k, int width) {
+    @Override
+    public void combineBackward(Storage dyS, Storage dweightsS, Storage doutS, Storage yS, Storage weightsS,
+                                int[] slotRows, int tokens, int k, int width) {
+        float[] dy = array(dyS), dweights = array(dweightsS), dout = array(doutS), y = array(yS),
+                weights = array(weightsS);
+        int yLength = yS.length();
         checkSlots("combineBackward", slotRows, tokens * k, yLength, width);
         CombineBackward task = combineBackwards.get();
         int grain = task.hasDuplicateSlots(slotRows, tokens * k, width == 0 ? 0 : yLength / width)
@@ -399,18 +330,6 @@ final class SimdRouting {
     }
 
     // ---------------------------------------------------------------- index checks
-
-    private static void checkRows(String op, int[] rows, int count, int storageLength, int width) {
-        int available = width == 0 ? Integer.MAX_VALUE : storageLength / width;
-        for (int i = 0; i < count; i++) {
-            int row = rows[i];
-            if (row < 0 || row >= available) {
-                throw new IndexOutOfBoundsException(op + ": row index " + row + " at position " + i
-                        + " outside [0, " + available + ") (storage of " + storageLength + " floats, rows of "
-                        + width + ")");
-            }
-        }
-    }
 
     private static void checkSlots(String op, int[] slots, int n, int storageLength, int width) {
         int available = width == 0 ? Integer.MAX_VALUE : storageLength / width;

@@ -36,7 +36,7 @@ class GemmLateCompileTest {
                     // every alpha / beta branch of the epilogue taken, as in a training step
                     float alpha = call % 4 < 2 ? 1f : 0.125f;
                     float beta = call % 2 == 0 ? 0f : 1f;
-                    b.gemm(false, false, m, n, k, alpha, a, 0, k, 0, w, 0, n, 0, beta, c, 0, n, 0, 1);
+                    b.matmul().gemm(false, false, m, n, k, alpha, a, 0, k, 0, w, 0, n, 0, beta, c, 0, n, 0, 1);
                 }
                 perCall = (mx.getCurrentThreadAllocatedBytes() - before) / 20;
                 if (round >= 2000 && perCall <= budget) {

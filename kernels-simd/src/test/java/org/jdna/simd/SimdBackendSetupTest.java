@@ -123,11 +123,11 @@ class SimdBackendSetupTest {
         for (int round = 0; round < 400; round++) {
             long before = mx.getCurrentThreadAllocatedBytes();
             for (int call = 0; call < 20; call++) {
-                b.topk(indices, weights, probs, logits, null, n, e, k, false);
-                b.dispatch(gathered, counts, offsets, rowTokens, pairRows, x, indices, null, n, k, e, d);
-                b.indexSelectRows(gathered, x, tokenOfSlot, n * k, d);
-                b.combine(out, gathered, weights, slotOfToken, n, k, d);
-                b.indexAddRows(out, gathered, tokenOfSlot, n * k, d);
+                b.routing().topk(indices, weights, probs, logits, null, n, e, k, false);
+                b.indexing().dispatch(gathered, counts, offsets, rowTokens, pairRows, x, indices, null, n, k, e, d);
+                b.indexing().indexSelectRows(gathered, x, tokenOfSlot, n * k, d);
+                b.routing().combine(out, gathered, weights, slotOfToken, n, k, d);
+                b.indexing().indexAddRows(out, gathered, tokenOfSlot, n * k, d);
             }
             last = mx.getCurrentThreadAllocatedBytes() - before;
             if (last == 0) {
@@ -161,9 +161,9 @@ class SimdBackendSetupTest {
             for (int round = 0; round < 400; round++) {
                 long before = mx.getCurrentThreadAllocatedBytes();
                 for (int call = 0; call < 10; call++) {
-                    b.binary(BinaryOp.MUL, out, shape, x, full, column, broadcast);
-                    b.binary(BinaryOp.SUB, out, shape, column, broadcast, x, full);
-                    b.binary(BinaryOp.ADD, out, shape, x, full, out, full);
+                    b.elementwise().binary(BinaryOp.MUL, out, shape, x, full, column, broadcast);
+                    b.elementwise().binary(BinaryOp.SUB, out, shape, column, broadcast, x, full);
+                    b.elementwise().binary(BinaryOp.ADD, out, shape, x, full, out, full);
                 }
                 perCall = (mx.getCurrentThreadAllocatedBytes() - before) / 30;
                 if (perCall <= budget) {

@@ -83,9 +83,9 @@ class SimdKernelsTest {
         float[] c = normal(rng, 3 + strideC * batch);
         String what = "gemm " + b.description() + " ta=" + ta + " tb=" + tb + " m=" + m + " n=" + n + " k=" + k
                 + " alpha=" + alpha + " beta=" + beta + " batch=" + batch;
-        float[] expected = run(ref, c, out -> ref.gemm(ta, tb, m, n, k, alpha, upload(ref, a), 1, lda, strideA,
+        float[] expected = run(ref, c, out -> ref.matmul().gemm(ta, tb, m, n, k, alpha, upload(ref, a), 1, lda, strideA,
                 upload(ref, bm), 2, ldb, strideB, beta, out, 3, ldc, strideC, batch));
-        float[] actual = run(b, c, out -> b.gemm(ta, tb, m, n, k, alpha, upload(b, a), 1, lda, strideA,
+        float[] actual = run(b, c, out -> b.matmul().gemm(ta, tb, m, n, k, alpha, upload(b, a), 1, lda, strideA,
                 upload(b, bm), 2, ldb, strideB, beta, out, 3, ldc, strideC, batch));
         Compare.assertClose(what, expected, actual, new Tolerance("GEMM_K" + k, 1e-4, 1e-4 * Math.max(1, k / 128.0)));
     }
@@ -105,7 +105,7 @@ class SimdKernelsTest {
         for (boolean ta : new boolean[]{false, true}) {
             for (boolean tb : new boolean[]{false, true}) {
                 sameBits("gemm ta=" + ta + " tb=" + tb + " m=" + m + " n=" + n + " k=" + k, c,
-                        b -> out -> b.gemm(ta, tb, m, n, k, 0.75f, upload(b, a), 0, ta ? m : k, 0,
+                        b -> out -> b.matmul().gemm(ta, tb, m, n, k, 0.75f, upload(b, a), 0, ta ? m : k, 0,
                                 upload(b, bm), 0, tb ? k : n, 0, -0.5f, out, 0, n, 0, 1));
             }
         }
@@ -124,9 +124,9 @@ class SimdKernelsTest {
             slots[i] = i % 17 == 0 ? -1 : rng.nextInt(tokens * k);
         }
         float[] dst = normal(rng, 300 * width);
-        sameBits("combine", new float[tokens * width], b -> out -> b.combine(out, upload(b, y), upload(b, w), slots,
-                tokens, k, width));
-        sameBits("indexAddRows with duplicates", dst, b -> out -> b.indexAddRows(out, upload(b, y),
+        sameBits("combine", new float[tokens * width], b -> out -> b.routing().combine(out, upload(b, y), upload(b, w),
+                slots, tokens, k, width));
+        sameBits("indexAddRows with duplicates", dst, b -> out -> b.indexing().indexAddRows(out, upload(b, y),
                 mod(slots, 300), tokens * k, width));
     }
 
@@ -143,16 +143,17 @@ class SimdKernelsTest {
             mean[r] = (float) rng.nextGaussian();
             rstd[r] = 1f + (float) rng.nextDouble();
         }
-        sameBits("reduce SUM over the middle axis", new float[7 * cols], b -> out -> b.reduce(ReduceOp.SUM, out,
-                upload(b, x), 7, rows / 7, cols));
-        sameBits("reduce SUM over rows", new float[rows], b -> out -> b.reduce(ReduceOp.SUM, out, upload(b, x),
-                rows, cols, 1));
-        sameBits("layerNormBackward dw", new float[cols], b -> out -> b.layerNormBackward(b.allocate(rows * cols),
-                out, b.allocate(cols), upload(b, dout), upload(b, x), null, upload(b, mean), upload(b, rstd), rows, cols));
-        sameBits("rmsNormBackward dw", new float[cols], b -> out -> b.rmsNormBackward(b.allocate(rows * cols),
+        sameBits("reduce SUM over the middle axis", new float[7 * cols], b -> out -> b.reductions().reduce(ReduceOp.SUM,
+                out, upload(b, x), 7, rows / 7, cols));
+        sameBits("reduce SUM over rows", new float[rows], b -> out -> b.reductions().reduce(ReduceOp.SUM, out, upload(b,
+                x), rows, cols, 1));
+        sameBits("layerNormBackward dw", new float[cols],
+                b -> out -> b.norms().layerNormBackward(b.allocate(rows * cols), out, b.allocate(cols), upload(b, dout),
+                upload(b, x), null, upload(b, mean), upload(b, rstd), rows, cols));
+        sameBits("rmsNormBackward dw", new float[cols], b -> out -> b.norms().rmsNormBackward(b.allocate(rows * cols),
                 out, upload(b, dout), upload(b, x), null, upload(b, rstd), rows, cols));
-        double s1 = one.sumOfSquares(upload(one, x), 3, x.length - 3);
-        double s2 = two.sumOfSquares(upload(two, x), 3, x.length - 3);
+        double s1 = one.reductions().sumOfSquares(upload(one, x), 3, x.length - 3);
+        double s2 = two.reductions().sumOfSquares(upload(two, x), 3, x.length - 3);
         if (Double.doubleToLongBits(s1) != Double.doubleToLongBits(s2)) {
             throw new AssertionError("sumOfSquares: 1 thread " + s1 + ", 2 threads " + s2);
         }
@@ -177,9 +178,9 @@ class SimdKernelsTest {
                 Storage sq = upload(b, q);
                 Storage sk = upload(b, k);
                 Storage sv = upload(b, v);
-                b.attention(out, lse, sq, sk, sv, segments, heads, dh, true, null, 0, 0.25f);
+                b.attention().forward(out, lse, sq, sk, sv, segments, heads, dh, true, null, 0, 0.25f);
                 Storage[] grads = {b.allocate(n), b.allocate(n), b.allocate(n)};
-                b.attentionBackward(grads[0], grads[1], grads[2], upload(b, dout), sq, sk, sv, out, lse, segments,
+                b.attention().backward(grads[0], grads[1], grads[2], upload(b, dout), sq, sk, sv, out, lse, segments,
                         heads, dh, true, null, 0, 0.25f);
                 b.copy(res, 0, grads[output], 0, n);
             };

@@ -40,7 +40,7 @@ class SimdTopKTest {
         int[] indices = new int[rows * k];
         Storage weights = b.allocate(rows * k);
         Storage probs = b.allocate(rows * experts);
-        b.topk(indices, weights, probs, upload(b, logits), bias, rows, experts, k, renormalize);
+        b.routing().topk(indices, weights, probs, upload(b, logits), bias, rows, experts, k, renormalize);
         return new TopkResult(indices, download(b, weights, rows * k), download(b, probs, rows * experts));
     }
 
@@ -198,7 +198,8 @@ class SimdTopKTest {
     private static float[] topkBackward(Backend b, float[] dweights, float[] probs, int[] indices, int rows,
                                         int experts, int k, boolean renormalize) {
         Storage dlogits = upload(b, new float[rows * experts]);
-        b.topkBackward(dlogits, upload(b, dweights), upload(b, probs), indices, rows, experts, k, renormalize);
+        b.routing().topkBackward(dlogits, upload(b, dweights), upload(b, probs), indices, rows, experts, k,
+                renormalize);
         return download(b, dlogits, rows * experts);
     }
 

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Where every (token, slot) pair goes: a stable counting sort of the top-k choices by module. The plan
- * and its sort ({@link DispatchSort}) live here, beside the {@link Backend#dispatch} primitive that
+ * and its sort ({@link DispatchSort}) live here, beside the {@link IndexingKernels#dispatch} primitive that
  * follows them: all of dispatch's bookkeeping in one place.
  *
  * <p>Legend: N tokens, K slots per token, E modules, R dispatched rows (pairs sent to a

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Dispatch's bookkeeping: the stable counting sort of (token, slot) pairs by module, in two halves
  * that write into caller-owned arrays (no allocation), and the argument checks every backend's
- * {@link Backend#dispatch} shares so that they all refuse bad input with the same message.
+ * {@link IndexingKernels#dispatch} shares so that they all refuse bad input with the same message.
  *
  * <p>Legend: K slots per token, E modules, R rows (pairs sent to a module that is not skipped).
  * A fast backend may split the sort over threads (a histogram per chunk of pairs, then each chunk

@@ -37,26 +37,26 @@ public interface HeapBackend extends Backend {
     @Override
     default void copyIn(Storage dst, int dstOff, float[] src, int srcOff, int len) {
         checkRange("copyIn", dst, dstOff, len);
-        System.arraycopy(src, srcOff, HeapStorage.of(dst), dstOff, len);
+        System.arraycopy(src, srcOff, HeapStorage.array(dst), dstOff, len);
     }
 
     @Override
     default void copyOut(Storage src, int srcOff, float[] dst, int dstOff, int len) {
         checkRange("copyOut", src, srcOff, len);
-        System.arraycopy(HeapStorage.of(src), srcOff, dst, dstOff, len);
+        System.arraycopy(HeapStorage.array(src), srcOff, dst, dstOff, len);
     }
 
     @Override
     default void copy(Storage dst, int dstOff, Storage src, int srcOff, int len) {
         checkRange("copy", src, srcOff, len);
         checkRange("copy", dst, dstOff, len);
-        System.arraycopy(HeapStorage.of(src), srcOff, HeapStorage.of(dst), dstOff, len);
+        System.arraycopy(HeapStorage.array(src), srcOff, HeapStorage.array(dst), dstOff, len);
     }
 
     @Override
     default void fill(Storage dst, int off, int len, float value) {
         checkRange("fill", dst, off, len);
-        Arrays.fill(HeapStorage.of(dst), off, off + len, value);
+        Arrays.fill(HeapStorage.array(dst), off, off + len, value);
     }
 
     /** An IndexOutOfBoundsException naming {@code op} unless [off, off + len) lies within s's length. */

@@ -41,13 +41,23 @@ public final class HeapStorage implements Storage {
         return d;
     }
 
-    /** Unwraps a storage that must be a heap storage of a CPU backend (its array may be longer than its length). */
-    public static float[] of(Storage s) {
+    /**
+     * The array of a storage that must be a heap storage of a CPU backend (the array may be longer
+     * than the storage's length). A heap kernel reads its arrays once, on its first line, and names
+     * them as the SPI names the storages, which then carry an {@code S}:
+     * {@code float[] out = array(outS), x = array(xS);}.
+     */
+    public static float[] array(Storage s) {
         if (s instanceof HeapStorage h) {
             return h.data();
         }
         throw new IllegalArgumentException("expected heap storage, got " + (s == null ? "null" : s.getClass().getSimpleName()
                 + " of backend '" + s.backend().name() + "'"));
+    }
+
+    /** {@link #array}, or null for an optional storage left out (a null weight, bias or mask). */
+    public static float[] arrayOrNull(Storage s) {
+        return s == null ? null : array(s);
     }
 
     /** True while the array is borrowed from a pool (it goes back there on close). */

@@ -9,7 +9,7 @@ import org.jdna.engine.tensor.Tensor;
 
 /**
  * Fused scaled-dot-product attention (forward/backward pair on the backend).
- * Layout: q, k, v (rows, heads*headDim); segments are row offsets (see Backend#attention).
+ * Layout: q, k, v (rows, heads*headDim); segments are row offsets (see AttentionKernels#forward).
  * Legend: R rows, H heads, Dh head dim, S segments, L segment length, B batch, T sequence length.
  */
 public final class Attention {
@@ -48,13 +48,13 @@ public final class Attention {
         Tensor lse = Tensor.zeros(be, heads, rows);
         Storage maskStorage = mask == null ? null : mask.storage();
         final int ms = maskStride;
-        be.attention(out.storage(), lse.storage(), q.storage(), k.storage(), v.storage(), segs, heads, headDim, causal,
-                maskStorage, ms, scale);
+        be.attention().forward(out.storage(), lse.storage(), q.storage(), k.storage(), v.storage(), segs, heads,
+                headDim, causal, maskStorage, ms, scale);
         return Autograd.record(op, out, dout -> {
             Tensor dq = Tensor.zeros(be, rows, width);
             Tensor dk = Tensor.zeros(be, rows, width);
             Tensor dv = Tensor.zeros(be, rows, width);
-            be.attentionBackward(dq.storage(), dk.storage(), dv.storage(), dout.storage(), q.storage(), k.storage(),
+            be.attention().backward(dq.storage(), dk.storage(), dv.storage(), dout.storage(), q.storage(), k.storage(),
                     v.storage(), out.storage(), lse.storage(), segs, heads, headDim, causal, maskStorage, ms, scale);
             Autograd.accumulateFresh(q, dq);
             Autograd.accumulateFresh(k, dk);
@@ -67,7 +67,8 @@ public final class Attention {
      * blocks (GPT-2's c_attn layout); otherwise as {@link #attention}. One op instead of three
      * slices and an attention: the backward writes dq, dk, dv straight into one (rows, 3W) gradient,
      * where three slice gradients would each be a zero-filled (rows, 3W) tensor summed by the tape,
-     * and a backend that reads strided rows ({@link Backend#attentionPacked}) copies nothing.
+     * and a backend that reads strided rows
+     * ({@link org.jdna.engine.backend.AttentionKernels#forwardPacked}) copies nothing.
      */
     public static Tensor attentionPacked(Tensor qkv, int[] segments, int heads, boolean causal, Tensor mask) {
         String op = "attentionPacked";
@@ -92,12 +93,12 @@ public final class Attention {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         Tensor out = Tensor.zeros(be, rows, width);
         Tensor lse = Tensor.zeros(be, heads, rows);
-        be.attentionPacked(out.storage(), lse.storage(), qkv.storage(), segs, heads, headDim, causal, maskStorage, ms,
-                scale);
+        be.attention().forwardPacked(out.storage(), lse.storage(), qkv.storage(), segs, heads, headDim, causal,
+                maskStorage, ms, scale);
         return Autograd.record(op, out, dout -> {
             Tensor dqkv = Tensor.zeros(be, rows, 3 * width);
-            be.attentionPackedBackward(dqkv.storage(), dout.storage(), qkv.storage(), out.storage(), lse.storage(), segs,
-                    heads, headDim, causal, maskStorage, ms, scale);
+            be.attention().backwardPacked(dqkv.storage(), dout.storage(), qkv.storage(), out.storage(), lse.storage(),
+                    segs, heads, headDim, causal, maskStorage, ms, scale);
             Autograd.accumulateFresh(qkv, dqkv);
         }, qkv);
     }

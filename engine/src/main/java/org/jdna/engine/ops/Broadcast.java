@@ -53,7 +53,7 @@ public final class Broadcast {
                 int len = OpChecks.prod(curShape, i, j);
                 int inner = OpChecks.prod(curShape, j, r);
                 Tensor next = Tensor.zeros(be, outer * inner);
-                be.reduce(ReduceOp.SUM, next.storage(), cur.storage(), outer, len, inner);
+                be.reductions().reduce(ReduceOp.SUM, next.storage(), cur.storage(), outer, len, inner);
                 for (int a = i; a < j; a++) {
                     curShape[a] = 1;
                 }
@@ -72,7 +72,8 @@ public final class Broadcast {
             return x;
         }
         Tensor out = Tensor.zeros(x.backend(), shape);
-        x.backend().copyStrided(out.storage(), x.storage(), 0, shape, Shapes.broadcastStrides(x.shape(), shape));
+        x.backend().elementwise().copyStrided(out.storage(), x.storage(), 0, shape,
+                Shapes.broadcastStrides(x.shape(), shape));
         return out;
     }
 }

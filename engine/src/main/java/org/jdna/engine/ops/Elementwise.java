@@ -103,7 +103,7 @@ public final class Elementwise {
         Backend be = OpChecks.sameBackend(op, a, b);
         int[] shape = Shapes.broadcast(op, a.shape(), b.shape());
         Tensor out = Tensor.zeros(be, shape);
-        be.binary(kind, out.storage(), shape, a.storage(), Shapes.broadcastStrides(a.shape(), shape),
+        be.elementwise().binary(kind, out.storage(), shape, a.storage(), Shapes.broadcastStrides(a.shape(), shape),
                 b.storage(), Shapes.broadcastStrides(b.shape(), shape));
         return out;
     }
@@ -133,10 +133,10 @@ public final class Elementwise {
         OpChecks.notNull(op, "x", x);
         Backend be = x.backend();
         Tensor out = Tensor.zeros(be, x.shape());
-        be.unary(kind, out.storage(), x.storage(), x.numel(), alpha);
+        be.elementwise().unary(kind, out.storage(), x.storage(), x.numel(), alpha);
         return Autograd.record(op, out, dout -> {
             Tensor dx = Tensor.zeros(be, x.shape());
-            be.unaryBackward(kind, dx.storage(), dout.storage(), x.storage(), x.numel(), alpha);
+            be.elementwise().unaryBackward(kind, dx.storage(), dout.storage(), x.storage(), x.numel(), alpha);
             Autograd.accumulateFresh(x, dx);
         }, x);
     }
@@ -152,17 +152,18 @@ public final class Elementwise {
         int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", mask.shape(), a.shape()), b.shape());
         Tensor m = expandTo(mask, shape);
         Tensor out = Tensor.zeros(be, shape);
-        be.where(out.storage(), m.storage(), expandTo(a, shape).storage(), expandTo(b, shape).storage(), out.numel());
+        be.elementwise().where(out.storage(), m.storage(), expandTo(a, shape).storage(), expandTo(b, shape).storage(),
+                out.numel());
         return Autograd.record("where", out, dout -> {
             Tensor zeros = Tensor.zeros(be, shape);
             if (a.requiresGrad()) {
                 Tensor da = Tensor.zeros(be, shape);
-                be.where(da.storage(), m.storage(), dout.storage(), zeros.storage(), da.numel());
+                be.elementwise().where(da.storage(), m.storage(), dout.storage(), zeros.storage(), da.numel());
                 Autograd.accumulate(a, sumToShape(da, a.shape()));
             }
             if (b.requiresGrad()) {
                 Tensor db = Tensor.zeros(be, shape);
-                be.where(db.storage(), m.storage(), zeros.storage(), dout.storage(), db.numel());
+                be.elementwise().where(db.storage(), m.storage(), zeros.storage(), dout.storage(), db.numel());
                 Autograd.accumulate(b, sumToShape(db, b.shape()));
             }
         }, a, b);
@@ -181,10 +182,10 @@ public final class Elementwise {
         Tensor m = expandTo(mask, shape);
         Tensor fill = Tensor.zeros(be, shape).fill(value);
         Tensor out = Tensor.zeros(be, shape);
-        be.where(out.storage(), m.storage(), fill.storage(), x.storage(), out.numel());
+        be.elementwise().where(out.storage(), m.storage(), fill.storage(), x.storage(), out.numel());
         return Autograd.record("maskedFill", out, dout -> {
             Tensor dx = Tensor.zeros(be, shape);
-            be.where(dx.storage(), m.storage(), fill.fill(0f).storage(), dout.storage(), dx.numel());
+            be.elementwise().where(dx.storage(), m.storage(), fill.fill(0f).storage(), dout.storage(), dx.numel());
             Autograd.accumulateFresh(x, dx);
         }, x);
     }

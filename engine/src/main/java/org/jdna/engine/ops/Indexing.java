@@ -59,10 +59,10 @@ public final class Indexing {
         outShape[0] = numRows;
         int width = OpChecks.prod(outShape, 1, outShape.length);
         Tensor out = Tensor.zeros(be, outShape);
-        be.indexAddRows(out.storage(), src.storage(), r, r.length, width);
+        be.indexing().indexAddRows(out.storage(), src.storage(), r, r.length, width);
         return Autograd.record("indexAddRows", out, dout -> {
             Tensor dsrc = Tensor.zeros(be, src.shape());
-            be.indexSelectRows(dsrc.storage(), dout.storage(), r, r.length, width);
+            be.indexing().indexSelectRows(dsrc.storage(), dout.storage(), r, r.length, width);
             Autograd.accumulateFresh(src, dsrc);
         }, src);
     }
@@ -92,10 +92,10 @@ public final class Indexing {
         int len = xShape[a];
         Backend be = x.backend();
         Tensor out = Tensor.zeros(be, outShape);
-        be.gather(out.storage(), x.storage(), idx, outer, len, inner, idxLen);
+        be.indexing().gather(out.storage(), x.storage(), idx, outer, len, inner, idxLen);
         return Autograd.record("gather", out, dout -> {
             Tensor dx = Tensor.zeros(be, xShape);
-            be.scatterAdd(dx.storage(), dout.storage(), idx, outer, len, inner, idxLen);
+            be.indexing().scatterAdd(dx.storage(), dout.storage(), idx, outer, len, inner, idxLen);
             Autograd.accumulateFresh(x, dx);
         }, x);
     }
@@ -108,10 +108,10 @@ public final class Indexing {
         outShape[0] = rows.length;
         int width = OpChecks.prod(xShape, 1, xShape.length);
         Tensor out = Tensor.zeros(be, outShape);
-        be.indexSelectRows(out.storage(), x.storage(), rows, rows.length, width);
+        be.indexing().indexSelectRows(out.storage(), x.storage(), rows, rows.length, width);
         return Autograd.record(op, out, dout -> {
             Tensor dx = Tensor.zeros(be, xShape);
-            be.indexAddRows(dx.storage(), dout.storage(), rows, rows.length, width);
+            be.indexing().indexAddRows(dx.storage(), dout.storage(), rows, rows.length, width);
             Autograd.accumulateFresh(x, dx);
         }, x);
     }

@@ -89,29 +89,29 @@ public final class LinearAlgebra {
         Tensor out = Tensor.zeros(be, outShape);
         float beta = 0f;
         if (bias != null) { // out rows start as the bias, then the GEMM adds into them
-            be.copyStrided(out.storage(), bias.storage(), 0, new int[]{rows, outF}, new int[]{0, 1});
+            be.elementwise().copyStrided(out.storage(), bias.storage(), 0, new int[]{rows, outF}, new int[]{0, 1});
             beta = 1f;
         }
         // out (rows, out) = x (rows, in) @ w^T
-        be.gemm(false, true, rows, outF, in, 1f, x.storage(), 0, in, 0, w.storage(), 0, in, 0,
+        be.matmul().gemm(false, true, rows, outF, in, 1f, x.storage(), 0, in, 0, w.storage(), 0, in, 0,
                 beta, out.storage(), 0, outF, 0, 1);
         final int n = rows;
         return Autograd.record("linear", out, dout -> {
             if (x.requiresGrad()) { // dx (rows, in) = dout (rows, out) @ w (out, in)
                 Tensor dx = Tensor.zeros(be, x.shape());
-                be.gemm(false, false, n, in, outF, 1f, dout.storage(), 0, outF, 0, w.storage(), 0, in, 0,
+                be.matmul().gemm(false, false, n, in, outF, 1f, dout.storage(), 0, outF, 0, w.storage(), 0, in, 0,
                         0f, dx.storage(), 0, in, 0, 1);
                 Autograd.accumulateFresh(x, dx);
             }
             if (w.requiresGrad()) { // dw (out, in) = dout^T (out, rows) @ x (rows, in)
                 Tensor dw = Tensor.zeros(be, outF, in);
-                be.gemm(true, false, outF, in, n, 1f, dout.storage(), 0, outF, 0, x.storage(), 0, in, 0,
+                be.matmul().gemm(true, false, outF, in, n, 1f, dout.storage(), 0, outF, 0, x.storage(), 0, in, 0,
                         0f, dw.storage(), 0, in, 0, 1);
                 Autograd.accumulateFresh(w, dw);
             }
             if (bias != null && bias.requiresGrad()) { // db = column sums of dout
                 Tensor db = Tensor.zeros(be, outF);
-                be.reduce(ReduceOp.SUM, db.storage(), dout.storage(), 1, n, outF);
+                be.reductions().reduce(ReduceOp.SUM, db.storage(), dout.storage(), 1, n, outF);
                 Autograd.accumulateFresh(bias, db);
             }
         }, x, w, bias);
@@ -133,7 +133,7 @@ public final class LinearAlgebra {
         int strideC = m * n;
         Tensor out = Tensor.zeros(be, batch, m, n);
         if (batch > 0 && m > 0 && n > 0) {
-            be.gemm(transA, transB, m, n, k, 1f, a.storage(), 0, lda, strideA, b.storage(), 0, ldb, strideB,
+            be.matmul().gemm(transA, transB, m, n, k, 1f, a.storage(), 0, lda, strideA, b.storage(), 0, ldb, strideB,
                     0f, out.storage(), 0, n, strideC, batch);
         }
         return Autograd.record("matmul", out, dout -> {
@@ -174,12 +174,13 @@ public final class LinearAlgebra {
             return;
         }
         if (strideC != 0 || batch == 1) {
-            be.gemm(tx, ty, m, n, k, 1f, x, 0, ldx, strideX, y, 0, ldy, strideY, 0f, c, 0, ldc, strideC, batch);
+            be.matmul().gemm(tx, ty, m, n, k, 1f, x, 0, ldx, strideX, y, 0, ldy, strideY,
+                    0f, c, 0, ldc, strideC, batch);
             return;
         }
         for (int i = 0; i < batch; i++) {
-            be.gemm(tx, ty, m, n, k, 1f, x, i * strideX, ldx, 0, y, i * strideY, ldy, 0, i == 0 ? 0f : 1f,
-                    c, 0, ldc, 0, 1);
+            be.matmul().gemm(tx, ty, m, n, k, 1f, x, i * strideX, ldx, 0, y, i * strideY, ldy, 0,
+                    i == 0 ? 0f : 1f, c, 0, ldc, 0, 1);
         }
     }
 }

@@ -42,18 +42,19 @@ public final class Losses {
         int[] t = targets.clone();
         Backend be = logits.backend();
         Tensor losses = Tensor.zeros(be, rows);
-        be.crossEntropy(losses.storage(), logits.storage(), t, rows, cols, ignoreIndex);
+        be.norms().crossEntropy(losses.storage(), logits.storage(), t, rows, cols, ignoreIndex);
         float scale = counted == 0 ? 0f : 1f / counted;
         Tensor out = Tensor.zeros(be);
-        be.reduce(ReduceOp.SUM, out.storage(), losses.storage(), 1, rows, 1);
-        be.unary(UnaryOp.MUL_SCALAR, out.storage(), out.storage(), 1, scale);
+        be.reductions().reduce(ReduceOp.SUM, out.storage(), losses.storage(), 1, rows, 1);
+        be.elementwise().unary(UnaryOp.MUL_SCALAR, out.storage(), out.storage(), 1, scale);
         return Autograd.record(op, out, dout -> {
             // every counted row gets dloss = dout / counted
             Tensor dlosses = Tensor.zeros(be, rows);
-            be.copyStrided(dlosses.storage(), dout.storage(), 0, new int[]{rows}, new int[]{0});
-            be.unary(UnaryOp.MUL_SCALAR, dlosses.storage(), dlosses.storage(), rows, scale);
+            be.elementwise().copyStrided(dlosses.storage(), dout.storage(), 0, new int[]{rows}, new int[]{0});
+            be.elementwise().unary(UnaryOp.MUL_SCALAR, dlosses.storage(), dlosses.storage(), rows, scale);
             Tensor dlogits = Tensor.zeros(be, logits.shape());
-            be.crossEntropyBackward(dlogits.storage(), dlosses.storage(), logits.storage(), t, rows, cols, ignoreIndex);
+            be.norms().crossEntropyBackward(dlogits.storage(), dlosses.storage(), logits.storage(), t, rows, cols,
+                    ignoreIndex);
             Autograd.accumulateFresh(logits, dlogits);
         }, logits);
     }

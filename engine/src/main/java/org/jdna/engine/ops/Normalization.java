@@ -21,14 +21,14 @@ public final class Normalization {
         Tensor out = Tensor.zeros(be, x.shape());
         Tensor mean = Tensor.zeros(be, rows);
         Tensor rstd = Tensor.zeros(be, rows);
-        be.layerNorm(out.storage(), mean.storage(), rstd.storage(), x.storage(), storageOrNull(w), storageOrNull(b),
-                rows, cols, eps);
+        be.norms().layerNorm(out.storage(), mean.storage(), rstd.storage(), x.storage(), storageOrNull(w),
+                storageOrNull(b), rows, cols, eps);
         return Autograd.record(op, out, dout -> {
             Tensor dx = Tensor.zeros(be, x.shape());
             Tensor dw = w != null && w.requiresGrad() ? Tensor.zeros(be, cols) : null;
             Tensor db = b != null && b.requiresGrad() ? Tensor.zeros(be, cols) : null;
-            be.layerNormBackward(dx.storage(), storageOrNull(dw), storageOrNull(db), dout.storage(), x.storage(),
-                    storageOrNull(w), mean.storage(), rstd.storage(), rows, cols);
+            be.norms().layerNormBackward(dx.storage(), storageOrNull(dw), storageOrNull(db), dout.storage(),
+                    x.storage(), storageOrNull(w), mean.storage(), rstd.storage(), rows, cols);
             Autograd.accumulateFresh(x, dx);
             if (dw != null) {
                 Autograd.accumulateFresh(w, dw);
@@ -47,11 +47,11 @@ public final class Normalization {
         int rows = OpChecks.prod(x.shape(), 0, x.rank() - 1);
         Tensor out = Tensor.zeros(be, x.shape());
         Tensor rstd = Tensor.zeros(be, rows);
-        be.rmsNorm(out.storage(), rstd.storage(), x.storage(), storageOrNull(w), rows, cols, eps);
+        be.norms().rmsNorm(out.storage(), rstd.storage(), x.storage(), storageOrNull(w), rows, cols, eps);
         return Autograd.record(op, out, dout -> {
             Tensor dx = Tensor.zeros(be, x.shape());
             Tensor dw = w != null && w.requiresGrad() ? Tensor.zeros(be, cols) : null;
-            be.rmsNormBackward(dx.storage(), storageOrNull(dw), dout.storage(), x.storage(), storageOrNull(w),
+            be.norms().rmsNormBackward(dx.storage(), storageOrNull(dw), dout.storage(), x.storage(), storageOrNull(w),
                     rstd.storage(), rows, cols);
             Autograd.accumulateFresh(x, dx);
             if (dw != null) {

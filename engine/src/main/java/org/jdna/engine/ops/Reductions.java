@@ -64,13 +64,13 @@ public final class Reductions {
         reduced[a] = true;
         int[] keptShape = keptShape(xShape, reduced);
         Tensor kept = Tensor.zeros(be, keptShape);
-        be.reduce(ReduceOp.MAX, kept.storage(), x.storage(), outer, xShape[a], inner);
+        be.reductions().reduce(ReduceOp.MAX, kept.storage(), x.storage(), outer, xShape[a], inner);
         Tensor out = Tensor.wrap(kept.storage(), keepDim ? keptShape : droppedShape(xShape, reduced));
         return Autograd.record("max", out, dout -> {
             // dx = [x == max] * dout / (number of maximal elements in the slice)
             Tensor isMax = Elementwise.binary("max", BinaryOp.EQ, x, kept);
             Tensor ties = Tensor.zeros(be, keptShape);
-            be.reduce(ReduceOp.SUM, ties.storage(), isMax.storage(), outer, xShape[a], inner);
+            be.reductions().reduce(ReduceOp.SUM, ties.storage(), isMax.storage(), outer, xShape[a], inner);
             Tensor share = Elementwise.binary("max", BinaryOp.DIV, dout.reshape(keptShape), ties);
             Autograd.accumulate(x, Elementwise.binary("max", BinaryOp.MUL, isMax, share));
         }, x);
@@ -99,7 +99,7 @@ public final class Reductions {
             int len = OpChecks.prod(shape, i, j);
             int inner = OpChecks.prod(shape, j, r);
             Tensor next = Tensor.zeros(be, outer * inner);
-            be.reduce(ReduceOp.SUM, next.storage(), cur.storage(), outer, len, inner);
+            be.reductions().reduce(ReduceOp.SUM, next.storage(), cur.storage(), outer, len, inner);
             for (int k = i; k < j; k++) {
                 shape[k] = 1;
             }

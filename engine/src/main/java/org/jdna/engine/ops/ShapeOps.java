@@ -9,7 +9,7 @@ import org.jdna.engine.tensor.Tensor;
 
 /**
  * Reshape (a free view on the same storage), and transpose, permute, slice, concat, expand, which
- * produce contiguous copies through {@code Backend.copyStrided} / {@code Backend.copy}.
+ * produce contiguous copies through {@code ElementwiseKernels.copyStrided} / {@code Backend.copy}.
  */
 public final class ShapeOps {
     /** Up to this many contiguous blocks, slab writes are plain copies; above, one permuted pass is cheaper. */
@@ -79,7 +79,7 @@ public final class ShapeOps {
         int[] strides = Shapes.strides(xShape);
         Backend be = x.backend();
         Tensor out = Tensor.zeros(be, shape);
-        be.copyStrided(out.storage(), x.storage(), start * strides[a], shape, strides);
+        be.elementwise().copyStrided(out.storage(), x.storage(), start * strides[a], shape, strides);
         return Autograd.record("slice", out, dout -> {
             Tensor dx = Tensor.zeros(be, xShape);
             writeSlab(dx, a, start, dout);
@@ -125,7 +125,7 @@ public final class ShapeOps {
                 if (parts[p].requiresGrad()) {
                     int[] ps = parts[p].shape();
                     Tensor dp = Tensor.zeros(be, ps);
-                    be.copyStrided(dp.storage(), dout.storage(), starts[p] * strides[a], ps, strides);
+                    be.elementwise().copyStrided(dp.storage(), dout.storage(), starts[p] * strides[a], ps, strides);
                     Autograd.accumulateFresh(parts[p], dp);
                 }
             }
@@ -163,7 +163,7 @@ public final class ShapeOps {
         Backend be = x.backend();
         Tensor out = Tensor.zeros(be, shape);
         int[][] compact = compact(shape, strides);
-        be.copyStrided(out.storage(), x.storage(), 0, compact[0], compact[1]);
+        be.elementwise().copyStrided(out.storage(), x.storage(), 0, compact[0], compact[1]);
         return out;
     }
 

@@ -40,10 +40,10 @@ public final class Softmax {
         int cols = x.dim(-1);
         int rows = cols == 0 ? 0 : x.numel() / cols;
         Tensor out = Tensor.zeros(be, x.shape());
-        be.softmax(out.storage(), x.storage(), rows, cols, log);
+        be.norms().softmax(out.storage(), x.storage(), rows, cols, log);
         return Autograd.record(op, out, dout -> {
             Tensor dx = Tensor.zeros(be, x.shape());
-            be.softmaxBackward(dx.storage(), dout.storage(), out.storage(), rows, cols, log);
+            be.norms().softmaxBackward(dx.storage(), dout.storage(), out.storage(), rows, cols, log);
             Autograd.accumulateFresh(x, dx);
         }, x);
     }

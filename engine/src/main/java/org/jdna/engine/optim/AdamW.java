@@ -9,7 +9,7 @@ import org.jdna.engine.tensor.Tensor;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter), on the backend's fused
- * {@link org.jdna.engine.backend.Backend#adamw} primitive. Weight decay applies only to the
+ * {@link org.jdna.engine.backend.OptimizerKernels#adamw} primitive. Weight decay applies only to the
  * parameters a predicate selects; built from a {@link Module}, that is the {@link ParameterKind#WEIGHT}
  * parameters (no decay on biases, norm gains or embeddings). Bias correction uses each parameter's
  * own update count, as PyTorch does.
@@ -71,7 +71,7 @@ public final class AdamW extends AbstractOptimizer {
         if (update > Integer.MAX_VALUE) {
             throw new IllegalStateException("AdamW: update count of '" + nameOf(i) + "' overflows int");
         }
-        p.backend().adamw(p.storage(), s[0].storage(), s[1].storage(), g.storage(), p.numel(),
+        p.backend().optimizer().adamw(p.storage(), s[0].storage(), s[1].storage(), g.storage(), p.numel(),
                 (float) lr(), (float) options.beta1(), (float) options.beta2(), (float) options.eps(),
                 decays[i] ? (float) options.weightDecay() : 0f, (int) update);
     }

@@ -14,7 +14,7 @@ public final class GradClip {
         for (Tensor p : params) {
             Tensor g = p.grad();
             if (g != null) {
-                sum += g.backend().sumOfSquares(g.storage(), 0, g.numel());
+                sum += g.backend().reductions().sumOfSquares(g.storage(), 0, g.numel());
             }
         }
         return Math.sqrt(sum);
@@ -37,7 +37,7 @@ public final class GradClip {
         for (Tensor p : params) {
             Tensor g = p.grad();
             if (g != null) {
-                g.backend().unary(UnaryOp.MUL_SCALAR, g.storage(), g.storage(), g.numel(), scale);
+                g.backend().elementwise().unary(UnaryOp.MUL_SCALAR, g.storage(), g.storage(), g.numel(), scale);
             }
         }
         return norm;

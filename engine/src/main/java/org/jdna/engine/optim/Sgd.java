@@ -67,7 +67,7 @@ public final class Sgd extends AbstractOptimizer {
             if (update == 1) {
                 be.copy(buf.storage(), 0, d.storage(), 0, n);
             } else {
-                be.unary(UnaryOp.MUL_SCALAR, buf.storage(), buf.storage(), n, (float) options.momentum());
+                be.elementwise().unary(UnaryOp.MUL_SCALAR, buf.storage(), buf.storage(), n, (float) options.momentum());
                 buf.addInPlace(d, 1f);
             }
             if (options.nesterov()) {

@@ -35,10 +35,10 @@ public final class Routing {
         int[] choices = new int[n * k];
         Tensor weights = Tensor.zeros(be, n, k);
         Tensor probs = Tensor.zeros(be, n, e);
-        be.topk(choices, weights.storage(), probs.storage(), logits.storage(), bias, n, e, k, renormalize);
+        be.routing().topk(choices, weights.storage(), probs.storage(), logits.storage(), bias, n, e, k, renormalize);
         Autograd.record("topk", weights, dw -> {
             Tensor dlogits = Tensor.zeros(be, n, e);
-            be.topkBackward(dlogits.storage(), dw.storage(), probs.storage(), choices, n, e, k, renormalize);
+            be.routing().topkBackward(dlogits.storage(), dw.storage(), probs.storage(), choices, n, e, k, renormalize);
             Autograd.accumulateFresh(logits, dlogits);
         }, logits);
         return new TopK(choices, weights, probs, k);
@@ -67,11 +67,11 @@ public final class Routing {
         int d = y.dim(1);
         int[] slotRow = plan.slotRow();
         Tensor out = Tensor.zeros(be, n, d);
-        be.combine(out.storage(), y.storage(), weights.storage(), slotRow, n, k, d);
+        be.routing().combine(out.storage(), y.storage(), weights.storage(), slotRow, n, k, d);
         return Autograd.record("combine", out, dout -> {
             Tensor dy = Tensor.zeros(be, y.shape());
             Tensor dw = Tensor.zeros(be, n, k);
-            be.combineBackward(dy.storage(), dw.storage(), dout.storage(), y.storage(), weights.storage(),
+            be.routing().combineBackward(dy.storage(), dw.storage(), dout.storage(), y.storage(), weights.storage(),
                     slotRow, n, k, d);
             Autograd.accumulateFresh(y, dy);
             Autograd.accumulateFresh(weights, dw);

@@ -191,7 +191,7 @@ public final class Tensor implements AutoCloseable, MemoryScope.Keepable {
             throw new IllegalArgumentException("addInPlace: shapes " + Arrays.toString(shape) + " and "
                     + Arrays.toString(other.shape) + " differ");
         }
-        backend.addScaled(storage(), 0, other.storage(), 0, numel, alpha);
+        backend.elementwise().addScaled(storage(), 0, other.storage(), 0, numel, alpha);
         return this;
     }
 

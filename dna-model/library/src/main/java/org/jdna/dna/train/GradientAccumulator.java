@@ -47,7 +47,7 @@ final class GradientAccumulator {
                 continue;
             }
             if (shards > 1) {
-                g.backend().unary(UnaryOp.MUL_SCALAR, g.storage(), g.storage(), g.numel(), scale);
+                g.backend().elementwise().unary(UnaryOp.MUL_SCALAR, g.storage(), g.storage(), g.numel(), scale);
             }
             parameters.get(i).takeGrad(g);
             sums[i] = null;

@@ -1,6 +1,13 @@
 package org.jdna.engine.backend.reference;
 
+import static org.jdna.engine.backend.HeapStorage.array;
+import static org.jdna.engine.backend.HeapStorage.arrayOrNull;
+
 import java.util.Arrays;
+
+import org.jdna.engine.backend.AttentionKernels;
+import org.jdna.engine.backend.HeapStorage;
+import org.jdna.engine.backend.Storage;
 
 /**
  * Scaled-dot-product attention over variable-length segments, forward and backward, written as
@@ -8,18 +15,20 @@ import java.util.Arrays;
  *
  * <p>Legend: N total rows (= segments[S]), S segments, L length of one segment, H heads,
  * Dh head dim, W = H * Dh the row width of q, k, v, out. Row i of head h starts at i*W + h*Dh.
- * p is the query's position within its segment, u the key's.
+ * p is the query's position within its segment, u the key's. The packed pair copies q | k | v out of
+ * qkv (rows, 3W) and runs the separate one.
  */
-final class ReferenceAttention {
-    private ReferenceAttention() {
-    }
+final class ReferenceAttention implements AttentionKernels {
 
     /**
      * out (N, W), lse (H, N): for each query, P = softmax over allowed keys of scale * q.k,
      * out = P @ v, lse = logsumexp of the allowed scores; nothing allowed: out 0, lse -infinity.
      */
-    static void forward(float[] out, float[] lse, float[] q, float[] k, float[] v, int[] segments,
-                        int heads, int headDim, boolean causal, float[] mask, int maskSegmentStride, float scale) {
+    @Override
+    public void forward(Storage outS, Storage lseS, Storage qS, Storage kS, Storage vS, int[] segments, int heads,
+                        int headDim, boolean causal, Storage maskS, int maskSegmentStride, float scale) {
+        float[] out = array(outS), lse = array(lseS), q = array(qS), k = array(kS), v = array(vS),
+                mask = arrayOrNull(maskS);
         int width = heads * headDim;
         int totalRows = segments[segments.length - 1];
         for (int s = 0; s + 1 < segments.length; s++) {
@@ -65,9 +74,12 @@ final class ReferenceAttention {
      * dv_u += P_u dout; dS_u = P_u (dout . v_u - D); dq += scale dS_u k_u; dk_u += scale dS_u q.
      * dq, dk, dv are overwritten (zero where a row belongs to no segment).
      */
-    static void backward(float[] dq, float[] dk, float[] dv, float[] dout, float[] q, float[] k, float[] v,
-                         float[] out, float[] lse, int[] segments, int heads, int headDim, boolean causal,
-                         float[] mask, int maskSegmentStride, float scale) {
+    @Override
+    public void backward(Storage dqS, Storage dkS, Storage dvS, Storage doutS, Storage qS, Storage kS, Storage vS,
+                         Storage outS, Storage lseS, int[] segments, int heads, int headDim, boolean causal,
+                         Storage maskS, int maskSegmentStride, float scale) {
+        float[] dq = array(dqS), dk = array(dkS), dv = array(dvS), dout = array(doutS), q = array(qS), k = array(kS),
+                v = array(vS), out = array(outS), lse = array(lseS), mask = arrayOrNull(maskS);
         int width = heads * headDim;
         int totalRows = segments[segments.length - 1];
         double[] dqAcc = new double[totalRows * width];
@@ -115,6 +127,51 @@ final class ReferenceAttention {
             dk[i] = (float) dkAcc[i];
             dv[i] = (float) dvAcc[i];
         }
+    }
+
+    @Override
+    public void forwardPacked(Storage out, Storage lse, Storage qkv, int[] segments, int heads, int headDim,
+                              boolean causal, Storage mask, int maskSegmentStride, float scale) {
+        Storage[] qkvParts = unpack(qkv, segments[segments.length - 1], heads * headDim);
+        forward(out, lse, qkvParts[0], qkvParts[1], qkvParts[2], segments, heads, headDim, causal, mask,
+                maskSegmentStride, scale);
+    }
+
+    /** The separate backward into dq, dk, dv, then dqkv (rows, 3W) row by row: dq_r | dk_r | dv_r. */
+    @Override
+    public void backwardPacked(Storage dqkvS, Storage dout, Storage qkv, Storage out, Storage lse, int[] segments,
+                               int heads, int headDim, boolean causal, Storage mask, int maskSegmentStride,
+                               float scale) {
+        int rows = segments[segments.length - 1];
+        int w = heads * headDim;
+        Storage[] qkvParts = unpack(qkv, rows, w);
+        Storage[] grads = new Storage[3];
+        for (int part = 0; part < 3; part++) {
+            grads[part] = new HeapStorage(qkv.backend(), rows * w);
+        }
+        backward(grads[0], grads[1], grads[2], dout, qkvParts[0], qkvParts[1], qkvParts[2], out, lse, segments, heads,
+                headDim, causal, mask, maskSegmentStride, scale);
+        float[] dqkv = array(dqkvS);
+        for (int part = 0; part < 3; part++) {
+            float[] grad = array(grads[part]);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(grad, r * w, dqkv, r * 3 * w + part * w, w);
+            }
+        }
+    }
+
+    /** q, k, v (rows, W) copied out of qkv (rows, 3W), in storages of qkv's backend. */
+    private static Storage[] unpack(Storage qkvS, int rows, int w) {
+        float[] qkv = array(qkvS);
+        Storage[] parts = new Storage[3];
+        for (int part = 0; part < 3; part++) {
+            float[] block = new float[rows * w];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(qkv, r * 3 * w + part * w, block, r * w, w);
+            }
+            parts[part] = new HeapStorage(qkvS.backend(), block);
+        }
+        return parts;
     }
 
     /**

@@ -1,22 +1,92 @@
 package org.jdna.engine.backend.reference;
 
+import static org.jdna.engine.backend.HeapStorage.array;
+
 import org.jdna.engine.backend.BinaryOp;
+import org.jdna.engine.backend.ElementwiseKernels;
+import org.jdna.engine.backend.Storage;
 import org.jdna.engine.backend.UnaryOp;
 
 /**
- * Scalar definitions of the elementwise functions and their local derivatives, in double.
- * These few lines are the specification of every {@link UnaryOp} and {@link BinaryOp}; fast backends
- * call them for scalar tails and the ops they have no vector loop for, so the formulas live once.
+ * The elementwise primitives and the strided copy, as plain loops, and the scalar definitions of the
+ * elementwise functions and their local derivatives, in double. These few lines are the
+ * specification of every {@link UnaryOp} and {@link BinaryOp}; fast backends call {@link #apply}
+ * and {@link #derivative} for scalar tails and the ops they have no vector loop for, so the formulas
+ * live once.
  *
- * <p>Legend: x the input, alpha the scalar operand of the *_SCALAR ops.
+ * <p>Legend: x the input, alpha the scalar operand of the *_SCALAR ops, n an element count; a
+ * strided walk visits a shape in row-major order with a multi-index counter.
  */
-public final class ReferenceElementwise {
+public final class ReferenceElementwise implements ElementwiseKernels {
     /** sqrt(2 / pi), the constant of GPT-2's tanh approximation of GELU. */
     public static final double GELU_C = Math.sqrt(2.0 / Math.PI);
     public static final double GELU_A = 0.044715;
 
-    private ReferenceElementwise() {
+    ReferenceElementwise() {
     }
+
+    // ---------------------------------------------------------------- the primitives
+
+    /**
+     * Walks dst in row-major order with a multi-index counter; rank 0 copies one element. When dst
+     * is src, the loop reads a copy of it (the SPI's memmove rule: the whole view is read first).
+     */
+    @Override
+    public void copyStrided(Storage dstS, Storage srcS, int srcOff, int[] shape, int[] srcStrides) {
+        float[] dst = array(dstS);
+        float[] src = array(srcS) == dst ? dst.clone() : array(srcS);
+        int total = product(shape);
+        int[] index = new int[shape.length];
+        for (int flat = 0; flat < total; flat++) {
+            dst[flat] = src[srcOff + offsetOf(index, srcStrides)];
+            increment(index, shape);
+        }
+    }
+
+    @Override
+    public void unary(UnaryOp op, Storage outS, Storage xS, int n, float alpha) {
+        float[] out = array(outS), x = array(xS);
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) apply(op, x[i], alpha);
+        }
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, Storage dxS, Storage doutS, Storage xS, int n, float alpha) {
+        float[] dx = array(dxS), dout = array(doutS), x = array(xS);
+        for (int i = 0; i < n; i++) {
+            dx[i] = (float) (dout[i] * derivative(op, x[i], alpha));
+        }
+    }
+
+    @Override
+    public void binary(BinaryOp op, Storage outS, int[] shape, Storage aS, int[] aStrides, Storage bS, int[] bStrides) {
+        float[] out = array(outS), a = array(aS), b = array(bS);
+        int total = product(shape);
+        int[] index = new int[shape.length];
+        for (int flat = 0; flat < total; flat++) {
+            out[flat] = (float) apply(op, a[offsetOf(index, aStrides)], b[offsetOf(index, bStrides)]);
+            increment(index, shape);
+        }
+    }
+
+    @Override
+    public void where(Storage outS, Storage maskS, Storage aS, Storage bS, int n) {
+        float[] out = array(outS), mask = array(maskS), a = array(aS), b = array(bS);
+        for (int i = 0; i < n; i++) {
+            out[i] = mask[i] != 0f ? a[i] : b[i];
+        }
+    }
+
+    @Override
+    public void addScaled(Storage yS, int yOff, Storage xS, int xOff, int n, float alpha) {
+        float[] y = array(yS), x = array(xS);
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = (float) (y[yOff + i] + (double) alpha * x[xOff + i]);
+        }
+    }
+
+    // ---------------------------------------------------------------- the scalar definitions
 
     public static double apply(UnaryOp op, double x, double alpha) {
         return switch (op) {
@@ -95,5 +165,33 @@ public final class ReferenceElementwise {
         }
         double e = Math.exp(x);
         return e / (1.0 + e);
+    }
+
+    // ---------------------------------------------------------------- strided walks
+
+    private static int product(int[] shape) {
+        int total = 1;
+        for (int d : shape) {
+            total *= d;
+        }
+        return total;
+    }
+
+    private static int offsetOf(int[] index, int[] strides) {
+        int off = 0;
+        for (int j = 0; j < index.length; j++) {
+            off += index[j] * strides[j];
+        }
+        return off;
+    }
+
+    /** Advances a row-major multi-index by one (the last axis fastest). */
+    private static void increment(int[] index, int[] shape) {
+        for (int j = index.length - 1; j >= 0; j--) {
+            if (++index[j] < shape[j]) {
+                return;
+            }
+            index[j] = 0;
+        }
     }
 }

@@ -1,19 +1,25 @@
 package org.jdna.engine.backend.reference;
 
+import static org.jdna.engine.backend.HeapStorage.array;
+import static org.jdna.engine.backend.HeapStorage.arrayOrNull;
+
+import org.jdna.engine.backend.NormKernels;
+import org.jdna.engine.backend.Storage;
+
 /**
  * Softmax, LayerNorm, RMSNorm and cross-entropy, forward and backward, as plain row loops over
  * float arrays with double accumulation.
  *
  * <p>Legend: R rows, C columns; a row r of x is x[r*C .. r*C + C).
  */
-final class ReferenceNorms {
-    private ReferenceNorms() {
-    }
+final class ReferenceNorms implements NormKernels {
 
     // ---------------------------------------------------------------- softmax
 
     /** out (R, C) = softmax(x) or log-softmax(x), row-wise, subtracting the row max first. */
-    static void softmax(float[] out, float[] x, int rows, int cols, boolean log) {
+    @Override
+    public void softmax(Storage outS, Storage xS, int rows, int cols, boolean log) {
+        float[] out = array(outS), x = array(xS);
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
             double max = rowMax(x, base, cols);
@@ -30,7 +36,9 @@ final class ReferenceNorms {
     }
 
     /** softmax: dx = out * (dout - sum(dout * out)); log-softmax: dx = dout - exp(out) * sum(dout). */
-    static void softmaxBackward(float[] dx, float[] dout, float[] out, int rows, int cols, boolean log) {
+    @Override
+    public void softmaxBackward(Storage dxS, Storage doutS, Storage outS, int rows, int cols, boolean log) {
+        float[] dx = array(dxS), dout = array(doutS), out = array(outS);
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
             double s = 0;
@@ -48,8 +56,11 @@ final class ReferenceNorms {
     // ---------------------------------------------------------------- layernorm
 
     /** out = (x - mean) * rstd * w + b; saves mean (R) and rstd (R). Two-pass biased variance. */
-    static void layerNorm(float[] out, float[] mean, float[] rstd, float[] x, float[] w, float[] b,
-                          int rows, int cols, float eps) {
+    @Override
+    public void layerNorm(Storage outS, Storage meanS, Storage rstdS, Storage xS, Storage wS, Storage bS, int rows,
+                          int cols, float eps) {
+        float[] out = array(outS), mean = array(meanS), rstd = array(rstdS), x = array(xS), w = arrayOrNull(wS),
+                b = arrayOrNull(bS);
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
             double m = 0;
@@ -78,8 +89,11 @@ final class ReferenceNorms {
      * With norm = (x - mean) * rstd and g = dout * w:
      * dx = rstd * (g - mean(g) - norm * mean(g * norm)); dw = sum_r dout * norm; db = sum_r dout.
      */
-    static void layerNormBackward(float[] dx, float[] dw, float[] db, float[] dout, float[] x, float[] w,
-                                  float[] mean, float[] rstd, int rows, int cols) {
+    @Override
+    public void layerNormBackward(Storage dxS, Storage dwS, Storage dbS, Storage doutS, Storage xS, Storage wS,
+                                  Storage meanS, Storage rstdS, int rows, int cols) {
+        float[] dx = array(dxS), dw = arrayOrNull(dwS), db = arrayOrNull(dbS), dout = array(doutS), x = array(xS),
+                w = arrayOrNull(wS), mean = array(meanS), rstd = array(rstdS);
         double[] dwAcc = new double[cols];
         double[] dbAcc = new double[cols];
         for (int r = 0; r < rows; r++) {
@@ -111,7 +125,9 @@ final class ReferenceNorms {
     // ---------------------------------------------------------------- rmsnorm
 
     /** out = x * rstd * w, rstd = 1 / sqrt(mean(x^2) + eps); saves rstd (R). */
-    static void rmsNorm(float[] out, float[] rstd, float[] x, float[] w, int rows, int cols, float eps) {
+    @Override
+    public void rmsNorm(Storage outS, Storage rstdS, Storage xS, Storage wS, int rows, int cols, float eps) {
+        float[] out = array(outS), rstd = array(rstdS), x = array(xS), w = arrayOrNull(wS);
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
             double ms = 0;
@@ -132,8 +148,11 @@ final class ReferenceNorms {
      * With g = dout * w: dx = rstd * g - rstd^3 * x * mean(g * x) (from d rstd / dx = -rstd^3 x / C);
      * dw = sum_r dout * x * rstd.
      */
-    static void rmsNormBackward(float[] dx, float[] dw, float[] dout, float[] x, float[] w, float[] rstd,
+    @Override
+    public void rmsNormBackward(Storage dxS, Storage dwS, Storage doutS, Storage xS, Storage wS, Storage rstdS,
                                 int rows, int cols) {
+        float[] dx = array(dxS), dw = arrayOrNull(dwS), dout = array(doutS), x = array(xS), w = arrayOrNull(wS),
+                rstd = array(rstdS);
         double[] dwAcc = new double[cols];
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
@@ -156,7 +175,9 @@ final class ReferenceNorms {
     // ---------------------------------------------------------------- cross-entropy
 
     /** losses[r] = logsumexp(x_r) - x_r[target_r]; 0 where target_r == ignoreIndex. */
-    static void crossEntropy(float[] losses, float[] logits, int[] targets, int rows, int cols, int ignoreIndex) {
+    @Override
+    public void crossEntropy(Storage lossesS, Storage logitsS, int[] targets, int rows, int cols, int ignoreIndex) {
+        float[] losses = array(lossesS), logits = array(logitsS);
         for (int r = 0; r < rows; r++) {
             int t = checkedTarget("crossEntropy", targets, r, cols, ignoreIndex);
             if (t == ignoreIndex) {
@@ -169,8 +190,10 @@ final class ReferenceNorms {
     }
 
     /** dlogits[r] = dlosses[r] * (softmax(x_r) - onehot(target_r)); a zero row where ignored. */
-    static void crossEntropyBackward(float[] dlogits, float[] dlosses, float[] logits, int[] targets,
-                                     int rows, int cols, int ignoreIndex) {
+    @Override
+    public void crossEntropyBackward(Storage dlogitsS, Storage dlossesS, Storage logitsS, int[] targets, int rows,
+                                     int cols, int ignoreIndex) {
+        float[] dlogits = array(dlogitsS), dlosses = array(dlossesS), logits = array(logitsS);
         for (int r = 0; r < rows; r++) {
             int t = checkedTarget("crossEntropyBackward", targets, r, cols, ignoreIndex);
             int base = r * cols;

@@ -1,62 +1,20 @@
 package org.jdna.engine.backend.reference;
 
+import static org.jdna.engine.backend.HeapStorage.array;
+import static org.jdna.engine.backend.reference.ReferenceIndexing.checkedIndex;
+import static org.jdna.engine.backend.reference.ReferenceIndexing.checkedRow;
+
+import org.jdna.engine.backend.RoutingKernels;
+import org.jdna.engine.backend.Storage;
+
 /**
- * The routing primitives: row gather/scatter-add, gather along an axis, router top-k and the
- * weighted combine, forward and backward. Every index is checked against the storage it points
- * into; additions run in increasing index order in float, which defines the deterministic result.
+ * Router top-k and the weighted combine, forward and backward. Indices are checked as
+ * {@link ReferenceIndexing} checks them; sums run in double in the specified order.
  *
- * <p>Legend: R rows (tokens), E experts/modules, K top-k, W row width, T tokens of a combine,
- * (O, L, I) the (outer, len, inner) view of a gather with J = idxLen gathered positions.
+ * <p>Legend: R rows (tokens), E experts/modules, K top-k, W row width, T tokens of a combine.
  */
-final class ReferenceRouting {
-    private ReferenceRouting() {
-    }
-
-    // ---------------------------------------------------------------- row gather / scatter-add
-
-    /** out[i, :] = src[rows[i], :], i in [0, count). */
-    static void indexSelectRows(float[] out, float[] src, int srcLength, int[] rows, int count, int width) {
-        for (int i = 0; i < count; i++) {
-            int row = checkedRow("indexSelectRows", rows[i], i, srcLength, width);
-            System.arraycopy(src, row * width, out, i * width, width);
-        }
-    }
-
-    /** dst[rows[i], :] += src[i, :], in increasing i. */
-    static void indexAddRows(float[] dst, int dstLength, float[] src, int[] rows, int count, int width) {
-        for (int i = 0; i < count; i++) {
-            int row = checkedRow("indexAddRows", rows[i], i, dstLength, width);
-            for (int c = 0; c < width; c++) {
-                dst[row * width + c] += src[i * width + c];
-            }
-        }
-    }
-
-    /** out[o, j, i] = x[o, idx[o, j, i], i]; out (O, J, I), x (O, L, I). */
-    static void gather(float[] out, float[] x, int[] idx, int outer, int len, int inner, int idxLen) {
-        for (int o = 0; o < outer; o++) {
-            for (int j = 0; j < idxLen; j++) {
-                for (int i = 0; i < inner; i++) {
-                    int at = (o * idxLen + j) * inner + i;
-                    int l = checkedIndex("gather", idx[at], at, len);
-                    out[at] = x[(o * len + l) * inner + i];
-                }
-            }
-        }
-    }
-
-    /** dx[o, idx[o, j, i], i] += dout[o, j, i], in increasing j. */
-    static void scatterAdd(float[] dx, float[] dout, int[] idx, int outer, int len, int inner, int idxLen) {
-        for (int o = 0; o < outer; o++) {
-            for (int j = 0; j < idxLen; j++) {
-                for (int i = 0; i < inner; i++) {
-                    int at = (o * idxLen + j) * inner + i;
-                    int l = checkedIndex("scatterAdd", idx[at], at, len);
-                    dx[(o * len + l) * inner + i] += dout[at];
-                }
-            }
-        }
-    }
+final class ReferenceRouting implements RoutingKernels {
+    private static final ReferenceNorms SOFTMAX = new ReferenceNorms();
 
     // ---------------------------------------------------------------- top-k
 
@@ -65,9 +23,11 @@ final class ReferenceRouting {
      * by repeated arg-max with strict '>' (ties go to the lower index), so in descending order.
      * weights (R, K) = the chosen probs, divided by their (double) sum when renormalize.
      */
-    static void topk(int[] indices, float[] weights, float[] probs, float[] logits, float[] bias,
-                     int rows, int experts, int k, boolean renormalize) {
-        ReferenceNorms.softmax(probs, logits, rows, experts, false);
+    @Override
+    public void topk(int[] indices, Storage weightsS, Storage probsS, Storage logitsS, float[] bias, int rows,
+                     int experts, int k, boolean renormalize) {
+        float[] weights = array(weightsS), probs = array(probsS), logits = array(logitsS);
+        SOFTMAX.softmax(probsS, logitsS, rows, experts, false);
         float[] score = new float[experts];
         boolean[] taken = new boolean[experts];
         for (int r = 0; r < rows; r++) {
@@ -111,8 +71,10 @@ final class ReferenceRouting {
      * dw' = dweights, or with renormalization (w_j = p_j / S, S = sum of chosen p):
      * dw'_j = (dweights_j - sum_l dweights_l * w_l) / S. Then dlogits = p * (dprobs - sum(dprobs * p)).
      */
-    static void topkBackward(float[] dlogits, float[] dweights, float[] probs, int[] indices,
-                             int rows, int experts, int k, boolean renormalize) {
+    @Override
+    public void topkBackward(Storage dlogitsS, Storage dweightsS, Storage probsS, int[] indices, int rows,
+                             int experts, int k, boolean renormalize) {
+        float[] dlogits = array(dlogitsS), dweights = array(dweightsS), probs = array(probsS);
         double[] dprobs = new double[experts];
         for (int r = 0; r < rows; r++) {
             int base = r * experts;
@@ -144,8 +106,10 @@ final class ReferenceRouting {
     // ---------------------------------------------------------------- combine
 
     /** out[t, :] = sum_j weights[t, j] * y[slotRows[t, j], :], skipping -1 slots, j = 0..K-1 in double. */
-    static void combine(float[] out, float[] y, int yLength, float[] weights, int[] slotRows, int tokens, int k,
-                        int width) {
+    @Override
+    public void combine(Storage outS, Storage yS, Storage weightsS, int[] slotRows, int tokens, int k, int width) {
+        float[] out = array(outS), y = array(yS), weights = array(weightsS);
+        int yLength = yS.length();
         double[] acc = new double[width];
         for (int t = 0; t < tokens; t++) {
             java.util.Arrays.fill(acc, 0.0);
@@ -167,8 +131,12 @@ final class ReferenceRouting {
     }
 
     /** dy[slot, :] = weights[t, j] * dout[t, :]; dweights[t, j] = dout[t, :] . y[slot, :] (0 for -1). */
-    static void combineBackward(float[] dy, float[] dweights, float[] dout, float[] y, int yLength, float[] weights,
+    @Override
+    public void combineBackward(Storage dyS, Storage dweightsS, Storage doutS, Storage yS, Storage weightsS,
                                 int[] slotRows, int tokens, int k, int width) {
+        float[] dy = array(dyS), dweights = array(dweightsS), dout = array(doutS), y = array(yS),
+                weights = array(weightsS);
+        int yLength = yS.length();
         for (int t = 0; t < tokens; t++) {
             for (int j = 0; j < k; j++) {
                 int slot = slotRows[t * k + j];
@@ -186,25 +154,5 @@ final class ReferenceRouting {
                 dweights[t * k + j] = (float) dot;
             }
         }
-    }
-
-    // ---------------------------------------------------------------- index checks
-
-    /** A row index into a storage of storageLength floats seen as rows of width floats. */
-    private static int checkedRow(String op, int row, int position, int storageLength, int width) {
-        int available = width == 0 ? Integer.MAX_VALUE : storageLength / width;
-        if (row < 0 || row >= available) {
-            throw new IndexOutOfBoundsException(op + ": row index " + row + " at position " + position
-                    + " outside [0, " + available + ") (storage of " + storageLength + " floats, rows of " + width + ")");
-        }
-        return row;
-    }
-
-    static int checkedIndex(String op, int index, int position, int bound) {
-        if (index < 0 || index >= bound) {
-            throw new IndexOutOfBoundsException(op + ": index " + index + " at position " + position
-                    + " outside [0, " + bound + ")");
-        }
-        return index;
     }
 }

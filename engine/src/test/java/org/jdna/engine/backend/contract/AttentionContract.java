@@ -66,9 +66,9 @@ public abstract class AttentionContract extends RoutingContract {
             check("attention " + l.name(), Tolerance.ATTENTION, d -> {
                 Storage out = d.garbage(n);
                 Storage lse = d.garbage(l.heads() * l.rows());
-                d.backend().attention(out, lse, d.upload(q), d.upload(k), d.upload(v), l.segments(), l.heads(),
-                        l.headDim(), l.causal(), l.mask() == null ? null : d.upload(l.mask()), l.maskSegmentStride(),
-                        l.scale());
+                d.backend().attention().forward(out, lse, d.upload(q), d.upload(k), d.upload(v), l.segments(),
+                        l.heads(), l.headDim(), l.causal(), l.mask() == null ? null : d.upload(l.mask()),
+                        l.maskSegmentStride(), l.scale());
                 return d.results(out, lse);
             });
         }
@@ -90,12 +90,12 @@ public abstract class AttentionContract extends RoutingContract {
                 Storage mask = l.mask() == null ? null : d.upload(l.mask());
                 Storage out = d.zeros(n);
                 Storage lse = d.zeros(l.heads() * l.rows());
-                d.backend().attention(out, lse, qs, ks, vs, l.segments(), l.heads(), l.headDim(), l.causal(), mask,
-                        l.maskSegmentStride(), l.scale());
+                d.backend().attention().forward(out, lse, qs, ks, vs, l.segments(), l.heads(), l.headDim(), l.causal(),
+                        mask, l.maskSegmentStride(), l.scale());
                 Storage dq = d.garbage(n);
                 Storage dk = d.garbage(n);
                 Storage dv = d.garbage(n);
-                d.backend().attentionBackward(dq, dk, dv, d.upload(dout), qs, ks, vs, out, lse, l.segments(),
+                d.backend().attention().backward(dq, dk, dv, d.upload(dout), qs, ks, vs, out, lse, l.segments(),
                         l.heads(), l.headDim(), l.causal(), mask, l.maskSegmentStride(), l.scale());
                 return d.results(dq, dk, dv);
             });
@@ -115,10 +115,10 @@ public abstract class AttentionContract extends RoutingContract {
                 Storage mask = l.mask() == null ? null : d.upload(l.mask());
                 Storage out = d.garbage(rows * w);
                 Storage lse = d.garbage(l.heads() * rows);
-                d.backend().attentionPacked(out, lse, packed, l.segments(), l.heads(), l.headDim(), l.causal(), mask,
-                        l.maskSegmentStride(), l.scale());
+                d.backend().attention().forwardPacked(out, lse, packed, l.segments(), l.heads(), l.headDim(),
+                        l.causal(), mask, l.maskSegmentStride(), l.scale());
                 Storage dqkv = d.garbage(rows * 3 * w);
-                d.backend().attentionPackedBackward(dqkv, d.upload(dout), packed, out, lse, l.segments(), l.heads(),
+                d.backend().attention().backwardPacked(dqkv, d.upload(dout), packed, out, lse, l.segments(), l.heads(),
                         l.headDim(), l.causal(), mask, l.maskSegmentStride(), l.scale());
                 return d.results(out, lse, dqkv);
             });

@@ -103,7 +103,7 @@ public abstract class CoreContract extends ContractSupport {
         // permute (3, 7, 33) -> (33, 3, 7)
         check("copyStrided permute", Tolerance.EXACT, d -> {
             Storage out = d.garbage(33 * 3 * 7);
-            d.backend().copyStrided(out, d.upload(x), 0, new int[]{33, 3, 7}, new int[]{1, 231, 33});
+            d.backend().elementwise().copyStrided(out, d.upload(x), 0, new int[]{33, 3, 7}, new int[]{1, 231, 33});
             return d.results(out);
         });
         // broadcast a (7) row to (5, 7) and a (5, 1) column to (5, 9) from offset 4
@@ -111,8 +111,8 @@ public abstract class CoreContract extends ContractSupport {
             Storage row = d.garbage(35);
             Storage col = d.garbage(45);
             Storage xs = d.upload(x);
-            d.backend().copyStrided(row, xs, 0, new int[]{5, 7}, new int[]{0, 1});
-            d.backend().copyStrided(col, xs, 4, new int[]{5, 9}, new int[]{1, 0});
+            d.backend().elementwise().copyStrided(row, xs, 0, new int[]{5, 7}, new int[]{0, 1});
+            d.backend().elementwise().copyStrided(col, xs, 4, new int[]{5, 9}, new int[]{1, 0});
             return d.results(row, col);
         });
         // slice rows 1..3, columns 2..19 of (7, 33) starting at element 11; rank 0 and size 0
@@ -121,9 +121,9 @@ public abstract class CoreContract extends ContractSupport {
             Storage scalar = d.garbage(1);
             Storage empty = d.garbage(2);
             Storage xs = d.upload(x);
-            d.backend().copyStrided(slice, xs, 11 + 33 + 2, new int[]{2, 17}, new int[]{33, 1});
-            d.backend().copyStrided(scalar, xs, 9, new int[]{}, new int[]{});
-            d.backend().copyStrided(empty, xs, 0, new int[]{0, 3}, new int[]{3, 1});
+            d.backend().elementwise().copyStrided(slice, xs, 11 + 33 + 2, new int[]{2, 17}, new int[]{33, 1});
+            d.backend().elementwise().copyStrided(scalar, xs, 9, new int[]{}, new int[]{});
+            d.backend().elementwise().copyStrided(empty, xs, 0, new int[]{0, 3}, new int[]{3, 1});
             return d.results(slice, scalar, empty);
         });
     }
@@ -153,7 +153,7 @@ public abstract class CoreContract extends ContractSupport {
                 float[] x = unaryInput(op, rng("unary" + op + n), n);
                 check("unary " + op + " n=" + n, Tolerance.ELEMENTWISE, d -> {
                     Storage out = d.garbage(n + 3);
-                    d.backend().unary(op, out, d.upload(x), n, unaryAlpha(op));
+                    d.backend().elementwise().unary(op, out, d.upload(x), n, unaryAlpha(op));
                     return d.results(out);
                 });
             }
@@ -165,7 +165,7 @@ public abstract class CoreContract extends ContractSupport {
         float[] x = normal(rng("unaryInPlace"), 33, 1);
         check("unary GELU in place", Tolerance.ELEMENTWISE, d -> {
             Storage xs = d.upload(x);
-            d.backend().unary(UnaryOp.GELU, xs, xs, 33, 0f);
+            d.backend().elementwise().unary(UnaryOp.GELU, xs, xs, 33, 0f);
             return d.results(xs);
         });
     }
@@ -179,7 +179,7 @@ public abstract class CoreContract extends ContractSupport {
                 float[] dout = normal(rng, n, 1);
                 check("unaryBackward " + op + " n=" + n, Tolerance.ELEMENTWISE, d -> {
                     Storage dx = d.garbage(n + 3);
-                    d.backend().unaryBackward(op, dx, d.upload(dout), d.upload(x), n, unaryAlpha(op));
+                    d.backend().elementwise().unaryBackward(op, dx, d.upload(dout), d.upload(x), n, unaryAlpha(op));
                     return d.results(dx);
                 });
             }
@@ -196,21 +196,21 @@ public abstract class CoreContract extends ContractSupport {
             // a full, b a (1, 7, 1) column broadcast over the outer and inner axes
             check("binary " + op + " b broadcast", Tolerance.ELEMENTWISE, d -> {
                 Storage out = d.garbage(3 * 7 * 33);
-                d.backend().binary(op, out, new int[]{3, 7, 33}, d.upload(a), new int[]{231, 33, 1},
+                d.backend().elementwise().binary(op, out, new int[]{3, 7, 33}, d.upload(a), new int[]{231, 33, 1},
                         d.upload(b), new int[]{0, 1, 0});
                 return d.results(out);
             });
             // a a (3, 7, 1) column broadcast along the last axis, b full (the other operand order)
             check("binary " + op + " a broadcast along the last axis", Tolerance.ELEMENTWISE, d -> {
                 Storage out = d.garbage(3 * 7 * 33);
-                d.backend().binary(op, out, new int[]{3, 7, 33}, d.upload(a), new int[]{7, 1, 0},
+                d.backend().elementwise().binary(op, out, new int[]{3, 7, 33}, d.upload(a), new int[]{7, 1, 0},
                         d.upload(b), new int[]{231, 33, 1});
                 return d.results(out);
             });
             // a a (33) row broadcast, b read transposed from a (33, 7, 3) layout
             check("binary " + op + " a broadcast, b transposed", Tolerance.ELEMENTWISE, d -> {
                 Storage out = d.garbage(3 * 7 * 33);
-                d.backend().binary(op, out, new int[]{3, 7, 33}, d.upload(a), new int[]{0, 0, 1},
+                d.backend().elementwise().binary(op, out, new int[]{3, 7, 33}, d.upload(a), new int[]{0, 0, 1},
                         d.upload(b), new int[]{1, 3, 21});
                 return d.results(out);
             });
@@ -221,8 +221,8 @@ public abstract class CoreContract extends ContractSupport {
                     Storage scalar = d.garbage(1);
                     Storage as = d.upload(ties);
                     Storage bs = d.upload(java.util.Arrays.copyOfRange(ties, 100, 100 + n));
-                    d.backend().binary(op, out, new int[]{n}, as, new int[]{1}, bs, new int[]{1});
-                    d.backend().binary(op, scalar, new int[]{}, as, new int[]{}, bs, new int[]{});
+                    d.backend().elementwise().binary(op, out, new int[]{n}, as, new int[]{1}, bs, new int[]{1});
+                    d.backend().elementwise().binary(op, scalar, new int[]{}, as, new int[]{}, bs, new int[]{});
                     return d.results(out, scalar);
                 });
             }
@@ -267,7 +267,7 @@ public abstract class CoreContract extends ContractSupport {
                     expected[flat] = x[at];
                 }
                 Storage s = d.upload(x);
-                backend().copyStrided(s, s, srcOff, shape, strides);
+                backend().elementwise().copyStrided(s, s, srcOff, shape, strides);
                 Compare.assertSameBits("copyStrided in place, srcOff " + srcOff + " shape "
                         + java.util.Arrays.toString(shape) + " strides " + java.util.Arrays.toString(strides) + " on "
                         + backend().name(), expected, d.download(s));
@@ -302,8 +302,8 @@ public abstract class CoreContract extends ContractSupport {
             check("unary " + op + " on non-finite values", Tolerance.ELEMENTWISE, d -> {
                 Storage out = d.garbage(x.length);
                 Storage dx = d.garbage(x.length);
-                d.backend().unary(op, out, d.upload(x), x.length, unaryAlpha(op));
-                d.backend().unaryBackward(op, dx, d.upload(dout), d.upload(x), x.length, unaryAlpha(op));
+                d.backend().elementwise().unary(op, out, d.upload(x), x.length, unaryAlpha(op));
+                d.backend().elementwise().unaryBackward(op, dx, d.upload(dout), d.upload(x), x.length, unaryAlpha(op));
                 return d.results(out, dx);
             });
         }
@@ -322,9 +322,9 @@ public abstract class CoreContract extends ContractSupport {
             check("binary " + op + " on non-finite values", Tolerance.ELEMENTWISE, d -> {
                 Storage out = d.garbage(a.length);
                 Storage broadcast = d.garbage(a.length);
-                d.backend().binary(op, out, new int[]{a.length}, d.upload(a), new int[]{1}, d.upload(shifted),
-                        new int[]{1});
-                d.backend().binary(op, broadcast, new int[]{a.length}, d.upload(a), new int[]{1},
+                d.backend().elementwise().binary(op, out, new int[]{a.length}, d.upload(a), new int[]{1},
+                        d.upload(shifted), new int[]{1});
+                d.backend().elementwise().binary(op, broadcast, new int[]{a.length}, d.upload(a), new int[]{1},
                         d.upload(new float[]{Float.NaN}), new int[]{0});
                 return d.results(out, broadcast);
             });
@@ -345,7 +345,7 @@ public abstract class CoreContract extends ContractSupport {
                 check("reduce " + op + " of non-finite values (outer, len, inner) = (" + v[0] + ", " + v[1] + ", "
                         + v[2] + ")", Tolerance.REDUCTION, d -> {
                             Storage out = d.garbage(v[0] * v[2]);
-                            d.backend().reduce(op, out, d.upload(x), v[0], v[1], v[2]);
+                            d.backend().reductions().reduce(op, out, d.upload(x), v[0], v[1], v[2]);
                             return d.results(out);
                         });
             }
@@ -369,7 +369,7 @@ public abstract class CoreContract extends ContractSupport {
         java.util.Arrays.fill(b, 5 * 13, 5 * 13 + 4, 0f); // inf * 0 = NaN in columns 0-3 of row 2
         check("gemm with non-finite values", Tolerance.GEMM, d -> {
             Storage cs = d.garbage(9 * 13);
-            d.backend().gemm(false, false, 9, 13, 17, 1f, d.upload(a), 0, 17, 0, d.upload(b), 0, 13, 0,
+            d.backend().matmul().gemm(false, false, 9, 13, 17, 1f, d.upload(a), 0, 17, 0, d.upload(b), 0, 13, 0,
                     0f, cs, 0, 13, 0, 1);
             return d.results(cs);
         });
@@ -384,7 +384,7 @@ public abstract class CoreContract extends ContractSupport {
             float[] b = normal(rng, n, 1);
             check("where n=" + n, Tolerance.EXACT, d -> {
                 Storage out = d.garbage(n);
-                d.backend().where(out, d.upload(mask), d.upload(a), d.upload(b), n);
+                d.backend().elementwise().where(out, d.upload(mask), d.upload(a), d.upload(b), n);
                 return d.results(out);
             });
         }
@@ -398,7 +398,7 @@ public abstract class CoreContract extends ContractSupport {
             float[] x = normal(rng, n + 5, 1);
             check("addScaled n=" + n, Tolerance.ELEMENTWISE, d -> {
                 Storage ys = d.upload(y);
-                d.backend().addScaled(ys, 4, d.upload(x), 5, n, -0.75f);
+                d.backend().elementwise().addScaled(ys, 4, d.upload(x), 5, n, -0.75f);
                 return d.results(ys);
             });
         }
@@ -416,7 +416,7 @@ public abstract class CoreContract extends ContractSupport {
                 check("reduce " + op + " (outer, len, inner) = (" + v[0] + ", " + v[1] + ", " + v[2] + ")",
                         Tolerance.REDUCTION, d -> {
                             Storage out = d.garbage(v[0] * v[2]);
-                            d.backend().reduce(op, out, d.upload(x), v[0], v[1], v[2]);
+                            d.backend().reductions().reduce(op, out, d.upload(x), v[0], v[1], v[2]);
                             return d.results(out);
                         });
             }
@@ -439,7 +439,7 @@ public abstract class CoreContract extends ContractSupport {
 
     private static double sumOfSquaresOn(org.jdna.engine.backend.Backend backend, float[] x, int off, int n) {
         try (Device d = new Device(backend)) {
-            return backend.sumOfSquares(d.upload(x), off, n);
+            return backend.reductions().sumOfSquares(d.upload(x), off, n);
         }
     }
 
@@ -461,7 +461,7 @@ public abstract class CoreContract extends ContractSupport {
         check("gemm " + what + " transA=" + transA + " transB=" + transB + " m=" + m + " n=" + n + " k=" + k
                 + " batch=" + batch, Tolerance.GEMM, d -> {
                     Storage cs = d.upload(c);
-                    d.backend().gemm(transA, transB, m, n, k, alpha, d.upload(a), aOff, lda, strideA,
+                    d.backend().matmul().gemm(transA, transB, m, n, k, alpha, d.upload(a), aOff, lda, strideA,
                             d.upload(b), bOff, ldb, strideB, beta, cs, cOff, ldc, strideC, batch);
                     return d.results(cs);
                 });
@@ -505,7 +505,7 @@ public abstract class CoreContract extends ContractSupport {
         java.util.Arrays.fill(c, Float.NaN);
         check("gemm beta=0 over NaN", Tolerance.GEMM, d -> {
             Storage cs = d.upload(c);
-            d.backend().gemm(false, false, 7, 3, 5, 1f, d.upload(a), 0, 5, 0, d.upload(b), 0, 3, 0,
+            d.backend().matmul().gemm(false, false, 7, 3, 5, 1f, d.upload(a), 0, 5, 0, d.upload(b), 0, 3, 0,
                     0f, cs, 0, 3, 0, 1);
             return d.results(cs);
         });
@@ -527,7 +527,8 @@ public abstract class CoreContract extends ContractSupport {
                 Storage m = d.zeros(n);
                 Storage v = d.zeros(n);
                 for (int t = 0; t < grads.length; t++) {
-                    d.backend().adamw(ps, m, v, d.upload(grads[t]), n, 1e-2f, 0.9f, 0.95f, 1e-8f, 0.1f, t + 1);
+                    d.backend().optimizer().adamw(ps, m, v, d.upload(grads[t]), n, 1e-2f, 0.9f, 0.95f, 1e-8f, 0.1f,
+                            t + 1);
                 }
                 return d.results(ps, m, v);
             });

@@ -34,7 +34,7 @@ public abstract class DeterminismContract extends AttentionContract {
                 checkSameBits("reduce " + op + " (outer, len, inner) = (" + v[0] + ", " + v[1] + ", " + v[2] + ")",
                         d -> {
                             Storage out = d.garbage(v[0] * v[2]);
-                            d.backend().reduce(op, out, d.upload(x), v[0], v[1], v[2]);
+                            d.backend().reductions().reduce(op, out, d.upload(x), v[0], v[1], v[2]);
                             return d.results(out);
                         });
             }
@@ -61,7 +61,7 @@ public abstract class DeterminismContract extends AttentionContract {
 
     private static long sumOfSquaresBits(Backend backend, float[] x) {
         try (Device d = new Device(backend)) {
-            return Double.doubleToLongBits(backend.sumOfSquares(d.upload(x), 1, x.length - 1));
+            return Double.doubleToLongBits(backend.reductions().sumOfSquares(d.upload(x), 1, x.length - 1));
         }
     }
 
@@ -85,7 +85,7 @@ public abstract class DeterminismContract extends AttentionContract {
             for (boolean transB : new boolean[]{false, true}) {
                 checkSameBits("gemm transA=" + transA + " transB=" + transB, d -> {
                     Storage cs = d.upload(c);
-                    d.backend().gemm(transA, transB, m, n, k, 1.5f, d.upload(a), 0, transA ? m : k, 0,
+                    d.backend().matmul().gemm(transA, transB, m, n, k, 1.5f, d.upload(a), 0, transA ? m : k, 0,
                             d.upload(b), 0, transB ? k : n, 0, 0.5f, cs, 0, n, 0, 1);
                     return d.results(cs);
                 });
@@ -109,8 +109,8 @@ public abstract class DeterminismContract extends AttentionContract {
             checkSameBits("softmax and softmaxBackward log=" + log, d -> {
                 Storage out = d.garbage(rows * cols);
                 Storage dx = d.garbage(rows * cols);
-                d.backend().softmax(out, d.upload(x), rows, cols, log);
-                d.backend().softmaxBackward(dx, d.upload(dout), out, rows, cols, log);
+                d.backend().norms().softmax(out, d.upload(x), rows, cols, log);
+                d.backend().norms().softmaxBackward(dx, d.upload(dout), out, rows, cols, log);
                 return d.results(out, dx);
             });
         }
@@ -120,11 +120,11 @@ public abstract class DeterminismContract extends AttentionContract {
             Storage out = d.garbage(rows * cols);
             Storage mean = d.garbage(rows);
             Storage rstd = d.garbage(rows);
-            d.backend().layerNorm(out, mean, rstd, xs, ws, d.upload(bias), rows, cols, 1e-5f);
+            d.backend().norms().layerNorm(out, mean, rstd, xs, ws, d.upload(bias), rows, cols, 1e-5f);
             Storage dx = d.garbage(rows * cols);
             Storage dw = d.garbage(cols);
             Storage db = d.garbage(cols);
-            d.backend().layerNormBackward(dx, dw, db, d.upload(dout), xs, ws, mean, rstd, rows, cols);
+            d.backend().norms().layerNormBackward(dx, dw, db, d.upload(dout), xs, ws, mean, rstd, rows, cols);
             return d.results(out, mean, rstd, dx, dw, db);
         });
         checkSameBits("rmsNorm and rmsNormBackward (dw sums over rows)", d -> {
@@ -132,18 +132,18 @@ public abstract class DeterminismContract extends AttentionContract {
             Storage ws = d.upload(w);
             Storage out = d.garbage(rows * cols);
             Storage rstd = d.garbage(rows);
-            d.backend().rmsNorm(out, rstd, xs, ws, rows, cols, 1e-6f);
+            d.backend().norms().rmsNorm(out, rstd, xs, ws, rows, cols, 1e-6f);
             Storage dx = d.garbage(rows * cols);
             Storage dw = d.garbage(cols);
-            d.backend().rmsNormBackward(dx, dw, d.upload(dout), xs, ws, rstd, rows, cols);
+            d.backend().norms().rmsNormBackward(dx, dw, d.upload(dout), xs, ws, rstd, rows, cols);
             return d.results(out, rstd, dx, dw);
         });
         checkSameBits("crossEntropy and crossEntropyBackward", d -> {
             Storage logits = d.upload(x);
             Storage losses = d.garbage(rows);
             Storage dlogits = d.garbage(rows * cols);
-            d.backend().crossEntropy(losses, logits, targets, rows, cols, -100);
-            d.backend().crossEntropyBackward(dlogits, d.upload(dlosses), logits, targets, rows, cols, -100);
+            d.backend().norms().crossEntropy(losses, logits, targets, rows, cols, -100);
+            d.backend().norms().crossEntropyBackward(dlogits, d.upload(dlosses), logits, targets, rows, cols, -100);
             return d.results(losses, dlogits);
         });
     }
@@ -159,7 +159,7 @@ public abstract class DeterminismContract extends AttentionContract {
         int[] rows = indices(rng, sources, dstRows);
         checkSameBits("indexAddRows " + sources + " rows into " + dstRows, d -> {
             Storage ds = d.upload(dst);
-            d.backend().indexAddRows(ds, d.upload(src), rows, sources, width);
+            d.backend().indexing().indexAddRows(ds, d.upload(src), rows, sources, width);
             return d.results(ds);
         });
         // scatterAdd over (O, L, I) = (2, 7, 300) from J = 200: about 30 adds into every element
@@ -168,7 +168,7 @@ public abstract class DeterminismContract extends AttentionContract {
         int[] idx = indices(rng, 2 * 200 * 300, 7);
         checkSameBits("scatterAdd (O, L, I, J) = (2, 7, 300, 200)", d -> {
             Storage dxs = d.upload(dx);
-            d.backend().scatterAdd(dxs, d.upload(dout), idx, 2, 7, 300, 200);
+            d.backend().indexing().scatterAdd(dxs, d.upload(dout), idx, 2, 7, 300, 200);
             return d.results(dxs);
         });
     }
@@ -189,8 +189,10 @@ public abstract class DeterminismContract extends AttentionContract {
                 Storage weights = d.garbage(tokens * k);
                 Storage probs = d.garbage(tokens * experts);
                 Storage dlogits = d.garbage(tokens * experts);
-                d.backend().topk(chosen, weights, probs, d.upload(logits), bias, tokens, experts, k, renormalize);
-                d.backend().topkBackward(dlogits, d.upload(dweights), probs, chosen, tokens, experts, k, renormalize);
+                d.backend().routing().topk(chosen, weights, probs, d.upload(logits), bias, tokens, experts, k,
+                        renormalize);
+                d.backend().routing().topkBackward(dlogits, d.upload(dweights), probs, chosen, tokens, experts, k,
+                        renormalize);
                 float[][] r = d.results(weights, probs, dlogits);
                 return new float[][]{asFloats(chosen), r[0], r[1], r[2]};
             });
@@ -212,15 +214,15 @@ public abstract class DeterminismContract extends AttentionContract {
             int[] tokenOfRow = new int[tokens * k];
             int[] slotRow = new int[tokens * k];
             Storage gathered = d.garbage(tokens * k * width);
-            int rows = d.backend().dispatch(gathered, counts, offsets, tokenOfRow, slotRow, d.upload(x), choices,
-                    skipped, tokens, k, modules, width);
+            int rows = d.backend().indexing().dispatch(gathered, counts, offsets, tokenOfRow, slotRow, d.upload(x),
+                    choices, skipped, tokens, k, modules, width);
             Storage y = d.upload(Arrays.copyOf(moduleOut, rows * width));
             Storage ws = d.upload(weights);
             Storage out = d.garbage(tokens * width);
-            d.backend().combine(out, y, ws, slotRow, tokens, k, width);
+            d.backend().routing().combine(out, y, ws, slotRow, tokens, k, width);
             Storage dy = d.garbage(rows * width);
             Storage dws = d.garbage(tokens * k);
-            d.backend().combineBackward(dy, dws, d.upload(dout), y, ws, slotRow, tokens, k, width);
+            d.backend().routing().combineBackward(dy, dws, d.upload(dout), y, ws, slotRow, tokens, k, width);
             float[][] r = d.results(gathered, out, dy, dws);
             return new float[][]{Arrays.copyOf(r[0], rows * width), asFloats(slotRow), r[1], r[2], r[3]};
         });
@@ -244,12 +246,12 @@ public abstract class DeterminismContract extends AttentionContract {
                 Storage mask = l.mask() == null ? null : d.upload(l.mask());
                 Storage out = d.garbage(n);
                 Storage lse = d.garbage(l.heads() * l.rows());
-                d.backend().attention(out, lse, q, k, v, l.segments(), l.heads(), l.headDim(), l.causal(), mask,
-                        l.maskSegmentStride(), l.scale());
+                d.backend().attention().forward(out, lse, q, k, v, l.segments(), l.heads(), l.headDim(), l.causal(),
+                        mask, l.maskSegmentStride(), l.scale());
                 Storage dq = d.garbage(n);
                 Storage dk = d.garbage(n);
                 Storage dv = d.garbage(n);
-                d.backend().attentionBackward(dq, dk, dv, d.upload(dout), q, k, v, out, lse, l.segments(), l.heads(),
+                d.backend().attention().backward(dq, dk, dv, d.upload(dout), q, k, v, out, lse, l.segments(), l.heads(),
                         l.headDim(), l.causal(), mask, l.maskSegmentStride(), l.scale());
                 return d.results(out, lse, dq, dk, dv);
             });
@@ -258,10 +260,10 @@ public abstract class DeterminismContract extends AttentionContract {
                 Storage mask = l.mask() == null ? null : d.upload(l.mask());
                 Storage out = d.garbage(n);
                 Storage lse = d.garbage(l.heads() * l.rows());
-                d.backend().attentionPacked(out, lse, packed, l.segments(), l.heads(), l.headDim(), l.causal(), mask,
-                        l.maskSegmentStride(), l.scale());
+                d.backend().attention().forwardPacked(out, lse, packed, l.segments(), l.heads(), l.headDim(),
+                        l.causal(), mask, l.maskSegmentStride(), l.scale());
                 Storage dqkv = d.garbage(3 * n);
-                d.backend().attentionPackedBackward(dqkv, d.upload(dout), packed, out, lse, l.segments(), l.heads(),
+                d.backend().attention().backwardPacked(dqkv, d.upload(dout), packed, out, lse, l.segments(), l.heads(),
                         l.headDim(), l.causal(), mask, l.maskSegmentStride(), l.scale());
                 return d.results(out, lse, dqkv);
             });

@@ -25,7 +25,7 @@ public abstract class NormsContract extends CoreContract {
                     float[] x = normal(rng("softmax" + log + s[0] + s[1] + scale), s[0] * s[1], scale);
                     check("softmax log=" + log + " " + s[0] + "x" + s[1] + " scale " + scale, Tolerance.REDUCTION, d -> {
                         Storage out = d.garbage(s[0] * s[1]);
-                        d.backend().softmax(out, d.upload(x), s[0], s[1], log);
+                        d.backend().norms().softmax(out, d.upload(x), s[0], s[1], log);
                         return d.results(out);
                     });
                 }
@@ -55,11 +55,11 @@ public abstract class NormsContract extends CoreContract {
                 check("softmax log=" + log + " " + rows + "x" + cols + " with non-finite logits", Tolerance.REDUCTION,
                         d -> {
                             Storage out = d.garbage(rows * cols);
-                            d.backend().softmax(out, d.upload(x), rows, cols, log);
+                            d.backend().norms().softmax(out, d.upload(x), rows, cols, log);
                             Storage finiteRows = d.garbage(2 * cols);
                             Storage dx = d.garbage(2 * cols);
                             d.backend().copy(finiteRows, 0, out, 0, 2 * cols);
-                            d.backend().softmaxBackward(dx, d.upload(dout), finiteRows, 2, cols, log);
+                            d.backend().norms().softmaxBackward(dx, d.upload(dout), finiteRows, 2, cols, log);
                             return d.results(out, dx);
                         });
             }
@@ -86,8 +86,8 @@ public abstract class NormsContract extends CoreContract {
             Storage x = d.upload(logits);
             Storage losses = d.garbage(rows);
             Storage dlogits = d.garbage(rows * cols);
-            d.backend().crossEntropy(losses, x, targets, rows, cols, -100);
-            d.backend().crossEntropyBackward(dlogits, d.upload(dlosses), x, targets, rows, cols, -100);
+            d.backend().norms().crossEntropy(losses, x, targets, rows, cols, -100);
+            d.backend().norms().crossEntropyBackward(dlogits, d.upload(dlosses), x, targets, rows, cols, -100);
             return d.results(losses, dlogits);
         });
     }
@@ -103,8 +103,8 @@ public abstract class NormsContract extends CoreContract {
                     int n = s[0] * s[1];
                     Storage out = d.zeros(n);
                     Storage dx = d.garbage(n);
-                    d.backend().softmax(out, d.upload(x), s[0], s[1], log);
-                    d.backend().softmaxBackward(dx, d.upload(dout), out, s[0], s[1], log);
+                    d.backend().norms().softmax(out, d.upload(x), s[0], s[1], log);
+                    d.backend().norms().softmaxBackward(dx, d.upload(dout), out, s[0], s[1], log);
                     return d.results(dx);
                 });
             }
@@ -126,7 +126,7 @@ public abstract class NormsContract extends CoreContract {
                     Storage out = d.garbage(s[0] * s[1]);
                     Storage mean = d.garbage(s[0]);
                     Storage rstd = d.garbage(s[0]);
-                    d.backend().layerNorm(out, mean, rstd, d.upload(x), affine ? d.upload(w) : null,
+                    d.backend().norms().layerNorm(out, mean, rstd, d.upload(x), affine ? d.upload(w) : null,
                             affine ? d.upload(b) : null, s[0], s[1], 1e-5f);
                     return d.results(out, mean, rstd);
                 });
@@ -149,11 +149,12 @@ public abstract class NormsContract extends CoreContract {
                     Storage ws = affine ? d.upload(w) : null;
                     Storage mean = d.zeros(s[0]);
                     Storage rstd = d.zeros(s[0]);
-                    d.backend().layerNorm(d.zeros(n), mean, rstd, xs, ws, affine ? d.upload(b) : null, s[0], s[1], 1e-5f);
+                    d.backend().norms().layerNorm(d.zeros(n), mean, rstd, xs, ws, affine ? d.upload(b) : null, s[0],
+                            s[1], 1e-5f);
                     Storage dx = d.garbage(n);
                     Storage dw = affine ? d.garbage(s[1]) : null;
                     Storage db = affine ? d.garbage(s[1]) : null;
-                    d.backend().layerNormBackward(dx, dw, db, d.upload(dout), xs, ws, mean, rstd, s[0], s[1]);
+                    d.backend().norms().layerNormBackward(dx, dw, db, d.upload(dout), xs, ws, mean, rstd, s[0], s[1]);
                     return affine ? d.results(dx, dw, db) : d.results(dx);
                 });
             }
@@ -170,7 +171,7 @@ public abstract class NormsContract extends CoreContract {
                 check("rmsNorm affine=" + affine + " " + s[0] + "x" + s[1], Tolerance.REDUCTION, d -> {
                     Storage out = d.garbage(s[0] * s[1]);
                     Storage rstd = d.garbage(s[0]);
-                    d.backend().rmsNorm(out, rstd, d.upload(x), affine ? d.upload(w) : null, s[0], s[1], 1e-6f);
+                    d.backend().norms().rmsNorm(out, rstd, d.upload(x), affine ? d.upload(w) : null, s[0], s[1], 1e-6f);
                     return d.results(out, rstd);
                 });
             }
@@ -190,10 +191,10 @@ public abstract class NormsContract extends CoreContract {
                     Storage xs = d.upload(x);
                     Storage ws = affine ? d.upload(w) : null;
                     Storage rstd = d.zeros(s[0]);
-                    d.backend().rmsNorm(d.zeros(n), rstd, xs, ws, s[0], s[1], 1e-6f);
+                    d.backend().norms().rmsNorm(d.zeros(n), rstd, xs, ws, s[0], s[1], 1e-6f);
                     Storage dx = d.garbage(n);
                     Storage dw = affine ? d.garbage(s[1]) : null;
-                    d.backend().rmsNormBackward(dx, dw, d.upload(dout), xs, ws, rstd, s[0], s[1]);
+                    d.backend().norms().rmsNormBackward(dx, dw, d.upload(dout), xs, ws, rstd, s[0], s[1]);
                     return affine ? d.results(dx, dw) : d.results(dx);
                 });
             }
@@ -219,7 +220,7 @@ public abstract class NormsContract extends CoreContract {
                 int[] targets = targets(rng, rows, cols, ignoreIndex);
                 check("crossEntropy cols=" + cols + " ignoreIndex=" + ignoreIndex, Tolerance.REDUCTION, d -> {
                     Storage losses = d.garbage(rows);
-                    d.backend().crossEntropy(losses, d.upload(logits), targets, rows, cols, ignoreIndex);
+                    d.backend().norms().crossEntropy(losses, d.upload(logits), targets, rows, cols, ignoreIndex);
                     return d.results(losses);
                 });
             }
@@ -236,7 +237,8 @@ public abstract class NormsContract extends CoreContract {
             int[] targets = targets(rng, rows, cols, -100);
             check("crossEntropyBackward cols=" + cols, Tolerance.REDUCTION, d -> {
                 Storage dlogits = d.garbage(rows * cols);
-                d.backend().crossEntropyBackward(dlogits, d.upload(dlosses), d.upload(logits), targets, rows, cols, -100);
+                d.backend().norms().crossEntropyBackward(dlogits, d.upload(dlosses), d.upload(logits), targets, rows,
+                        cols, -100);
                 return d.results(dlogits);
             });
         }
@@ -248,10 +250,11 @@ public abstract class NormsContract extends CoreContract {
         try (Device d = new Device(backend())) {
             Storage x = d.upload(logits);
             IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
-                    () -> d.backend().crossEntropy(d.zeros(2), x, new int[]{1, 5}, 2, 5, -100));
+                    () -> d.backend().norms().crossEntropy(d.zeros(2), x, new int[]{1, 5}, 2, 5, -100));
             assertTrue(e.getMessage().contains("crossEntropy") && e.getMessage().contains("5"), e.getMessage());
             IndexOutOfBoundsException eb = assertThrows(IndexOutOfBoundsException.class,
-                    () -> d.backend().crossEntropyBackward(d.zeros(10), d.zeros(2), x, new int[]{-3, 1}, 2, 5, -100));
+                    () -> d.backend().norms().crossEntropyBackward(d.zeros(10), d.zeros(2), x, new int[]{-3, 1}, 2, 5,
+                            -100));
             assertTrue(eb.getMessage().contains("crossEntropy") && eb.getMessage().contains("-3"), eb.getMessage());
         }
     }

@@ -32,7 +32,7 @@ public abstract class RoutingContract extends NormsContract {
             int[] rows = indices(rng, 20, 13);
             check("indexSelectRows width=" + width, Tolerance.EXACT, d -> {
                 Storage out = d.garbage(20 * width);
-                d.backend().indexSelectRows(out, d.upload(src), rows, 20, width);
+                d.backend().indexing().indexSelectRows(out, d.upload(src), rows, 20, width);
                 return d.results(out);
             });
         }
@@ -47,7 +47,7 @@ public abstract class RoutingContract extends NormsContract {
             int[] rows = indices(rng, 40, 13);
             check("indexAddRows width=" + width, Tolerance.EXACT, d -> {
                 Storage ds = d.upload(dst);
-                d.backend().indexAddRows(ds, d.upload(src), rows, 40, width);
+                d.backend().indexing().indexAddRows(ds, d.upload(src), rows, 40, width);
                 return d.results(ds);
             });
         }
@@ -69,7 +69,7 @@ public abstract class RoutingContract extends NormsContract {
             src[1500 * width] = Float.NEGATIVE_INFINITY;
             check("indexAddRows 2000 into 5 rows, width=" + width, Tolerance.EXACT, d -> {
                 Storage ds = d.upload(dst);
-                d.backend().indexAddRows(ds, d.upload(src), rows, 2000, width);
+                d.backend().indexing().indexAddRows(ds, d.upload(src), rows, 2000, width);
                 return d.results(ds);
             });
         }
@@ -82,7 +82,7 @@ public abstract class RoutingContract extends NormsContract {
         dout[5000] = Float.NEGATIVE_INFINITY;
         check("scatterAdd (O, L, I, J) = (1, 3, 33, 2000)", Tolerance.EXACT, d -> {
             Storage dxs = d.upload(dx);
-            d.backend().scatterAdd(dxs, d.upload(dout), idx, 1, 3, 33, 2000);
+            d.backend().indexing().scatterAdd(dxs, d.upload(dout), idx, 1, 3, 33, 2000);
             return d.results(dxs);
         });
     }
@@ -93,10 +93,10 @@ public abstract class RoutingContract extends NormsContract {
         float[] src = {1f, 1e8f, -1e8f};
         try (Device d = new Device(backend())) {
             Storage dst = d.zeros(2);
-            d.backend().indexAddRows(dst, d.upload(src), new int[]{1, 1, 1}, 3, 1);
+            d.backend().indexing().indexAddRows(dst, d.upload(src), new int[]{1, 1, 1}, 3, 1);
             assertArrayEquals(new float[]{0f, 0f}, d.download(dst), "indexAddRows on " + backend().name());
             Storage dx = d.zeros(2);
-            d.backend().scatterAdd(dx, d.upload(src), new int[]{1, 1, 1}, 1, 2, 1, 3);
+            d.backend().indexing().scatterAdd(dx, d.upload(src), new int[]{1, 1, 1}, 1, 2, 1, 3);
             assertArrayEquals(new float[]{0f, 0f}, d.download(dx), "scatterAdd on " + backend().name());
         }
     }
@@ -107,13 +107,13 @@ public abstract class RoutingContract extends NormsContract {
             Storage src = d.zeros(4 * 3);
             Storage out = d.zeros(2 * 3);
             assertNamed("indexSelectRows", "4", assertThrows(IndexOutOfBoundsException.class,
-                    () -> d.backend().indexSelectRows(out, src, new int[]{0, 4}, 2, 3)));
+                    () -> d.backend().indexing().indexSelectRows(out, src, new int[]{0, 4}, 2, 3)));
             assertNamed("indexAddRows", "-1", assertThrows(IndexOutOfBoundsException.class,
-                    () -> d.backend().indexAddRows(src, out, new int[]{-1, 0}, 2, 3)));
+                    () -> d.backend().indexing().indexAddRows(src, out, new int[]{-1, 0}, 2, 3)));
             assertNamed("gather", "7", assertThrows(IndexOutOfBoundsException.class,
-                    () -> d.backend().gather(out, src, new int[]{0, 7, 0, 0, 0, 0}, 1, 4, 3, 2)));
+                    () -> d.backend().indexing().gather(out, src, new int[]{0, 7, 0, 0, 0, 0}, 1, 4, 3, 2)));
             assertNamed("scatterAdd", "-2", assertThrows(IndexOutOfBoundsException.class,
-                    () -> d.backend().scatterAdd(src, out, new int[]{0, 0, 0, 0, -2, 0}, 1, 4, 3, 2)));
+                    () -> d.backend().indexing().scatterAdd(src, out, new int[]{0, 0, 0, 0, -2, 0}, 1, 4, 3, 2)));
         }
     }
 
@@ -168,8 +168,8 @@ public abstract class RoutingContract extends NormsContract {
                                     int[] tokenOfRow = new int[tokens * kk];
                                     int[] slotRow = new int[tokens * kk];
                                     Storage out = d.garbage(tokens * kk * width);
-                                    int rows = d.backend().dispatch(out, counts, offsets, tokenOfRow, slotRow,
-                                            d.upload(src), choices, skipped, tokens, kk, experts, width);
+                                    int rows = d.backend().indexing().dispatch(out, counts, offsets, tokenOfRow,
+                                            slotRow, d.upload(src), choices, skipped, tokens, kk, experts, width);
                                     float[][] r = d.results(out);
                                     return new float[][]{Arrays.copyOf(r[0], rows * width),
                                             asFloats(counts), asFloats(offsets),
@@ -194,7 +194,7 @@ public abstract class RoutingContract extends NormsContract {
             int[] tokenOfRow = new int[8];
             int[] slotRow = new int[8];
             Storage out = d.garbage(8 * 2);
-            int rows = d.backend().dispatch(out, counts, offsets, tokenOfRow, slotRow, src, choices,
+            int rows = d.backend().indexing().dispatch(out, counts, offsets, tokenOfRow, slotRow, src, choices,
                     new boolean[]{false, true, false}, 4, 2, 3, 2);
             assertEquals(6, rows);
             assertArrayEquals(new int[]{3, 0, 3}, counts);
@@ -224,14 +224,14 @@ public abstract class RoutingContract extends NormsContract {
             Arrays.fill(tokenOfRow, 7);
             Arrays.fill(slotRow, 7);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> d.backend().dispatch(out, new int[7], new int[8], tokenOfRow, slotRow,
+                    () -> d.backend().indexing().dispatch(out, new int[7], new int[8], tokenOfRow, slotRow,
                             d.upload(new float[tokens * width]), choices, null, tokens, 2, 7, width));
             assertNamed("dispatch", "9 of token 700, slot 1", e);
             assertArrayEquals(before, d.results(out)[0], "out was written");
             assertTrue(Arrays.stream(tokenOfRow).allMatch(v -> v == 7), "tokenOfRow was written");
             assertTrue(Arrays.stream(slotRow).allMatch(v -> v == 7), "slotRow was written");
             assertNamed("dispatch", "K = 8", assertThrows(IllegalArgumentException.class,
-                    () -> d.backend().dispatch(out, new int[7], new int[8], tokenOfRow, slotRow,
+                    () -> d.backend().indexing().dispatch(out, new int[7], new int[8], tokenOfRow, slotRow,
                             d.upload(new float[tokens * width]), choices, null, 250, 8, 7, width)));
         }
     }
@@ -248,7 +248,7 @@ public abstract class RoutingContract extends NormsContract {
             int[] idx = indices(rng, v[0] * v[3] * v[2], v[1]);
             check("gather (O, L, I, J) = (" + v[0] + ", " + v[1] + ", " + v[2] + ", " + v[3] + ")", Tolerance.EXACT, d -> {
                 Storage out = d.garbage(v[0] * v[3] * v[2]);
-                d.backend().gather(out, d.upload(x), idx, v[0], v[1], v[2], v[3]);
+                d.backend().indexing().gather(out, d.upload(x), idx, v[0], v[1], v[2], v[3]);
                 return d.results(out);
             });
         }
@@ -264,7 +264,7 @@ public abstract class RoutingContract extends NormsContract {
             check("scatterAdd (O, L, I, J) = (" + v[0] + ", " + v[1] + ", " + v[2] + ", " + v[3] + ")",
                     Tolerance.EXACT, d -> {
                         Storage dxs = d.upload(dx);
-                        d.backend().scatterAdd(dxs, d.upload(dout), idx, v[0], v[1], v[2], v[3]);
+                        d.backend().indexing().scatterAdd(dxs, d.upload(dout), idx, v[0], v[1], v[2], v[3]);
                         return d.results(dxs);
                     });
         }
@@ -279,7 +279,7 @@ public abstract class RoutingContract extends NormsContract {
             int[] chosen = new int[rows * k];
             Storage weights = d.garbage(rows * k);
             Storage probs = d.garbage(rows * experts);
-            backend.topk(chosen, weights, probs, d.upload(logits), bias, rows, experts, k, renormalize);
+            backend.routing().topk(chosen, weights, probs, d.upload(logits), bias, rows, experts, k, renormalize);
             return new float[][]{asFloats(chosen), d.download(weights), d.download(probs)};
         }
     }
@@ -330,7 +330,7 @@ public abstract class RoutingContract extends NormsContract {
         try (Device d = new Device(backend())) {
             Storage x = d.upload(logits);
             ArithmeticException e = assertThrows(ArithmeticException.class,
-                    () -> d.backend().topk(new int[3 * 2], d.zeros(6), d.zeros(12), x, null, 3, 4, 2, true));
+                    () -> d.backend().routing().topk(new int[3 * 2], d.zeros(6), d.zeros(12), x, null, 3, 4, 2, true));
             assertTrue(e.getMessage().contains("topk") && e.getMessage().contains("2")
                     && e.getMessage().contains("NaN"), "message should name topk, row 2 and NaN: " + e.getMessage());
         }
@@ -352,14 +352,15 @@ public abstract class RoutingContract extends NormsContract {
                     float[] probs = new float[rows * experts];
                     try (Device d = new Device(REFERENCE)) { // the same choice on both sides
                         Storage p = d.zeros(rows * experts);
-                        REFERENCE.topk(chosen, d.zeros(rows * k), p, d.upload(logits), null, rows, experts, k, renormalize);
+                        REFERENCE.routing().topk(chosen, d.zeros(rows * k), p, d.upload(logits), null, rows, experts, k,
+                                renormalize);
                         probs = d.download(p);
                     }
                     float[] savedProbs = probs;
                     check("topkBackward E=" + experts + " K=" + k + " renormalize=" + renormalize, Tolerance.REDUCTION, d -> {
                         Storage dlogits = d.garbage(rows * experts);
-                        d.backend().topkBackward(dlogits, d.upload(dweights), d.upload(savedProbs), chosen, rows, experts, k,
-                                renormalize);
+                        d.backend().routing().topkBackward(dlogits, d.upload(dweights), d.upload(savedProbs), chosen,
+                                rows, experts, k, renormalize);
                         return d.results(dlogits);
                     });
                 }
@@ -387,14 +388,14 @@ public abstract class RoutingContract extends NormsContract {
                 float[] probs = new float[rows * experts];
                 try (Device d = new Device(REFERENCE)) {
                     Storage p = d.zeros(rows * experts);
-                    REFERENCE.softmax(p, d.upload(logits), rows, experts, false);
+                    REFERENCE.norms().softmax(p, d.upload(logits), rows, experts, false);
                     probs = d.download(p);
                 }
                 float[] savedProbs = probs;
                 check("topkBackward duplicates K=" + k + " renormalize=" + renormalize, Tolerance.REDUCTION, d -> {
                     Storage dlogits = d.garbage(rows * experts);
-                    d.backend().topkBackward(dlogits, d.upload(dweights), d.upload(savedProbs), chosen, rows, experts,
-                            k, renormalize);
+                    d.backend().routing().topkBackward(dlogits, d.upload(dweights), d.upload(savedProbs), chosen, rows,
+                            experts, k, renormalize);
                     return d.results(dlogits);
                 });
             }
@@ -436,7 +437,7 @@ public abstract class RoutingContract extends NormsContract {
                 int kk = k;
                 check("combine K=" + k + " width=" + width, Tolerance.REDUCTION, d -> {
                     Storage out = d.garbage(tokens * width);
-                    d.backend().combine(out, d.upload(y), d.upload(weights), slotRows, tokens, kk, width);
+                    d.backend().routing().combine(out, d.upload(y), d.upload(weights), slotRows, tokens, kk, width);
                     return d.results(out);
                 });
             }
@@ -458,8 +459,8 @@ public abstract class RoutingContract extends NormsContract {
             check("combineBackward width=" + width, Tolerance.REDUCTION, d -> {
                 Storage dy = d.upload(dyBefore);
                 Storage dweights = d.garbage(tokens * k);
-                d.backend().combineBackward(dy, dweights, d.upload(dout), d.upload(y), d.upload(weights), slotRows,
-                        tokens, k, width);
+                d.backend().routing().combineBackward(dy, dweights, d.upload(dout), d.upload(y), d.upload(weights),
+                        slotRows, tokens, k, width);
                 return d.results(dy, dweights);
             });
         }
@@ -470,9 +471,9 @@ public abstract class RoutingContract extends NormsContract {
         try (Device d = new Device(backend())) {
             Storage y = d.zeros(4 * 3);
             assertNamed("combine", "9", assertThrows(IndexOutOfBoundsException.class,
-                    () -> d.backend().combine(d.zeros(3), y, d.zeros(2), new int[]{-1, 9}, 1, 2, 3)));
+                    () -> d.backend().routing().combine(d.zeros(3), y, d.zeros(2), new int[]{-1, 9}, 1, 2, 3)));
             assertNamed("combine", "-2", assertThrows(IndexOutOfBoundsException.class,
-                    () -> d.backend().combine(d.zeros(3), y, d.zeros(2), new int[]{0, -2}, 1, 2, 3)));
+                    () -> d.backend().routing().combine(d.zeros(3), y, d.zeros(2), new int[]{0, -2}, 1, 2, 3)));
         }
     }
 
@@ -484,17 +485,18 @@ public abstract class RoutingContract extends NormsContract {
             Storage dout = d.zeros(2 * 3);
             Storage weights = d.zeros(2 * 2);
             assertNamed("combineBackward", "4", assertThrows(IndexOutOfBoundsException.class,
-                    () -> d.backend().combineBackward(d.zeros(4 * 3), d.zeros(4), dout, y, weights,
+                    () -> d.backend().routing().combineBackward(d.zeros(4 * 3), d.zeros(4), dout, y, weights,
                             new int[]{0, 1, 4, -1}, 2, 2, 3)));
             assertNamed("combineBackward", "-3", assertThrows(IndexOutOfBoundsException.class,
-                    () -> d.backend().combineBackward(d.zeros(4 * 3), d.zeros(4), dout, y, weights,
+                    () -> d.backend().routing().combineBackward(d.zeros(4 * 3), d.zeros(4), dout, y, weights,
                             new int[]{0, -3, 2, 3}, 2, 2, 3)));
             Storage probs = d.upload(new float[]{0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f});
             assertNamed("topkBackward", "4", assertThrows(IndexOutOfBoundsException.class,
-                    () -> d.backend().topkBackward(d.zeros(8), weights, probs, new int[]{0, 1, 2, 4}, 2, 4, 2, true)));
+                    () -> d.backend().routing().topkBackward(d.zeros(8), weights, probs, new int[]{0, 1, 2, 4}, 2, 4, 2,
+                            true)));
             assertNamed("topkBackward", "-1", assertThrows(IndexOutOfBoundsException.class,
-                    () -> d.backend().topkBackward(d.zeros(8), weights, probs, new int[]{-1, 1, 2, 3}, 2, 4, 2,
-                            false)));
+                    () -> d.backend().routing().topkBackward(d.zeros(8), weights, probs, new int[]{-1, 1, 2, 3}, 2, 4,
+                            2, false)));
         }
     }
 
@@ -540,10 +542,11 @@ public abstract class RoutingContract extends NormsContract {
                             Storage ys = d.upload(y);
                             Storage ws = d.upload(weights);
                             Storage out = d.garbage(tokens * width);
-                            d.backend().combine(out, ys, ws, slotRows, tokens, kk, width);
+                            d.backend().routing().combine(out, ys, ws, slotRows, tokens, kk, width);
                             Storage dy = d.upload(y);
                             Storage dws = d.garbage(tokens * kk);
-                            d.backend().combineBackward(dy, dws, d.upload(dout), ys, ws, slotRows, tokens, kk, width);
+                            d.backend().routing().combineBackward(dy, dws, d.upload(dout), ys, ws, slotRows, tokens, kk,
+                                    width);
                             return d.results(out, dy, dws);
                         });
             }

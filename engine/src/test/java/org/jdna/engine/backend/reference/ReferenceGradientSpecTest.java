@@ -50,10 +50,10 @@ class ReferenceGradientSpecTest {
             float alpha = op == UnaryOp.POW_SCALAR ? 2.5f : 1.7f;
             float[] dout = normal(rng, n, 1);
             Storage dx = REF.allocate(n);
-            REF.unaryBackward(op, dx, of(dout), of(x), n, alpha);
+            REF.elementwise().unaryBackward(op, dx, of(dout), of(x), n, alpha);
             assertGradient("unaryBackward " + op, in -> {
                 Storage out = REF.allocate(n);
-                REF.unary(op, out, of(in[0]), n, alpha);
+                REF.elementwise().unary(op, out, of(in[0]), n, alpha);
                 return read(out);
             }, new float[][]{x}, 0, dout, read(dx));
         }
@@ -70,12 +70,12 @@ class ReferenceGradientSpecTest {
             float[] x = normal(rng, rows * cols, 1.5);
             float[] dout = normal(rng, rows * cols, 1);
             Storage out = REF.allocate(rows * cols);
-            REF.softmax(out, of(x), rows, cols, log);
+            REF.norms().softmax(out, of(x), rows, cols, log);
             Storage dx = REF.allocate(rows * cols);
-            REF.softmaxBackward(dx, of(dout), out, rows, cols, log);
+            REF.norms().softmaxBackward(dx, of(dout), out, rows, cols, log);
             assertGradient("softmaxBackward log=" + log, in -> {
                 Storage o = REF.allocate(rows * cols);
-                REF.softmax(o, of(in[0]), rows, cols, log);
+                REF.norms().softmax(o, of(in[0]), rows, cols, log);
                 return read(o);
             }, new float[][]{x}, 0, dout, read(dx));
         }
@@ -91,18 +91,19 @@ class ReferenceGradientSpecTest {
             float[] dout = normal(rng, rows * cols, 1);
             FiniteDifference.Forward forward = p -> {
                 Storage o = REF.allocate(rows * cols);
-                REF.layerNorm(o, REF.allocate(rows), REF.allocate(rows), of(p[0]), affine ? of(p[1]) : null,
+                REF.norms().layerNorm(o, REF.allocate(rows), REF.allocate(rows), of(p[0]), affine ? of(p[1]) : null,
                         affine ? of(p[2]) : null, rows, cols, 1e-5f);
                 return read(o);
             };
             Storage mean = REF.allocate(rows);
             Storage rstd = REF.allocate(rows);
             Storage w = affine ? of(in[1]) : null;
-            REF.layerNorm(REF.allocate(rows * cols), mean, rstd, of(in[0]), w, affine ? of(in[2]) : null, rows, cols, 1e-5f);
+            REF.norms().layerNorm(REF.allocate(rows * cols), mean, rstd, of(in[0]), w, affine ? of(in[2]) : null, rows,
+                    cols, 1e-5f);
             Storage dx = REF.allocate(rows * cols);
             Storage dw = affine ? REF.allocate(cols) : null;
             Storage db = affine ? REF.allocate(cols) : null;
-            REF.layerNormBackward(dx, dw, db, of(dout), of(in[0]), w, mean, rstd, rows, cols);
+            REF.norms().layerNormBackward(dx, dw, db, of(dout), of(in[0]), w, mean, rstd, rows, cols);
             assertGradient("layerNormBackward dx affine=" + affine, forward, in, 0, dout, read(dx));
             if (affine) {
                 assertGradient("layerNormBackward dw", forward, in, 1, dout, read(dw));
@@ -121,15 +122,15 @@ class ReferenceGradientSpecTest {
             float[] dout = normal(rng, rows * cols, 1);
             FiniteDifference.Forward forward = p -> {
                 Storage o = REF.allocate(rows * cols);
-                REF.rmsNorm(o, REF.allocate(rows), of(p[0]), affine ? of(p[1]) : null, rows, cols, 1e-6f);
+                REF.norms().rmsNorm(o, REF.allocate(rows), of(p[0]), affine ? of(p[1]) : null, rows, cols, 1e-6f);
                 return read(o);
             };
             Storage rstd = REF.allocate(rows);
             Storage w = affine ? of(in[1]) : null;
-            REF.rmsNorm(REF.allocate(rows * cols), rstd, of(in[0]), w, rows, cols, 1e-6f);
+            REF.norms().rmsNorm(REF.allocate(rows * cols), rstd, of(in[0]), w, rows, cols, 1e-6f);
             Storage dx = REF.allocate(rows * cols);
             Storage dw = affine ? REF.allocate(cols) : null;
-            REF.rmsNormBackward(dx, dw, of(dout), of(in[0]), w, rstd, rows, cols);
+            REF.norms().rmsNormBackward(dx, dw, of(dout), of(in[0]), w, rstd, rows, cols);
             assertGradient("rmsNormBackward dx affine=" + affine, forward, in, 0, dout, read(dx));
             if (affine) {
                 assertGradient("rmsNormBackward dw", forward, in, 1, dout, read(dw));
@@ -146,10 +147,10 @@ class ReferenceGradientSpecTest {
         float[] logits = normal(rng, rows * cols, 2);
         float[] dlosses = normal(rng, rows, 1);
         Storage dlogits = REF.allocate(rows * cols);
-        REF.crossEntropyBackward(dlogits, of(dlosses), of(logits), targets, rows, cols, -100);
+        REF.norms().crossEntropyBackward(dlogits, of(dlosses), of(logits), targets, rows, cols, -100);
         assertGradient("crossEntropyBackward", in -> {
             Storage losses = REF.allocate(rows);
-            REF.crossEntropy(losses, of(in[0]), targets, rows, cols, -100);
+            REF.norms().crossEntropy(losses, of(in[0]), targets, rows, cols, -100);
             return read(losses);
         }, new float[][]{logits}, 0, dlosses, read(dlogits));
     }
@@ -182,8 +183,8 @@ class ReferenceGradientSpecTest {
             Storage mask = l.mask() == null ? null : of(l.mask());
             FiniteDifference.Forward forward = p -> {
                 Storage o = REF.allocate(n);
-                REF.attention(o, REF.allocate(heads * rows), of(p[0]), of(p[1]), of(p[2]), l.segments(), heads, headDim,
-                        l.causal(), mask, l.maskSegmentStride(), scale);
+                REF.attention().forward(o, REF.allocate(heads * rows), of(p[0]), of(p[1]), of(p[2]), l.segments(),
+                        heads, headDim, l.causal(), mask, l.maskSegmentStride(), scale);
                 return read(o);
             };
             Storage q = of(in[0]);
@@ -191,11 +192,12 @@ class ReferenceGradientSpecTest {
             Storage v = of(in[2]);
             Storage out = REF.allocate(n);
             Storage lse = REF.allocate(heads * rows);
-            REF.attention(out, lse, q, k, v, l.segments(), heads, headDim, l.causal(), mask, l.maskSegmentStride(), scale);
+            REF.attention().forward(out, lse, q, k, v, l.segments(), heads, headDim, l.causal(), mask,
+                    l.maskSegmentStride(), scale);
             Storage dq = REF.allocate(n);
             Storage dk = REF.allocate(n);
             Storage dv = REF.allocate(n);
-            REF.attentionBackward(dq, dk, dv, of(dout), q, k, v, out, lse, l.segments(), heads, headDim, l.causal(),
+            REF.attention().backward(dq, dk, dv, of(dout), q, k, v, out, lse, l.segments(), heads, headDim, l.causal(),
                     mask, l.maskSegmentStride(), scale);
             assertGradient("attentionBackward dq " + l.name(), forward, in, 0, dout, read(dq));
             assertGradient("attentionBackward dk " + l.name(), forward, in, 1, dout, read(dk));
@@ -222,13 +224,14 @@ class ReferenceGradientSpecTest {
             float[] dweights = normal(rng, rows * k, 1);
             int[] chosen = new int[rows * k];
             Storage probs = REF.allocate(rows * experts);
-            REF.topk(chosen, REF.allocate(rows * k), probs, of(logits), null, rows, experts, k, renormalize);
+            REF.routing().topk(chosen, REF.allocate(rows * k), probs, of(logits), null, rows, experts, k, renormalize);
             Storage dlogits = REF.allocate(rows * experts);
-            REF.topkBackward(dlogits, of(dweights), probs, chosen, rows, experts, k, renormalize);
+            REF.routing().topkBackward(dlogits, of(dweights), probs, chosen, rows, experts, k, renormalize);
             assertGradient("topkBackward renormalize=" + renormalize, in -> {
                 int[] again = new int[rows * k];
                 Storage w = REF.allocate(rows * k);
-                REF.topk(again, w, REF.allocate(rows * experts), of(in[0]), null, rows, experts, k, renormalize);
+                REF.routing().topk(again, w, REF.allocate(rows * experts), of(in[0]), null, rows, experts, k,
+                        renormalize);
                 if (!Arrays.equals(again, chosen)) {
                     throw new IllegalStateException("topk choice changed under the finite-difference step");
                 }
@@ -249,12 +252,12 @@ class ReferenceGradientSpecTest {
         float[] dout = normal(rng, tokens * width, 1);
         FiniteDifference.Forward forward = p -> {
             Storage o = REF.allocate(tokens * width);
-            REF.combine(o, of(p[0]), of(p[1]), slots, tokens, k, width);
+            REF.routing().combine(o, of(p[0]), of(p[1]), slots, tokens, k, width);
             return read(o);
         };
         Storage dy = REF.allocate(yRows * width);
         Storage dweights = REF.allocate(tokens * k);
-        REF.combineBackward(dy, dweights, of(dout), of(in[0]), of(in[1]), slots, tokens, k, width);
+        REF.routing().combineBackward(dy, dweights, of(dout), of(in[0]), of(in[1]), slots, tokens, k, width);
         assertGradient("combineBackward dy", forward, in, 0, dout, read(dy));
         assertGradient("combineBackward dweights", forward, in, 1, dout, read(dweights));
     }
@@ -266,10 +269,10 @@ class ReferenceGradientSpecTest {
         float[] src = normal(rng, 5 * 3, 1);
         float[] dout = normal(rng, 4 * 3, 1);
         Storage dsrc = REF.allocate(5 * 3);
-        REF.indexAddRows(dsrc, of(dout), rows, 4, 3);
+        REF.indexing().indexAddRows(dsrc, of(dout), rows, 4, 3);
         assertGradient("indexAddRows", in -> {
             Storage o = REF.allocate(4 * 3);
-            REF.indexSelectRows(o, of(in[0]), rows, 4, 3);
+            REF.indexing().indexSelectRows(o, of(in[0]), rows, 4, 3);
             return read(o);
         }, new float[][]{src}, 0, dout, read(dsrc));
 
@@ -277,10 +280,10 @@ class ReferenceGradientSpecTest {
         float[] x = normal(rng, 2 * 3 * 2, 1);
         float[] g = normal(rng, 2 * 2 * 2, 1);
         Storage dx = REF.allocate(2 * 3 * 2);
-        REF.scatterAdd(dx, of(g), idx, 2, 3, 2, 2);
+        REF.indexing().scatterAdd(dx, of(g), idx, 2, 3, 2, 2);
         assertGradient("scatterAdd", in -> {
             Storage o = REF.allocate(2 * 2 * 2);
-            REF.gather(o, of(in[0]), idx, 2, 3, 2, 2);
+            REF.indexing().gather(o, of(in[0]), idx, 2, 3, 2, 2);
             return read(o);
         }, new float[][]{x}, 0, g, read(dx));
     }

@@ -1,17 +1,19 @@
 package org.jdna.cuda;
 
 import org.jdna.engine.backend.BinaryOp;
+import org.jdna.engine.backend.ElementwiseKernels;
 import org.jdna.engine.backend.Storage;
 import org.jdna.engine.backend.UnaryOp;
 
 /** elementwise.cu and layout.cu: unary ops and derivatives, broadcasting binary ops, where, addScaled, copyStrided. */
-final class ElementwiseKernels extends KernelFamily {
+final class CudaElementwise extends KernelFamily implements ElementwiseKernels {
 
-    ElementwiseKernels(KernelRunner runner, DeviceScratch scratch) {
+    CudaElementwise(KernelRunner runner, DeviceScratch scratch) {
         super(runner, scratch, "elementwise");
     }
 
-    void unary(UnaryOp op, Storage out, Storage x, int n, float alpha) {
+    @Override
+    public void unary(UnaryOp op, Storage out, Storage x, int n, float alpha) {
         if (n == 0) {
             return;
         }
@@ -19,7 +21,8 @@ final class ElementwiseKernels extends KernelFamily {
                 .ptr(at(out, 0, "unary")).ptr(at(x, 0, "unary")).i(n).i(OpCodes.of(op)).f(alpha));
     }
 
-    void unaryBackward(UnaryOp op, Storage dx, Storage dout, Storage x, int n, float alpha) {
+    @Override
+    public void unaryBackward(UnaryOp op, Storage dx, Storage dout, Storage x, int n, float alpha) {
         if (n == 0) {
             return;
         }
@@ -28,7 +31,8 @@ final class ElementwiseKernels extends KernelFamily {
                 .i(n).i(OpCodes.of(op)).f(alpha));
     }
 
-    void binary(BinaryOp op, Storage out, int[] shape, Storage a, int[] aStrides, Storage b, int[] bStrides) {
+    @Override
+    public void binary(BinaryOp op, Storage out, int[] shape, Storage a, int[] aStrides, Storage b, int[] bStrides) {
         int n = StridedLayout.count("binary", shape);
         if (n == 0) {
             return;
@@ -44,7 +48,8 @@ final class ElementwiseKernels extends KernelFamily {
                 .ptr(o).ptr(pa).ptr(pb).ptr(m).i(shape.length).i(n).i(OpCodes.of(op)));
     }
 
-    void where(Storage out, Storage mask, Storage a, Storage b, int n) {
+    @Override
+    public void where(Storage out, Storage mask, Storage a, Storage b, int n) {
         if (n == 0) {
             return;
         }
@@ -52,7 +57,8 @@ final class ElementwiseKernels extends KernelFamily {
                 .ptr(at(out, 0, "where")).ptr(at(mask, 0, "where")).ptr(at(a, 0, "where")).ptr(at(b, 0, "where")).i(n));
     }
 
-    void addScaled(Storage y, int yOff, Storage x, int xOff, int n, float alpha) {
+    @Override
+    public void addScaled(Storage y, int yOff, Storage x, int xOff, int n, float alpha) {
         if (n == 0) {
             return;
         }
@@ -65,7 +71,8 @@ final class ElementwiseKernels extends KernelFamily {
      * meets the elements written, threads would read what others write: the span is staged in a
      * temporary first, so the result is that of a copy through a temporary (memmove semantics).
      */
-    void copyStrided(Storage dst, Storage src, int srcOff, int[] shape, int[] srcStrides) {
+    @Override
+    public void copyStrided(Storage dst, Storage src, int srcOff, int[] shape, int[] srcStrides) {
         int n = StridedLayout.count("copyStrided", shape);
         if (n == 0) {
             return;

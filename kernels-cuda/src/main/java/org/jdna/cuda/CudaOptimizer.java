@@ -1,16 +1,18 @@
 package org.jdna.cuda;
 
+import org.jdna.engine.backend.OptimizerKernels;
 import org.jdna.engine.backend.Storage;
 
 /** adamw.cu: the fused AdamW step. */
-final class OptimizerKernels extends KernelFamily {
+final class CudaOptimizer extends KernelFamily implements OptimizerKernels {
 
-    OptimizerKernels(KernelRunner runner, DeviceScratch scratch) {
+    CudaOptimizer(KernelRunner runner, DeviceScratch scratch) {
         super(runner, scratch, "adamw");
     }
 
-    void adamw(Storage p, Storage m, Storage v, Storage g, int n, float lr, float beta1, float beta2,
-               float eps, float weightDecay, int step) {
+    @Override
+    public void adamw(Storage p, Storage m, Storage v, Storage g, int n, float lr, float beta1, float beta2, float eps,
+                      float weightDecay, int step) {
         if (n == 0) {
             return;
         }

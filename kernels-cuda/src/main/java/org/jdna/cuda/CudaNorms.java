@@ -1,15 +1,17 @@
 package org.jdna.cuda;
 
+import org.jdna.engine.backend.NormKernels;
 import org.jdna.engine.backend.Storage;
 
 /** softmax.cu, layernorm.cu and loss.cu: row-wise kernels, one block per row. */
-final class NormalizationKernels extends KernelFamily {
+final class CudaNorms extends KernelFamily implements NormKernels {
 
-    NormalizationKernels(KernelRunner runner, DeviceScratch scratch) {
+    CudaNorms(KernelRunner runner, DeviceScratch scratch) {
         super(runner, scratch, "softmax");
     }
 
-    void softmax(Storage out, Storage x, int rows, int cols, boolean log) {
+    @Override
+    public void softmax(Storage out, Storage x, int rows, int cols, boolean log) {
         if (rows == 0) {
             return;
         }
@@ -17,7 +19,8 @@ final class NormalizationKernels extends KernelFamily {
                 .ptr(at(out, 0, "softmax")).ptr(at(x, 0, "softmax")).i(cols).i(log ? 1 : 0));
     }
 
-    void softmaxBackward(Storage dx, Storage dout, Storage out, int rows, int cols, boolean log) {
+    @Override
+    public void softmaxBackward(Storage dx, Storage dout, Storage out, int rows, int cols, boolean log) {
         if (rows == 0) {
             return;
         }
@@ -26,7 +29,9 @@ final class NormalizationKernels extends KernelFamily {
                 .ptr(at(out, 0, "softmaxBackward")).i(cols).i(log ? 1 : 0));
     }
 
-    void layerNorm(Storage out, Storage mean, Storage rstd, Storage x, Storage w, Storage b, int rows, int cols, float eps) {
+    @Override
+    public void layerNorm(Storage out, Storage mean, Storage rstd, Storage x, Storage w, Storage b, int rows, int cols,
+                          float eps) {
         if (rows == 0) {
             return;
         }
@@ -36,8 +41,9 @@ final class NormalizationKernels extends KernelFamily {
                 .i(cols).f(eps));
     }
 
-    void layerNormBackward(Storage dx, Storage dw, Storage db, Storage dout, Storage x, Storage w,
-                           Storage mean, Storage rstd, int rows, int cols) {
+    @Override
+    public void layerNormBackward(Storage dx, Storage dw, Storage db, Storage dout, Storage x, Storage w, Storage mean,
+                                  Storage rstd, int rows, int cols) {
         if (rows == 0 || cols == 0) {
             return;
         }
@@ -54,7 +60,8 @@ final class NormalizationKernels extends KernelFamily {
         }
     }
 
-    void rmsNorm(Storage out, Storage rstd, Storage x, Storage w, int rows, int cols, float eps) {
+    @Override
+    public void rmsNorm(Storage out, Storage rstd, Storage x, Storage w, int rows, int cols, float eps) {
         if (rows == 0) {
             return;
         }
@@ -63,7 +70,9 @@ final class NormalizationKernels extends KernelFamily {
                 .ptr(at(out, 0, op)).ptr(at(rstd, op)).ptr(at(x, 0, op)).ptr(at(w, op)).i(cols).f(eps));
     }
 
-    void rmsNormBackward(Storage dx, Storage dw, Storage dout, Storage x, Storage w, Storage rstd, int rows, int cols) {
+    @Override
+    public void rmsNormBackward(Storage dx, Storage dw, Storage dout, Storage x, Storage w, Storage rstd, int rows,
+                                int cols) {
         if (rows == 0 || cols == 0) {
             return;
         }
@@ -78,7 +87,8 @@ final class NormalizationKernels extends KernelFamily {
         }
     }
 
-    void crossEntropy(Storage losses, Storage logits, int[] targets, int rows, int cols, int ignoreIndex) {
+    @Override
+    public void crossEntropy(Storage losses, Storage logits, int[] targets, int rows, int cols, int ignoreIndex) {
         HostIndices.checkTargets("crossEntropy", targets, rows, cols, ignoreIndex);
         if (rows == 0) {
             return;
@@ -88,8 +98,9 @@ final class NormalizationKernels extends KernelFamily {
                 .ptr(at(losses, 0, "crossEntropy")).ptr(at(logits, 0, "crossEntropy")).ptr(t).i(cols).i(ignoreIndex));
     }
 
-    void crossEntropyBackward(Storage dlogits, Storage dlosses, Storage logits, int[] targets, int rows, int cols,
-                              int ignoreIndex) {
+    @Override
+    public void crossEntropyBackward(Storage dlogits, Storage dlosses, Storage logits, int[] targets, int rows,
+                                     int cols, int ignoreIndex) {
         HostIndices.checkTargets("crossEntropyBackward", targets, rows, cols, ignoreIndex);
         if (rows == 0) {
             return;

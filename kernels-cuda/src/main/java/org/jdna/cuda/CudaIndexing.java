@@ -1,15 +1,17 @@
 package org.jdna.cuda;
 
+import org.jdna.engine.backend.IndexingKernels;
 import org.jdna.engine.backend.Storage;
 
 /** indexing.cu: row gather, deterministic grouped row add, gather / scatter-add along the middle axis. */
-final class IndexingKernels extends KernelFamily {
+final class CudaIndexing extends KernelFamily implements IndexingKernels {
 
-    IndexingKernels(KernelRunner runner, DeviceScratch scratch) {
+    CudaIndexing(KernelRunner runner, DeviceScratch scratch) {
         super(runner, scratch, "indexing");
     }
 
-    void indexSelectRows(Storage out, Storage src, int[] rows, int count, int width) {
+    @Override
+    public void indexSelectRows(Storage out, Storage src, int[] rows, int count, int width) {
         if ((long) count * width == 0) {
             HostIndices.checkRange("indexSelectRows", "rows", rows, count, 0, Integer.MAX_VALUE);
             return;
@@ -20,7 +22,8 @@ final class IndexingKernels extends KernelFamily {
                 .ptr(at(out, 0, "indexSelectRows")).ptr(at(src, 0, "indexSelectRows")).ptr(r).i(count).i(width));
     }
 
-    void indexAddRows(Storage dst, Storage src, int[] rows, int count, int width) {
+    @Override
+    public void indexAddRows(Storage dst, Storage src, int[] rows, int count, int width) {
         if ((long) count * width == 0) {
             HostIndices.checkRange("indexAddRows", "rows", rows, count, 0, Integer.MAX_VALUE);
             return;
@@ -35,7 +38,8 @@ final class IndexingKernels extends KernelFamily {
                 .ptr(groupRow).ptr(groupStart).ptr(order).i(width));
     }
 
-    void gather(Storage out, Storage x, int[] idx, int outer, int len, int inner, int idxLen) {
+    @Override
+    public void gather(Storage out, Storage x, int[] idx, int outer, int len, int inner, int idxLen) {
         long total = (long) outer * idxLen * inner;
         HostIndices.checkRange("gather", "idx", idx, (int) total, 0, len);
         if (total == 0) {
@@ -46,7 +50,8 @@ final class IndexingKernels extends KernelFamily {
                 .ptr(at(out, 0, "gather")).ptr(at(x, 0, "gather")).ptr(pi).i(outer).i(len).i(inner).i(idxLen));
     }
 
-    void scatterAdd(Storage dx, Storage dout, int[] idx, int outer, int len, int inner, int idxLen) {
+    @Override
+    public void scatterAdd(Storage dx, Storage dout, int[] idx, int outer, int len, int inner, int idxLen) {
         long total = (long) outer * idxLen * inner;
         HostIndices.checkRange("scatterAdd", "idx", idx, (int) total, 0, len);
         if (total == 0) {

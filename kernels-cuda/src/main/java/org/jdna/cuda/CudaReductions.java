@@ -1,18 +1,20 @@
 package org.jdna.cuda;
 
 import org.jdna.engine.backend.ReduceOp;
+import org.jdna.engine.backend.ReductionKernels;
 import org.jdna.engine.backend.Storage;
 
 /** reduce.cu: middle-axis reductions and the sum of squares (deterministic, double accumulation). */
-final class ReductionKernels extends KernelFamily {
+final class CudaReductions extends KernelFamily implements ReductionKernels {
     /** Blocks of the first sum-of-squares pass; fixed per n, so the summation order is too. */
     static final int MAX_PARTIALS = 1024;
 
-    ReductionKernels(KernelRunner runner, DeviceScratch scratch) {
+    CudaReductions(KernelRunner runner, DeviceScratch scratch) {
         super(runner, scratch, "reduce");
     }
 
-    void reduce(ReduceOp op, Storage out, Storage x, int outer, int len, int inner) {
+    @Override
+    public void reduce(ReduceOp op, Storage out, Storage x, int outer, int len, int inner) {
         if ((long) outer * inner == 0) {
             return;
         }
@@ -25,7 +27,8 @@ final class ReductionKernels extends KernelFamily {
         }
     }
 
-    double sumOfSquares(Storage x, int off, int n) {
+    @Override
+    public double sumOfSquares(Storage x, int off, int n) {
         if (n == 0) {
             return 0.0;
         }

@@ -1,16 +1,18 @@
 package org.jdna.cuda;
 
+import org.jdna.engine.backend.RoutingKernels;
 import org.jdna.engine.backend.Storage;
 
 /** routing.cu: router top-k and its backward, weighted combine and its backward. */
-final class RoutingKernels extends KernelFamily {
+final class CudaRouting extends KernelFamily implements RoutingKernels {
 
-    RoutingKernels(KernelRunner runner, DeviceScratch scratch) {
+    CudaRouting(KernelRunner runner, DeviceScratch scratch) {
         super(runner, scratch, "routing");
     }
 
-    void topk(int[] indices, Storage weights, Storage probs, Storage logits, float[] bias, int rows, int experts,
-              int k, boolean renormalize) {
+    @Override
+    public void topk(int[] indices, Storage weights, Storage probs, Storage logits, float[] bias, int rows, int experts,
+                     int k, boolean renormalize) {
         String op = "topk";
         if (k < 1 || k > experts) {
             throw new IllegalArgumentException(op + ": k = " + k + " must be in [1, experts = " + experts + "]");
@@ -60,8 +62,9 @@ final class RoutingKernels extends KernelFamily {
         return "topk: the device rejected row " + row + ", whose logits, probs and bias hold no NaN (a kernel fault)";
     }
 
-    void topkBackward(Storage dlogits, Storage dweights, Storage probs, int[] indices, int rows, int experts, int k,
-                      boolean renormalize) {
+    @Override
+    public void topkBackward(Storage dlogits, Storage dweights, Storage probs, int[] indices, int rows, int experts,
+                             int k, boolean renormalize) {
         String op = "topkBackward";
         HostIndices.checkRange(op, "indices", indices, rows * k, 0, experts);
         if (rows == 0) {
@@ -73,7 +76,8 @@ final class RoutingKernels extends KernelFamily {
                 .i(rows).i(experts).i(k).i(renormalize ? 1 : 0));
     }
 
-    void combine(Storage out, Storage y, Storage weights, int[] slotRows, int tokens, int k, int width) {
+    @Override
+    public void combine(Storage out, Storage y, Storage weights, int[] slotRows, int tokens, int k, int width) {
         String op = "combine";
         if ((long) tokens * width == 0) {
             return;
@@ -84,8 +88,9 @@ final class RoutingKernels extends KernelFamily {
                 .ptr(at(out, 0, op)).ptr(at(y, 0, op)).ptr(at(weights, 0, op)).ptr(slots).i(tokens).i(k).i(width));
     }
 
-    void combineBackward(Storage dy, Storage dweights, Storage dout, Storage y, Storage weights, int[] slotRows,
-                         int tokens, int k, int width) {
+    @Override
+    public void combineBackward(Storage dy, Storage dweights, Storage dout, Storage y, Storage weights, int[] slotRows,
+                                int tokens, int k, int width) {
         String op = "combineBackward";
         if ((long) tokens * k == 0) {
             return;

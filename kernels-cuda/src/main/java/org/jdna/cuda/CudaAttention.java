@@ -1,13 +1,14 @@
 package org.jdna.cuda;
 
+import org.jdna.engine.backend.AttentionKernels;
 import org.jdna.engine.backend.Storage;
 
 /** attention.cu: varlen multi-head attention, forward (saves lse) and backward (dq; dk and dv). */
-final class AttentionKernels extends KernelFamily {
+final class CudaAttention extends KernelFamily implements AttentionKernels {
     /** Threads per (row, head) block: one key (or query) per thread per tile. */
     static final int BLOCK = 128;
 
-    AttentionKernels(KernelRunner runner, DeviceScratch scratch) {
+    CudaAttention(KernelRunner runner, DeviceScratch scratch) {
         super(runner, scratch, "attention");
     }
 
@@ -59,42 +60,46 @@ final class AttentionKernels extends KernelFamily {
         }
     }
 
-    void attention(Storage out, Storage lse, Storage q, Storage k, Storage v, int[] segments, int heads, int headDim,
-                   boolean causal, Storage mask, int maskSegmentStride, float scale) {
+    @Override
+    public void forward(Storage out, Storage lse, Storage q, Storage k, Storage v, int[] segments, int heads,
+                        int headDim, boolean causal, Storage mask, int maskSegmentStride, float scale) {
         String op = "attention";
-        forward(op, out, lse, Operands.separate(q, k, v, heads * headDim, op), segments, heads, headDim, causal, mask,
-                maskSegmentStride, scale);
+        launchForward(op, out, lse, Operands.separate(q, k, v, heads * headDim, op), segments, heads, headDim, causal,
+                mask, maskSegmentStride, scale);
     }
 
-    /** Backend.attentionPacked without copies: the kernels read q, k and v inside qkv. */
-    void attentionPacked(Storage out, Storage lse, Storage qkv, int[] segments, int heads, int headDim, boolean causal,
-                         Storage mask, int maskSegmentStride, float scale) {
+    /** Without copies: the kernels read q, k and v inside qkv. */
+    @Override
+    public void forwardPacked(Storage out, Storage lse, Storage qkv, int[] segments, int heads, int headDim,
+                              boolean causal, Storage mask, int maskSegmentStride, float scale) {
         String op = "attentionPacked";
-        forward(op, out, lse, Operands.packed(qkv, heads * headDim, op), segments, heads, headDim, causal, mask,
+        launchForward(op, out, lse, Operands.packed(qkv, heads * headDim, op), segments, heads, headDim, causal, mask,
                 maskSegmentStride, scale);
     }
 
-    void attentionBackward(Storage dq, Storage dk, Storage dv, Storage dout, Storage q, Storage k, Storage v,
-                           Storage out, Storage lse, int[] segments, int heads, int headDim, boolean causal,
-                           Storage mask, int maskSegmentStride, float scale) {
+    @Override
+    public void backward(Storage dq, Storage dk, Storage dv, Storage dout, Storage q, Storage k, Storage v, Storage out,
+                         Storage lse, int[] segments, int heads, int headDim, boolean causal, Storage mask,
+                         int maskSegmentStride, float scale) {
         String op = "attentionBackward";
         int w = heads * headDim;
-        backward(op, Operands.separate(dq, dk, dv, w, op), dout, Operands.separate(q, k, v, w, op), out, lse, segments,
-                heads, headDim, causal, mask, maskSegmentStride, scale);
+        launchBackward(op, Operands.separate(dq, dk, dv, w, op), dout, Operands.separate(q, k, v, w, op), out, lse,
+                segments, heads, headDim, causal, mask, maskSegmentStride, scale);
     }
 
-    /** Backend.attentionPackedBackward without copies: dq | dk | dv are written into dqkv's column blocks. */
-    void attentionPackedBackward(Storage dqkv, Storage dout, Storage qkv, Storage out, Storage lse, int[] segments,
-                                 int heads, int headDim, boolean causal, Storage mask, int maskSegmentStride,
-                                 float scale) {
+    /** Without copies: dq | dk | dv are written into dqkv's column blocks. */
+    @Override
+    public void backwardPacked(Storage dqkv, Storage dout, Storage qkv, Storage out, Storage lse, int[] segments,
+                               int heads, int headDim, boolean causal, Storage mask, int maskSegmentStride,
+                               float scale) {
         String op = "attentionPackedBackward";
         int w = heads * headDim;
-        backward(op, Operands.packed(dqkv, w, op), dout, Operands.packed(qkv, w, op), out, lse, segments, heads,
+        launchBackward(op, Operands.packed(dqkv, w, op), dout, Operands.packed(qkv, w, op), out, lse, segments, heads,
                 headDim, causal, mask, maskSegmentStride, scale);
     }
 
-    private void forward(String op, Storage out, Storage lse, Operands x, int[] segments, int heads, int headDim,
-                         boolean causal, Storage mask, int maskSegmentStride, float scale) {
+    private void launchForward(String op, Storage out, Storage lse, Operands x, int[] segments, int heads, int headDim,
+                               boolean causal, Storage mask, int maskSegmentStride, float scale) {
         int rows = checkSegments(op, segments, mask != null);
         if (rows == 0 || heads == 0) {
             return;
@@ -106,8 +111,9 @@ final class AttentionKernels extends KernelFamily {
                 .ptr(at(mask, op)).i(maskSegmentStride).f(scale));
     }
 
-    private void backward(String op, Operands dx, Storage dout, Operands x, Storage out, Storage lse, int[] segments,
-                          int heads, int headDim, boolean causal, Storage mask, int maskSegmentStride, float scale) {
+    private void launchBackward(String op, Operands dx, Storage dout, Operands x, Storage out, Storage lse,
+                                int[] segments, int heads, int headDim, boolean causal, Storage mask,
+                                int maskSegmentStride, float scale) {
         if (dx.ld() != x.ld()) {
             throw new IllegalArgumentException(op + ": gradients of row stride " + dx.ld() + " for inputs of row stride "
                     + x.ld() + " (the kernels use one)");
