@@ -3,9 +3,9 @@ package org.jdna.engine.backend.contract;
 import org.jdna.engine.backend.Backend;
 
 /**
- * The contract suite every backend passes: each primitive of {@link Backend} runs on
- * {@link #backend()} and on the reference with the same seeded inputs and is compared under named
- * {@link Tolerance}s. A backend module adds one class:
+ * The contract suite every backend passes: each primitive of every kernel family of {@link Backend}
+ * runs on {@link #backend()} and on the reference with the same seeded inputs and is compared under
+ * named {@link Tolerance}s. A backend module adds one class:
  *
  * <pre>{@code
  * class SimdBackendContractTest extends BackendContract {
