@@ -18,9 +18,10 @@ import org.jdna.engine.memory.MemoryStats;
 /**
  * The CUDA backend: device-resident storages, kernels from the PTX built out of src/main/cuda,
  * GEMM through cuBLAS when one loads. All work goes to the default stream in issue order; host
- * reads ({@link #copyOut}, {@code sumOfSquares}, {@code topk}'s indices) wait for it. Primitives
- * allocate no device storage: temporaries live in {@link DeviceScratch}'s reused buffers (the
- * packed attention pair reads and writes its q | k | v blocks in place).
+ * reads ({@link #copyOut}, {@code sumOfSquares}, {@code topk}'s indices) wait for it. All device
+ * memory comes from the backend's one {@link DeviceMemoryPool}: storages, and the temporaries of the
+ * primitives, which live in {@link DeviceScratch}'s reused pool blocks (primitives allocate no
+ * storage; the packed attention pair reads and writes its q | k | v blocks in place).
  * Use from one thread at a time (like a CUDA stream).
  *
  * <p>Each kernel family is one launcher class per .cu file ({@link CudaElementwise},
@@ -35,6 +36,7 @@ import org.jdna.engine.memory.MemoryStats;
 public final class CudaBackend implements Backend {
     private final CudaDevice device;
     private final PtxModules modules;
+    private final DeviceMemoryPool pool;
     private final DeviceScratch scratch;
     private final KernelRunner runner;
     private final CudaElementwise elementwise;
@@ -49,7 +51,8 @@ public final class CudaBackend implements Backend {
     CudaBackend(CudaDevice device, String arch, String gemmMode) throws BackendUnavailableException {
         this.device = device;
         this.modules = new PtxModules(CudaBackend.class.getClassLoader(), arch);
-        this.scratch = new DeviceScratch(device);
+        this.pool = new DeviceMemoryPool(new JCudaDeviceAllocator(device));
+        this.scratch = new DeviceScratch(pool);
         this.runner = new KernelRunner(device, modules);
         modules.loadAll();
         this.matmul = new CudaMatmul(runner, gemmMode);
@@ -114,24 +117,24 @@ public final class CudaBackend implements Backend {
 
     @Override
     public MemoryStats memoryStats() {
-        return CudaMemory.pool(device).stats();
+        return pool.stats();
     }
 
     @Override
     public void releaseCachedMemory() {
-        CudaMemory.pool(device).releaseCached();
+        pool.releaseCached();
     }
 
     @Override
     public void resetMemoryPeak() {
-        CudaMemory.pool(device).resetPeak();
+        pool.resetPeak();
     }
 
     // ---------------------------------------------------------------- memory
 
     @Override
     public Storage allocate(int length) {
-        return new CudaStorage(this, device, length);
+        return new CudaStorage(this, pool, device, length);
     }
 
     private static void checkSpan(String op, CudaStorage s, int off, int len) {

@@ -10,7 +10,7 @@ import org.jdna.engine.backend.Storage;
 import org.jdna.engine.memory.MemoryScope;
 
 /**
- * Device-resident float32 buffer, a block of its device's {@link DeviceMemoryPool}. {@link #close()}
+ * Device-resident float32 buffer, a block of its backend's {@link DeviceMemoryPool}. {@link #close()}
  * (or the end of the memory scope it was made in) returns the block at once; a storage that becomes
  * unreachable without being closed returns it through a {@link Cleaner}.
  */
@@ -34,13 +34,12 @@ public final class CudaStorage implements Storage {
         }
     }
 
-    CudaStorage(CudaBackend backend, CudaDevice device, int length) {
+    CudaStorage(CudaBackend backend, DeviceMemoryPool pool, CudaDevice device, int length) {
         if (length < 0) {
             throw new IllegalArgumentException("allocate: negative length " + length);
         }
         this.backend = backend;
         this.length = length;
-        DeviceMemoryPool pool = CudaMemory.pool(device);
         DeviceAllocator.DeviceBlock block = pool.take(4L * Math.max(1, length));
         this.pointer = (CUdeviceptr) block.handle();
         device.makeCurrent();

@@ -6,7 +6,9 @@ import org.jdna.engine.memory.MemoryStats;
 /**
  * The CUDA backend's caching allocator: device blocks in size classes of 512-byte granules
  * (the engine's {@link CachingAllocator}), so the device is asked for memory only when the pool
- * grows and never frees on the hot path. A storage's block returns here when the storage is
+ * grows and never frees on the hot path. Every device allocation of the backend comes from here:
+ * storages and the kernels' scratch ({@link DeviceScratch}), so the statistics cover both.
+ * A storage's block returns here when the storage is
  * closed, when its memory scope ends, or when the garbage collector finds it unreachable; reuse is
  * safe without a synchronization because every kernel and copy runs on the one default stream in
  * issue order. When the device is out of memory the cached blocks are freed and the allocation is

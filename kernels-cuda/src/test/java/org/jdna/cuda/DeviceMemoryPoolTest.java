@@ -1,7 +1,6 @@
 package org.jdna.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,9 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,40 +18,6 @@ import org.junit.jupiter.api.Test;
  * cuMemAlloc and cuMemFree the pool would make, per step of a training-like pattern.
  */
 class DeviceMemoryPoolTest {
-
-    /** Hands out fake addresses; counts allocations and frees; refuses past {@code capacity} bytes. */
-    private static final class FakeDevice implements DeviceAllocator {
-        final long capacity;
-        long held;
-        long nextAddress = 1L << 32;
-        int allocations;
-        int frees;
-        final Set<Long> live = new HashSet<>();
-
-        FakeDevice(long capacity) {
-            this.capacity = capacity;
-        }
-
-        @Override
-        public DeviceBlock allocate(long bytes) {
-            if (held + bytes > capacity) {
-                return null;
-            }
-            held += bytes;
-            allocations++;
-            long address = nextAddress;
-            nextAddress += bytes;
-            live.add(address);
-            return new DeviceBlock(address, bytes, null);
-        }
-
-        @Override
-        public void free(DeviceBlock block) {
-            assertTrue(live.remove(block.address()), "freed twice or never allocated: " + block);
-            held -= block.bytes();
-            frees++;
-        }
-    }
 
     // The float sizes of one step: the same shapes each step, some rows varying a little (routed modules).
     private static long[] stepBytes(int step) {
@@ -64,7 +28,7 @@ class DeviceMemoryPoolTest {
 
     @Test
     void aSteadyStepAllocatesAndFreesNothingOnTheDevice() {
-        FakeDevice device = new FakeDevice(Long.MAX_VALUE);
+        CountingDeviceAllocator device = new CountingDeviceAllocator();
         DeviceMemoryPool pool = new DeviceMemoryPool(device);
         List<String> perStep = new ArrayList<>();
         for (int step = 0; step < 8; step++) {
@@ -89,7 +53,7 @@ class DeviceMemoryPoolTest {
 
     @Test
     void closeReleasesEverythingAndBlocksReturnedLater() {
-        FakeDevice device = new FakeDevice(Long.MAX_VALUE);
+        CountingDeviceAllocator device = new CountingDeviceAllocator();
         DeviceMemoryPool pool = new DeviceMemoryPool(device);
         DeviceAllocator.DeviceBlock stillInUse = pool.take(1000);
         pool.give(pool.take(1 << 20));
@@ -103,7 +67,7 @@ class DeviceMemoryPoolTest {
 
     @Test
     void outOfMemoryFreesTheCacheInsteadOfAskingTheCollector() {
-        FakeDevice device = new FakeDevice(11 << 19);
+        CountingDeviceAllocator device = new CountingDeviceAllocator(11 << 19);
         DeviceMemoryPool pool = new DeviceMemoryPool(device);
         DeviceAllocator.DeviceBlock a = pool.take(1 << 20);
         pool.give(pool.take(4 << 20));                    // 1 MiB in use, 4 MiB cached: 0.5 MiB left
@@ -115,11 +79,24 @@ class DeviceMemoryPoolTest {
         assertSame(a, pool.take(1 << 20), "the returned block is reused");
     }
 
+    /**
+     * Device memory has one way in and out, the pool's allocator, and nothing waits for the garbage
+     * collector: no System.gc() and no sleep anywhere in the module's sources.
+     */
     @Test
-    void cudaStorageHasNoSystemGc() throws Exception {
-        Path source = Path.of("src/main/java/org/jdna/cuda/CudaStorage.java");
-        String text = Files.readString(source);
-        assertFalse(text.contains("System.gc"), "CudaStorage must not ask the collector for device memory");
-        assertFalse(text.contains("cuMemFree"), "device memory goes back to the pool, not the driver");
+    void onlyTheDeviceAllocatorCallsTheDriversAllocAndFreeAndNothingAsksTheCollector() throws Exception {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                String text = Files.readString(file);
+                for (String call : List.of("System.gc", "Thread.sleep", "cuMemAlloc(", "cuMemFree(", "cuMemAllocManaged(")) {
+                    boolean allowed = call.startsWith("cuMem") && file.endsWith("JCudaDeviceAllocator.java");
+                    if (text.contains(call) && !allowed) {
+                        found.add(file.getFileName() + ": " + call);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), found, "device memory goes through DeviceMemoryPool; nothing asks the collector");
     }
 }
