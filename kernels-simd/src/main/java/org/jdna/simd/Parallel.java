@@ -242,11 +242,26 @@ public final class Parallel implements AutoCloseable {
         return (int) ((long) n * c / chunks);
     }
 
+    /**
+     * Stops the workers and returns once they have ended (a worker finishing a chunk first), so that
+     * a closed backend holds no thread. Idempotent.
+     */
     @Override
     public void close() {
         closed = true;
         for (Worker w : workers) {
             LockSupport.unpark(w); // always: the closed flag is not a ticket
+        }
+        for (Worker w : workers) {
+            if (w == Thread.currentThread()) {
+                continue;
+            }
+            try {
+                w.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -30,7 +30,7 @@ import org.jdna.engine.backend.Storage;
  * <p>Every split is over independent outputs and every sum has a fixed order, so results do not
  * depend on the thread count.
  */
-public final class SimdBackend implements HeapBackend, AutoCloseable {
+public final class SimdBackend implements HeapBackend {
     /** Floats per piece of a parallel copy (1 MiB): below two pieces one arraycopy is as fast. */
     private static final int COPY_GRAIN = 1 << 18;
 
@@ -101,7 +101,10 @@ public final class SimdBackend implements HeapBackend, AutoCloseable {
         parallel.forEachTask(n, task);
     }
 
-    /** Stops the worker threads (they are daemons, so this is optional). */
+    /**
+     * Stops the worker threads (they are daemons, so this is optional); a kernel split over them
+     * afterwards throws IllegalStateException.
+     */
     @Override
     public void close() {
         parallel.close();

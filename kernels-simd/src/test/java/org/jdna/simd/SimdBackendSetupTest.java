@@ -2,6 +2,7 @@ package org.jdna.simd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,6 +59,31 @@ class SimdBackendSetupTest {
         } finally {
             Backends.use(previous);
         }
+    }
+
+    /**
+     * Backends.closeAll closes the backends it made (the SIMD backend: its workers stop, a kernel split
+     * over them refuses) and forgets them, so that the same request then makes a new backend.
+     */
+    @Test
+    void closeAllClosesTheBackendsItMadeAndTheNextRequestMakesANewOne() {
+        Backend two = Backends.get("simd", BackendSettings.threads(2));
+        long workers = liveWorkers();
+        Storage src = two.allocate(1 << 20), dst = two.allocate(1 << 20);
+        Backends.closeAll();
+        assertTrue(liveWorkers() <= workers - 1, "the closed backend's worker has stopped");
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> two.copy(dst, 0, src, 0, 1 << 20));
+        assertTrue(refused.getMessage().startsWith("simd:"), refused.getMessage());
+
+        Backend again = Backends.get("simd", BackendSettings.threads(2));
+        assertNotSame(two, again);
+        Storage a = again.allocate(1 << 20), b = again.allocate(1 << 20);
+        again.fill(a, 0, 1 << 20, 2f);
+        again.copy(b, 0, a, 0, 1 << 20);
+        float[] last = new float[1];
+        again.copyOut(b, (1 << 20) - 1, last, 0, 1);
+        assertEquals(2f, last[0]);
+        assertSame(again, Backends.get("simd", BackendSettings.threads(2)));
     }
 
     private static long liveWorkers() {

@@ -33,7 +33,7 @@ import org.jdna.engine.memory.MemoryStats;
  *
  * <p>Legend: N rows (tokens), C / D columns (width), E experts/modules, K top-k, H heads, Dh head dim.
  */
-public interface Backend {
+public interface Backend extends AutoCloseable {
 
     /** Short name: "reference", "simd", "cuda". */
     String name();
@@ -110,6 +110,23 @@ public interface Backend {
 
     /** Waits until all queued work has finished (a no-op on synchronous CPU backends). */
     default void synchronize() {
+    }
+
+    /**
+     * Releases what this backend holds outside the Java heap or beyond its own life: device memory
+     * (every block of its pool, in use or cached), library handles, loaded kernel modules, its
+     * device context, its threads. Idempotent. Afterwards the backend and the storages it made must
+     * not be used (closing a storage is harmless): a device backend refuses every call with an
+     * IllegalStateException that names it, while {@link #name()}, {@link #description()} and
+     * {@link #memoryStats()} still answer. The default does nothing: the reference backend's memory
+     * belongs to the garbage collector.
+     *
+     * <p>A backend handed out by {@link Backends} is shared by everyone who asks for it: close it
+     * through {@link Backends#closeAll()}, which also forgets it, so that the next request makes a
+     * new one. A backend from {@link Backends#create} belongs to its caller.
+     */
+    @Override
+    default void close() {
     }
 
     /**

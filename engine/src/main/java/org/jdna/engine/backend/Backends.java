@@ -19,6 +19,12 @@ import java.util.ServiceLoader;
  * <p>Settings (threads, device) reach the provider as values. A backend is created once per name and
  * settings: one built with other settings (say the defaults, before a command's options applied) is
  * never handed out in its place.
+ *
+ * <p>{@link #closeAll()} releases the backends made here (a GPU backend's device memory, handles and
+ * context) and forgets them. Nothing calls it at JVM shutdown: the driver returns a process's device
+ * memory when the process ends, and a shutdown hook would free memory under a thread that may still
+ * be launching kernels. A program that lives on after its GPU work (a server, a notebook, a test
+ * that switches backends) calls it.
  */
 public final class Backends {
     /** The system property by which a user names the backend when the program leaves the choice open. */
@@ -107,6 +113,46 @@ public final class Backends {
         }
         throw new IllegalStateException("no backend named '" + name + "' on the class path (found: " + known
                 + "); add the module that provides it (jdna-kernels-simd, jdna-kernels-cuda)");
+    }
+
+    /**
+     * Closes every backend made by {@link #get} (each once, however many settings it was cached
+     * under) and forgets them, so that the next request makes new ones; the current backend is
+     * forgotten too when it was one of them. A backend made current with {@link #use(Backend)} by
+     * its owner, or made by {@link #create}, is left to its owner. Every backend is closed even when
+     * one fails: the first failure is thrown, with the others suppressed.
+     */
+    public static synchronized void closeAll() {
+        List<Backend> made = new ArrayList<>(CREATED.values());
+        CREATED.clear();
+        if (current != null && made.stream().anyMatch(b -> b == current)) {
+            current = null;
+        }
+        closeEach(made);
+    }
+
+    /** Closes each distinct backend of {@code backends} once, in order, going on past failures. */
+    static void closeEach(List<Backend> backends) {
+        List<Backend> closed = new ArrayList<>();
+        RuntimeException failure = null;
+        for (Backend b : backends) {
+            if (closed.stream().anyMatch(c -> c == b)) {
+                continue;
+            }
+            closed.add(b);
+            try {
+                b.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("closing backend '" + b.name() + "' failed: " + e.getMessage(), e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** Names of all providers on the class path with their availability ("ok" or the reason), at default settings. */
