@@ -31,7 +31,13 @@ import org.jdna.engine.memory.MemoryStats;
  * accessors make it so ({@link #entered}) before handing a family out, so a launcher never does,
  * and the memory primitives below do it themselves.
  *
- * <p>Created by {@link CudaBackendProvider} ("cuda"), never picked implicitly.
+ * <p>{@link #close} gives everything back ({@link ReleaseOrder}): every device block, scratch
+ * included, the cuBLAS handle, the kernel modules and the device's retain of its primary context.
+ * After it every call but {@link #name}, {@link #description} and {@link #memoryStats} throws an
+ * IllegalStateException naming the backend, and so does a kernel family or a storage kept from before.
+ *
+ * <p>Created by {@link CudaBackendProvider} ("cuda"), never picked implicitly; the backend owns the
+ * device it is given.
  */
 public final class CudaBackend implements Backend {
     private final CudaDevice device;
@@ -47,6 +53,7 @@ public final class CudaBackend implements Backend {
     private final CudaAttention attention;
     private final CudaRouting routing;
     private final CudaOptimizer optimizer;
+    private volatile boolean closed;
 
     CudaBackend(CudaDevice device, String arch, String gemmMode) throws BackendUnavailableException {
         this.device = device;
@@ -85,6 +92,7 @@ public final class CudaBackend implements Backend {
      * reason it cannot load here: for tests that check every route, not only the one in use.
      */
     GemmRoute gemmRoute(String mode) throws BackendUnavailableException {
+        checkOpen("gemmRoute");
         device.makeCurrent();
         return GemmRoutes.select(runner, mode).route();
     }
@@ -101,20 +109,22 @@ public final class CudaBackend implements Backend {
      * each call, as the engine does ({@code backend.norms().softmax(...)}), rather than keeping a
      * family for another thread.
      */
-    private <F> F entered(F family) {
+    private <F> F entered(F family, String name) {
+        checkOpen(name);
         device.makeCurrent();
         return family;
     }
 
-    @Override public ElementwiseKernels elementwise() { return entered(elementwise); }
-    @Override public ReductionKernels reductions() { return entered(reductions); }
-    @Override public MatmulKernels matmul() { return entered(matmul); }
-    @Override public NormKernels norms() { return entered(norms); }
-    @Override public IndexingKernels indexing() { return entered(indexing); }
-    @Override public AttentionKernels attention() { return entered(attention); }
-    @Override public RoutingKernels routing() { return entered(routing); }
-    @Override public OptimizerKernels optimizer() { return entered(optimizer); }
+    @Override public ElementwiseKernels elementwise() { return entered(elementwise, "elementwise"); }
+    @Override public ReductionKernels reductions() { return entered(reductions, "reductions"); }
+    @Override public MatmulKernels matmul() { return entered(matmul, "matmul"); }
+    @Override public NormKernels norms() { return entered(norms, "norms"); }
+    @Override public IndexingKernels indexing() { return entered(indexing, "indexing"); }
+    @Override public AttentionKernels attention() { return entered(attention, "attention"); }
+    @Override public RoutingKernels routing() { return entered(routing, "routing"); }
+    @Override public OptimizerKernels optimizer() { return entered(optimizer, "optimizer"); }
 
+    /** The pool's statistics; after {@link #close}, its last (nothing in use or cached). */
     @Override
     public MemoryStats memoryStats() {
         return pool.stats();
@@ -122,18 +132,46 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void releaseCachedMemory() {
+        checkOpen("releaseCachedMemory");
         pool.releaseCached();
     }
 
     @Override
     public void resetMemoryPeak() {
+        checkOpen("resetMemoryPeak");
         pool.resetPeak();
+    }
+
+    // ---------------------------------------------------------------- lifetime
+
+    /** Releases everything the backend holds, in {@link ReleaseOrder}. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        ReleaseOrder.run(ReleaseOrder.of(device::synchronize, scratch, pool, matmul, modules, device));
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Throws when the backend was closed; {@code op} names the call refused. */
+    private void checkOpen(String op) {
+        if (closed) {
+            throw new IllegalStateException(op + ": backend 'cuda' (" + device.name() + ") was closed");
+        }
     }
 
     // ---------------------------------------------------------------- memory
 
     @Override
     public Storage allocate(int length) {
+        checkOpen("allocate");
         return new CudaStorage(this, pool, device, length);
     }
 
@@ -153,6 +191,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copyIn(Storage dst, int dstOff, float[] src, int srcOff, int len) {
+        checkOpen("copyIn");
         device.makeCurrent();
         CudaStorage d = CudaStorage.of(dst, "copyIn");
         checkSpan("copyIn", d, dstOff, len);
@@ -164,6 +203,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copyOut(Storage src, int srcOff, float[] dst, int dstOff, int len) {
+        checkOpen("copyOut");
         device.makeCurrent();
         CudaStorage s = CudaStorage.of(src, "copyOut");
         checkSpan("copyOut", s, srcOff, len);
@@ -175,6 +215,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copy(Storage dst, int dstOff, Storage src, int srcOff, int len) {
+        checkOpen("copy");
         device.makeCurrent();
         CudaStorage d = CudaStorage.of(dst, "copy");
         CudaStorage s = CudaStorage.of(src, "copy");
@@ -195,6 +236,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void fill(Storage dst, int off, int len, float value) {
+        checkOpen("fill");
         device.makeCurrent();
         CudaStorage d = CudaStorage.of(dst, "fill");
         checkSpan("fill", d, off, len);
@@ -205,6 +247,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void synchronize() {
+        checkOpen("synchronize");
         device.synchronize();
     }
 }

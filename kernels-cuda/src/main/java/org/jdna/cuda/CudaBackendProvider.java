@@ -22,7 +22,8 @@ import org.jdna.engine.backend.BackendUnavailableException;
  * The first two leave the backend {@link CudaStartup.Outcome#ABSENT}, the third
  * {@link CudaStartup.Outcome#BROKEN}. The device ordinal comes with the settings
  * ({@link #create(BackendSettings)}); {@link #shared()} (tests) takes {@code jdna.cuda.device}, default 0.
- * One device per process. User overrides as system properties: {@code jdna.cuda.gemm} (auto, jcublas,
+ * One device per process, one backend at a time: once the backend is closed
+ * ({@link org.jdna.engine.backend.Backends#closeAll()}), the next call starts a new one, on any device. User overrides as system properties: {@code jdna.cuda.gemm} (auto, jcublas,
  * ffm, kernel), {@code jdna.cuda.syncEachLaunch}.
  */
 public final class CudaBackendProvider implements BackendProvider {
@@ -67,10 +68,13 @@ public final class CudaBackendProvider implements BackendProvider {
     }
 
     /**
-     * How starting the backend went: started on the first call, the same answer on every later one.
-     * A later call for another device is refused (one device per process).
+     * How starting the backend went: started on the first call, the same answer on every later one
+     * until the backend is closed. A later call for another device is refused (one device per process).
      */
     static synchronized CudaStartup startup(int device) {
+        if (startup != null && startup.backend() instanceof CudaBackend b && b.isClosed()) {
+            startup = null;
+        }
         if (startup == null) {
             startup = start(() -> CudaDevice.open(device), CudaBackendProvider::build);
             startupDevice = device;
@@ -102,7 +106,8 @@ public final class CudaBackendProvider implements BackendProvider {
     /**
      * The two stages of a start, and what their failures mean: a BackendUnavailableException from
      * stage 1 is an absence; anything else thrown by stage 1, and anything thrown by stage 2 (a
-     * device is there by then), leaves the backend broken.
+     * device is there by then), leaves the backend broken. A device that stage 2 could not build on
+     * is closed (its context released).
      */
     static <D> CudaStartup start(DeviceStage<D> findDevice, BuildStage<D> build) {
         D device;
@@ -116,6 +121,13 @@ public final class CudaBackendProvider implements BackendProvider {
         try {
             return CudaStartup.ready(build.build(device));
         } catch (BackendUnavailableException | RuntimeException | LinkageError e) {
+            if (device instanceof AutoCloseable opened) {
+                try {
+                    opened.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
             return CudaStartup.broken("CUDA backend failed to start on " + device + ": " + describe(e), e);
         }
     }

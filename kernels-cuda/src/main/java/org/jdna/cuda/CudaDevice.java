@@ -19,9 +19,11 @@ import org.jdna.engine.backend.BackendUnavailableException;
 /**
  * One CUDA device and its primary context (the one the CUDA runtime, and so cuBLAS, also uses).
  * Work is queued on the legacy default stream, so kernels, copies and cuBLAS calls run in the
- * order they are issued.
+ * order they are issued. {@link #open} retains the primary context and {@link #close} releases it:
+ * the driver counts the retains, and destroys the context, with whatever memory and modules are
+ * left in it, when the last is released.
  */
-public final class CudaDevice {
+public final class CudaDevice implements AutoCloseable {
     private static final Method NATIVE_POINTER = nativePointerAccessor();
 
     private final CUdevice device;
@@ -33,6 +35,7 @@ public final class CudaDevice {
     private final long totalBytes;
     private final int sharedOptInLimit;
     private final ThreadLocal<Boolean> currentOnThread = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    private boolean released;
 
     private CudaDevice(CUdevice device, CUcontext context, String name, int ccMajor, int ccMinor,
                        int multiprocessors, long totalBytes, int sharedOptInLimit) {
@@ -141,6 +144,15 @@ public final class CudaDevice {
     public void synchronize() {
         makeCurrent();
         JCudaDriver.cuCtxSynchronize();
+    }
+
+    /** Releases this device's retain of the primary context (cuDevicePrimaryCtxRelease). Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (!released) {
+            released = true;
+            JCudaDriver.cuDevicePrimaryCtxRelease(device);
+        }
     }
 
     /** The raw device address of a pointer made by cuMemAlloc (what a kernel's float* receives). */

@@ -9,7 +9,7 @@ import org.jdna.engine.backend.Storage;
  * or through the FFM API, else the built-in kernel), and the built-in kernel whenever k == 0, where
  * the product is C = beta * C (cuBLAS would also do it; the kernel's meaning is unambiguous).
  */
-final class CudaMatmul implements MatmulKernels {
+final class CudaMatmul implements MatmulKernels, AutoCloseable {
     private final GemmRoute route;
     private final GemmRoute kernel;
     private final String description;
@@ -31,6 +31,12 @@ final class CudaMatmul implements MatmulKernels {
     /** The route in use and the reasons the routes before it were passed over. */
     String description() {
         return description;
+    }
+
+    /** Destroys the route's cuBLAS handle (the built-in kernel holds none). */
+    @Override
+    public void close() {
+        route.close();
     }
 
     @Override

@@ -12,7 +12,8 @@ import org.jdna.engine.memory.MemoryScope;
 /**
  * Device-resident float32 buffer, a block of its backend's {@link DeviceMemoryPool}. {@link #close()}
  * (or the end of the memory scope it was made in) returns the block at once; a storage that becomes
- * unreachable without being closed returns it through a {@link Cleaner}.
+ * unreachable without being closed returns it through a {@link Cleaner}. Once its backend is closed
+ * the block has been freed with the backend's pool: any use throws, and closing does nothing.
  */
 public final class CudaStorage implements Storage {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -72,6 +73,9 @@ public final class CudaStorage implements Storage {
         if (s instanceof CudaStorage c) {
             if (c.closed) {
                 throw new IllegalStateException(op + ": storage of backend 'cuda' was closed");
+            }
+            if (c.backend != null && c.backend.isClosed()) {
+                throw new IllegalStateException(op + ": storage of backend 'cuda', which was closed");
             }
             return c;
         }

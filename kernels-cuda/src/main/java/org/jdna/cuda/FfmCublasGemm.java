@@ -17,8 +17,8 @@ import java.nio.file.Path;
 /**
  * cuBLAS bound through the FFM API (java.lang.foreign), for machines whose libcublas is not the
  * libcublas.so.12 that JCublas 12.6 links (CUDA 13's libcublas.so.13, PyTorch's nvidia-cublas
- * wheel). Binds cublasCreate_v2, cublasSetStream_v2, cublasSetMathMode, cublasSgemm_v2 and
- * cublasSgemmStridedBatched; device pointers are the raw addresses of the JCuda allocations (same
+ * wheel). Binds cublasCreate_v2, cublasSetStream_v2, cublasSetMathMode, cublasSgemm_v2,
+ * cublasSgemmStridedBatched and cublasDestroy_v2; device pointers are the raw addresses of the JCuda allocations (same
  * primary context). The math mode is CUBLAS_DEFAULT_MATH: FP32 precision, no TF32 (as in
  * {@link JCublasGemm}).
  */
@@ -31,14 +31,18 @@ final class FfmCublasGemm implements GemmRoute {
     private final MemorySegment handle;
     private final MethodHandle sgemm;
     private final MethodHandle sgemmStridedBatched;
+    private final MethodHandle destroy;
     private final MemorySegment alphaCell;
     private final MemorySegment betaCell;
+    private boolean destroyed;
 
-    private FfmCublasGemm(String source, MemorySegment handle, MethodHandle sgemm, MethodHandle strided, Arena arena) {
+    private FfmCublasGemm(String source, MemorySegment handle, MethodHandle sgemm, MethodHandle strided,
+                          MethodHandle destroy, Arena arena) {
         this.source = source;
         this.handle = handle;
         this.sgemm = sgemm;
         this.sgemmStridedBatched = strided;
+        this.destroy = destroy;
         this.alphaCell = arena.allocate(JAVA_FLOAT);
         this.betaCell = arena.allocate(JAVA_FLOAT);
     }
@@ -75,6 +79,8 @@ final class FfmCublasGemm implements GemmRoute {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
                         ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG,
                         ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
+        MethodHandle destroy = linker.downcallHandle(symbol(lib, "cublasDestroy_v2"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS));
         MemorySegment cell = arena.allocate(ADDRESS);
         int status = (int) create.invokeExact(cell);
         if (status != CUBLAS_STATUS_SUCCESS) {
@@ -83,14 +89,17 @@ final class FfmCublasGemm implements GemmRoute {
         MemorySegment handle = cell.get(ADDRESS, 0);
         // The legacy default stream (NULL): ordered with the driver-API kernels and copies.
         status = (int) setStream.invokeExact(handle, MemorySegment.NULL);
-        if (status != CUBLAS_STATUS_SUCCESS) {
+        if (status == CUBLAS_STATUS_SUCCESS) {
+            status = (int) setMathMode.invokeExact(handle, CUBLAS_DEFAULT_MATH);
+            if (status != CUBLAS_STATUS_SUCCESS) {
+                int ignored = (int) destroy.invokeExact(handle);
+                throw new IllegalStateException("cublasSetMathMode returned status " + status);
+            }
+        } else {
+            int ignored = (int) destroy.invokeExact(handle);
             throw new IllegalStateException("cublasSetStream_v2 returned status " + status);
         }
-        status = (int) setMathMode.invokeExact(handle, CUBLAS_DEFAULT_MATH);
-        if (status != CUBLAS_STATUS_SUCCESS) {
-            throw new IllegalStateException("cublasSetMathMode returned status " + status);
-        }
-        return new FfmCublasGemm(library, handle, sgemm, strided, arena);
+        return new FfmCublasGemm(library, handle, sgemm, strided, destroy, arena);
     }
 
     private static MemorySegment symbol(SymbolLookup lib, String name) {
@@ -100,6 +109,24 @@ final class FfmCublasGemm implements GemmRoute {
     @Override
     public String description() {
         return "cuBLAS via FFM (" + source + ", FP32 math)";
+    }
+
+    /** cublasDestroy_v2: frees the handle's workspace in the context (so before the context goes). */
+    @Override
+    public synchronized void close() {
+        if (destroyed) {
+            return;
+        }
+        destroyed = true;
+        int status;
+        try {
+            status = (int) destroy.invokeExact(handle);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cublasDestroy_v2 failed", t);
+        }
+        if (status != CUBLAS_STATUS_SUCCESS) {
+            throw new IllegalStateException("cublasDestroy_v2 returned status " + status);
+        }
     }
 
     @Override

@@ -12,6 +12,7 @@ import jcuda.jcublas.cublasMath;
  */
 final class JCublasGemm implements GemmRoute {
     private final cublasHandle handle;
+    private boolean destroyed;
 
     private JCublasGemm(cublasHandle handle) {
         this.handle = handle;
@@ -30,6 +31,15 @@ final class JCublasGemm implements GemmRoute {
     public String description() {
         return "cuBLAS via JCublas " + JCublas2.class.getPackage().getImplementationVersion()
                 + " (libcublas.so.12, FP32 math)";
+    }
+
+    /** cublasDestroy: frees the handle's workspace in the context (so before the context goes). */
+    @Override
+    public synchronized void close() {
+        if (!destroyed) {
+            destroyed = true;
+            JCublas2.cublasDestroy(handle);
+        }
     }
 
     @Override

@@ -9,13 +9,14 @@ import jcuda.driver.JCudaDriver;
 
 /**
  * Loads each kernel family's PTX from the class path once (cuModuleLoadData: the driver JIT-compiles
- * it for the device) and caches the CUfunctions by name.
+ * it for the device) and caches the CUfunctions by name, until {@link #close} unloads them.
  */
-final class PtxModules {
+final class PtxModules implements AutoCloseable {
     private final ClassLoader loader;
     private final String arch;
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
+    private boolean closed;
 
     PtxModules(ClassLoader loader, String arch) {
         this.loader = loader;
@@ -28,6 +29,9 @@ final class PtxModules {
 
     /** The kernel {@code name} ({@code extern "C"}) of family {@code family} (its .cu file's name). */
     synchronized CUfunction function(String family, String name) {
+        if (closed) {
+            throw new IllegalStateException("backend 'cuda' was closed: kernel " + name + " cannot be launched");
+        }
         String key = family + "/" + name;
         CUfunction f = functions.get(key);
         if (f == null) {
@@ -48,6 +52,17 @@ final class PtxModules {
         for (String family : PtxCatalog.FAMILIES) {
             modules.computeIfAbsent(family, this::loadModule);
         }
+    }
+
+    /** cuModuleUnload of every module loaded (their functions go with them). Idempotent. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        functions.clear();
+        for (CUmodule m : modules.values()) {
+            JCudaDriver.cuModuleUnload(m);
+        }
+        modules.clear();
     }
 
     private CUmodule loadModule(String family) {

@@ -47,7 +47,12 @@ class CudaGemmRoutesTest {
     @ValueSource(strings = {"jcublas", "ffm", "kernel"})
     void everyRouteComputesTheReferenceProduct(String mode) {
         CudaBackend cuda = CudaAssumptions.cuda();
-        GemmRoute route = routeOrSkip(cuda, mode);
+        try (GemmRoute route = routeOrSkip(cuda, mode)) {
+            everyCase(cuda, route, mode);
+        }
+    }
+
+    private static void everyCase(CudaBackend cuda, GemmRoute route, String mode) {
         Rng rng = new Rng(20240611L).fork("gemm routes " + mode);
         List<String> failures = new ArrayList<>();
         for (Object[] c : CASES) {
@@ -86,7 +91,12 @@ class CudaGemmRoutesTest {
     @ValueSource(strings = {"jcublas", "ffm", "kernel"})
     void everyRouteMultipliesInFullFp32NotTf32(String mode) {
         CudaBackend cuda = CudaAssumptions.cuda();
-        GemmRoute route = routeOrSkip(cuda, mode);
+        try (GemmRoute route = routeOrSkip(cuda, mode)) {
+            identityProducts(cuda, route);
+        }
+    }
+
+    private static void identityProducts(CudaBackend cuda, GemmRoute route) {
         int size = 128;
         float[] a = new float[size * size];
         float[] identity = new float[size * size];
@@ -151,7 +161,7 @@ class CudaGemmRoutesTest {
         return x;
     }
 
-    /** The route {@code mode} of {@code cuda}; a library route that cannot load here skips, the built-in kernel must load. */
+    /** The route {@code mode} of {@code cuda}, a new one (its handle closed by the caller); a library route that cannot load here skips, the built-in kernel must load. */
     private static GemmRoute routeOrSkip(CudaBackend cuda, String mode) {
         try {
             return cuda.gemmRoute(mode);

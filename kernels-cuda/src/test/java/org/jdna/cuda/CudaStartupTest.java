@@ -63,6 +63,17 @@ class CudaStartupTest {
     }
 
     @Test
+    void aDeviceTheBackendCouldNotBeBuiltOnIsClosed() {
+        boolean[] closed = {false};
+        AutoCloseable device = () -> closed[0] = true;
+        CudaStartup s = CudaBackendProvider.start(() -> device, d -> {
+            throw new BackendUnavailableException(CudaBackendProvider.NO_PTX);
+        });
+        assertEquals(CudaStartup.Outcome.BROKEN, s.outcome());
+        assertTrue(closed[0], "its retain of the primary context is released");
+    }
+
+    @Test
     void aBackendThatStartsIsReady() {
         CudaStartup s = CudaBackendProvider.start(() -> "dev", device -> SOME_BACKEND);
         assertTrue(s.ready());

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.jdna.engine.memory.MemoryStats;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,17 +53,36 @@ class DeviceMemoryPoolTest {
     }
 
     @Test
-    void closeReleasesEverythingAndBlocksReturnedLater() {
+    void closeFreesEveryBlockInUseOrCachedAndIgnoresBlocksReturnedLater() {
         CountingDeviceAllocator device = new CountingDeviceAllocator();
         DeviceMemoryPool pool = new DeviceMemoryPool(device);
         DeviceAllocator.DeviceBlock stillInUse = pool.take(1000);
         pool.give(pool.take(1 << 20));
         pool.close();
-        assertEquals(1, device.frees);
-        pool.give(stillInUse);                            // a storage closed (or cleaned) after the backend
-        assertEquals(device.allocations, device.frees);
+        assertEquals(2, device.frees, "the cached block and the one in use: the context goes next");
         assertEquals(0, device.held);
         assertTrue(device.live.isEmpty());
+        MemoryStats stats = pool.stats();
+        assertEquals(0, stats.bytesInUse());
+        assertEquals(0, stats.bytesCached());
+        assertEquals(stats.blocksCreated(), stats.blocksFreed());
+
+        pool.give(stillInUse);                            // a storage closed (or cleaned) after the backend
+        assertEquals(2, device.frees, "freed once, at close");
+        pool.close();                                     // idempotent
+        assertEquals(2, device.frees);
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> pool.take(4));
+        assertTrue(refused.getMessage().contains("backend 'cuda'"), refused.getMessage());
+    }
+
+    @Test
+    void aBlockReturnedTwiceIsRefusedRatherThanLentTwice() {
+        DeviceMemoryPool pool = new DeviceMemoryPool(new CountingDeviceAllocator());
+        DeviceAllocator.DeviceBlock block = pool.take(4096);
+        pool.give(block);
+        assertThrows(IllegalArgumentException.class, () -> pool.give(block));
+        assertThrows(IllegalArgumentException.class,
+                () -> pool.give(new DeviceAllocator.DeviceBlock(1L << 40, 1L << 15, null)));
     }
 
     @Test
