@@ -23,8 +23,9 @@ import org.jdna.engine.backend.BackendUnavailableException;
  * {@link CudaStartup.Outcome#BROKEN}. The device ordinal comes with the settings
  * ({@link #create(BackendSettings)}); {@link #shared()} (tests) takes {@code jdna.cuda.device}, default 0.
  * One device per process, one backend at a time: once the backend is closed
- * ({@link org.jdna.engine.backend.Backends#closeAll()}), the next call starts a new one, on any device. User overrides as system properties: {@code jdna.cuda.gemm} (auto, jcublas,
- * ffm, kernel), {@code jdna.cuda.syncEachLaunch}.
+ * ({@link org.jdna.engine.backend.Backends#closeAll()}), the next call starts a new one, on any
+ * device. User overrides as system properties: {@code jdna.cuda.gemm} (auto, jcublas, ffm, kernel),
+ * {@code jdna.cuda.syncEachLaunch}.
  */
 public final class CudaBackendProvider implements BackendProvider {
     /** The reason when no PTX is in the jar. */

@@ -18,8 +18,8 @@ import java.nio.file.Path;
  * cuBLAS bound through the FFM API (java.lang.foreign), for machines whose libcublas is not the
  * libcublas.so.12 that JCublas 12.6 links (CUDA 13's libcublas.so.13, PyTorch's nvidia-cublas
  * wheel). Binds cublasCreate_v2, cublasSetStream_v2, cublasSetMathMode, cublasSgemm_v2,
- * cublasSgemmStridedBatched and cublasDestroy_v2; device pointers are the raw addresses of the JCuda allocations (same
- * primary context). The math mode is CUBLAS_DEFAULT_MATH: FP32 precision, no TF32 (as in
+ * cublasSgemmStridedBatched and cublasDestroy_v2; device pointers are the raw addresses of the
+ * JCuda allocations (same primary context). The math mode is CUBLAS_DEFAULT_MATH: FP32 precision, no TF32 (as in
  * {@link JCublasGemm}).
  */
 final class FfmCublasGemm implements GemmRoute {
@@ -88,16 +88,19 @@ final class FfmCublasGemm implements GemmRoute {
         }
         MemorySegment handle = cell.get(ADDRESS, 0);
         // The legacy default stream (NULL): ordered with the driver-API kernels and copies.
+        String failed = null;
         status = (int) setStream.invokeExact(handle, MemorySegment.NULL);
-        if (status == CUBLAS_STATUS_SUCCESS) {
+        if (status != CUBLAS_STATUS_SUCCESS) {
+            failed = "cublasSetStream_v2";
+        } else {
             status = (int) setMathMode.invokeExact(handle, CUBLAS_DEFAULT_MATH);
             if (status != CUBLAS_STATUS_SUCCESS) {
-                int ignored = (int) destroy.invokeExact(handle);
-                throw new IllegalStateException("cublasSetMathMode returned status " + status);
+                failed = "cublasSetMathMode";
             }
-        } else {
-            int ignored = (int) destroy.invokeExact(handle);
-            throw new IllegalStateException("cublasSetStream_v2 returned status " + status);
+        }
+        if (failed != null) {
+            int ignored = (int) destroy.invokeExact(handle); // the handle is not handed out: destroy it here
+            throw new IllegalStateException(failed + " returned status " + status);
         }
         return new FfmCublasGemm(library, handle, sgemm, strided, destroy, arena);
     }
