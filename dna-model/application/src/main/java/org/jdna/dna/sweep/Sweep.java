@@ -2,9 +2,6 @@ package org.jdna.dna.sweep;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,12 +10,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.jdna.dna.config.ConfigException;
 import org.jdna.dna.config.ConfigJson;
+import org.jdna.dna.spark.SparkJobs;
 
 /**
  * {@code jdna sweep}: checks the spec and the output folder, then trains every run of the grid as one task
@@ -32,13 +29,7 @@ import org.jdna.dna.config.ConfigJson;
  * @param threadsPerRun train.threads of each run (N = cores / threadsPerRun when the master is local)
  */
 public record Sweep(Path spec, Path outDir, String master, int threadsPerRun) {
-    static final int CONNECT_TIMEOUT_MS = 5_000;
-
-    /** The local master: as many concurrent runs as the cores hold at {@code threadsPerRun} each. */
-    public static String localMaster(int threadsPerRun) {
-        return "local[" + Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, threadsPerRun)) + "]";
-    }
-
+    static final String COMMAND = "jdna sweep";
     /** Runs the sweep; returns one outcome per run, in grid order. */
     public List<RunOutcome> run(PrintWriter out) {
         if (threadsPerRun < 1) {
@@ -50,22 +41,14 @@ public record Sweep(Path spec, Path outDir, String master, int threadsPerRun) {
         set.addAll(s.set());
         List<SweepRun> runs = new SweepSpec(s.presets(), s.configs(), s.seeds(), set, s.variants())
                 .plan(outDir.toAbsolutePath());
-        checkWritable(outDir);
-        String m = master == null ? localMaster(threadsPerRun) : master;
-        checkReachable(m);
+        SparkJobs.checkWritable(COMMAND, outDir);
+        String m = master == null ? SparkJobs.localMaster(threadsPerRun) : master;
+        SparkJobs.checkReachable(COMMAND, m);
         long[] steps = runs.stream().mapToLong(r -> r.resolve().train().steps()).toArray();
         out.printf("jdna sweep: %d runs on %s -> %s%n", runs.size(), m, outDir);
         out.flush();
-        SparkConf conf = new SparkConf().setAppName("jdna sweep").setMaster(m)
-                .set("spark.ui.enabled", "false")
-                .set("spark.executor.heartbeatInterval", "2s")
-                .set("spark.task.maxFailures", "4");
-        if (m.startsWith("local")) {
-            conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
-        }
         List<RunOutcome> outcomes;
-        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            sc.setLogLevel("WARN");
+        try (JavaSparkContext sc = SparkJobs.open(COMMAND, m)) {
             LongAccumulator stepAcc = sc.sc().longAccumulator(SweepProgress.STEPS);
             CollectionAccumulator<String> lineAcc = sc.sc().collectionAccumulator(SweepProgress.LINES);
             sc.sc().addSparkListener(new SweepProgress(out, runs, steps));
@@ -75,37 +58,6 @@ public record Sweep(Path spec, Path outDir, String master, int threadsPerRun) {
         }
         write(outcomes);
         return outcomes;
-    }
-
-    /** Refuses a folder that cannot be made or written, before anything trains. */
-    static void checkWritable(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".write-check", "");
-            Files.delete(probe);
-        } catch (IOException | SecurityException e) {
-            throw new ConfigException("jdna sweep: the output folder " + dir + " cannot be written (" + e + ")");
-        }
-    }
-
-    /** A spark:// master that does not answer a TCP connect within 5 s is refused at once, naming it. */
-    static void checkReachable(String master) {
-        if (!master.startsWith("spark://")) {
-            return;
-        }
-        IOException last = null;
-        for (String hostPort : master.substring("spark://".length()).split(",")) {
-            URI u = URI.create("spark://" + hostPort);
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(u.getHost(), u.getPort() < 0 ? 7077 : u.getPort()),
-                        CONNECT_TIMEOUT_MS);
-                return;
-            } catch (IOException e) {
-                last = e;
-            }
-        }
-        throw new ConfigException("jdna sweep: the Spark master " + master + " cannot be reached (" + last
-                + "); start it, or leave out --master to run on this machine");
     }
 
     private void write(List<RunOutcome> outcomes) {
