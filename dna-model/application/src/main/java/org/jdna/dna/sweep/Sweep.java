@@ -32,6 +32,26 @@ public record Sweep(Path spec, Path outDir, String master, int threadsPerRun) {
     static final String COMMAND = "jdna sweep";
     /** Runs the sweep; returns one outcome per run, in grid order. */
     public List<RunOutcome> run(PrintWriter out) {
+        List<SweepRun> runs = plan();
+        List<RunOutcome> outcomes = trainInPhases(outDir, master == null ? SparkJobs.localMaster(threadsPerRun) : master,
+                List.of(runs), out).getFirst();
+        write(outcomes);
+        return outcomes;
+    }
+
+    /** The same on a Spark context the caller holds (its master, its settings); the folder is checked first. */
+    public List<RunOutcome> run(JavaSparkContext sc, PrintWriter out) {
+        List<SweepRun> runs = plan();
+        SparkJobs.checkWritable(COMMAND, outDir);
+        out.printf("jdna sweep: %d runs on %s -> %s%n", runs.size(), sc.master(), outDir);
+        out.flush();
+        List<RunOutcome> outcomes = train(sc, runs, out);
+        write(outcomes);
+        return outcomes;
+    }
+
+    /** The spec's runs, every configuration resolved and checked; train.threads = threadsPerRun unless the spec sets it. */
+    private List<SweepRun> plan() {
         if (threadsPerRun < 1) {
             throw new ConfigException("--threads-per-run must be >= 1, got " + threadsPerRun);
         }
@@ -39,25 +59,47 @@ public record Sweep(Path spec, Path outDir, String master, int threadsPerRun) {
         List<String> set = new ArrayList<>();
         set.add("train.threads=" + threadsPerRun);               // the spec's own train.threads wins
         set.addAll(s.set());
-        List<SweepRun> runs = new SweepSpec(s.presets(), s.configs(), s.seeds(), set, s.variants())
-                .plan(outDir.toAbsolutePath());
+        return new SweepSpec(s.presets(), s.configs(), s.seeds(), set, s.variants()).plan(outDir.toAbsolutePath());
+    }
+
+    /**
+     * Trains runs planned elsewhere (e.g. jdna compare's table) on {@code master}, phase after phase (a phase may
+     * need the runs of an earlier one, as a distilled student needs its teacher), each phase one Spark job of one
+     * task per run, all in one Spark context. Checks the folder and the master before anything starts. Returns
+     * the outcomes of every phase, in order.
+     */
+    public static List<List<RunOutcome>> trainInPhases(Path outDir, String master, List<List<SweepRun>> phases,
+                                                       PrintWriter out) {
         SparkJobs.checkWritable(COMMAND, outDir);
-        String m = master == null ? SparkJobs.localMaster(threadsPerRun) : master;
-        SparkJobs.checkReachable(COMMAND, m);
-        long[] steps = runs.stream().mapToLong(r -> r.resolve().train().steps()).toArray();
-        out.printf("jdna sweep: %d runs on %s -> %s%n", runs.size(), m, outDir);
+        SparkJobs.checkReachable(COMMAND, master);
+        out.printf("jdna sweep: %d runs on %s -> %s%n", phases.stream().mapToInt(List::size).sum(), master, outDir);
         out.flush();
-        List<RunOutcome> outcomes;
-        try (JavaSparkContext sc = SparkJobs.open(COMMAND, m)) {
-            LongAccumulator stepAcc = sc.sc().longAccumulator(SweepProgress.STEPS);
-            CollectionAccumulator<String> lineAcc = sc.sc().collectionAccumulator(SweepProgress.LINES);
-            sc.sc().addSparkListener(new SweepProgress(out, runs, steps));
-            outcomes = sc.parallelize(runs, runs.size())
+        List<List<RunOutcome>> outcomes = new ArrayList<>();
+        try (JavaSparkContext sc = SparkJobs.open(COMMAND, master)) {
+            for (List<SweepRun> phase : phases) {
+                outcomes.add(train(sc, phase, out));
+            }
+        }
+        return outcomes;
+    }
+
+    /** One Spark job: a task per run, progress lines on {@code out}; the outcomes in the order of {@code runs}. */
+    static List<RunOutcome> train(JavaSparkContext sc, List<SweepRun> runs, PrintWriter out) {
+        if (runs.isEmpty()) {
+            return List.of();
+        }
+        long[] steps = runs.stream().mapToLong(r -> r.resolve().train().steps()).toArray();
+        LongAccumulator stepAcc = sc.sc().longAccumulator(SweepProgress.STEPS);
+        CollectionAccumulator<String> lineAcc = sc.sc().collectionAccumulator(SweepProgress.LINES);
+        SweepProgress progress = new SweepProgress(out, runs, steps);
+        sc.sc().addSparkListener(progress);
+        try {
+            return sc.parallelize(runs, runs.size())
                     .map(r -> SweepTask.train(r, stepAcc, lineAcc))
                     .collect();
+        } finally {
+            sc.sc().removeSparkListener(progress);
         }
-        write(outcomes);
-        return outcomes;
     }
 
     private void write(List<RunOutcome> outcomes) {

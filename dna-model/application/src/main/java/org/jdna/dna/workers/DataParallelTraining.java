@@ -85,8 +85,16 @@ public record DataParallelTraining(RunConfig config, int workers, String master,
         return config.withTrain(shards);
     }
 
-    /** What the driver checks before Spark starts: the folder can be written and holds no run to keep, the master answers. */
+    /** What the driver checks before Spark starts: the folder, then that the master answers; returns the master. */
     String check() {
+        checkFolder();
+        String m = master == null ? "local[" + workers + "]" : master;
+        SparkJobs.checkReachable(COMMAND, m);
+        return m;
+    }
+
+    /** The run folder can be written, and holds no run to keep (or the checkpoint to resume from). */
+    private void checkFolder() {
         RunDirectory dir = new RunDirectory(Path.of(config.train().outDir()));
         SparkJobs.checkWritable(COMMAND, dir.root());
         if (resume) {
@@ -96,31 +104,42 @@ public record DataParallelTraining(RunConfig config, int workers, String master,
         } else {
             dir.checkFreshStart(overwrite);
         }
-        String m = master == null ? "local[" + workers + "]" : master;
-        SparkJobs.checkReachable(COMMAND, m);
-        return m;
     }
 
     /** Trains the run; prints progress and the lead's results to {@code out}; returns every worker's outcome, by rank. */
     public List<WorkerOutcome> run(PrintWriter out) {
-        if (config.train().microBatches() != workers) {
-            throw new IllegalArgumentException("DataParallelTraining: the configuration is not the one settings()"
-                    + " gives for " + workers + " workers");
-        }
+        requireSettings();
         String m = check();
-        out.printf("jdna train: %d workers on %s -> %s%n", workers, m, config.train().outDir());
-        out.flush();
-        List<WorkerOutcome> outcomes;
         try (JavaSparkContext sc = SparkJobs.open("jdna train --workers " + workers, m,
                 // a worker waiting on a lost peer is ended by Spark (the stage fails), not by this bound
                 "spark.barrier.sync.timeout", (TIMEOUT_MILLIS / 1000 + 60) + "s")) {
-            LongAccumulator steps = sc.sc().longAccumulator(WorkerProgress.STEPS);
-            sc.sc().addSparkListener(new WorkerProgress(out, workers, config.train().steps()));
+            return run(sc, out);
+        }
+    }
+
+    /**
+     * The same on a Spark context the caller holds (its master and settings); the folder is checked first. The
+     * cluster must hold N tasks at once: a barrier stage starts all its tasks together or none.
+     */
+    public List<WorkerOutcome> run(JavaSparkContext sc, PrintWriter out) {
+        requireSettings();
+        checkFolder();
+        out.printf("jdna train: %d workers on %s -> %s%n", workers, sc.master(), config.train().outDir());
+        out.flush();
+        LongAccumulator steps = sc.sc().longAccumulator(WorkerProgress.STEPS);
+        WorkerProgress progress = new WorkerProgress(out, workers, config.train().steps());
+        sc.sc().addSparkListener(progress);
+        List<WorkerOutcome> outcomes;
+        try {
             WorkerTask task = new WorkerTask(ConfigJson.toJson(config), resume, overwrite, TIMEOUT_MILLIS, steps);
             ClassTag<WorkerOutcome> tag = ClassTag$.MODULE$.apply(WorkerOutcome.class);
             JavaRDD<Integer> ranks = sc.parallelize(IntStream.range(0, workers).boxed().toList(), workers);
+            // The shuffle after the barrier stage makes it a map stage: Spark reruns a failed barrier map stage
+            // (all its tasks), but aborts a failed barrier result stage.
             outcomes = new ArrayList<>(new JavaRDD<>(ranks.rdd().barrier().mapPartitions(task, false, tag), tag)
-                    .collect());
+                    .repartition(1).collect());
+        } finally {
+            sc.sc().removeSparkListener(progress);
         }
         outcomes.sort(Comparator.comparingInt(WorkerOutcome::rank));
         WorkerOutcome lead = outcomes.getFirst();
@@ -132,6 +151,13 @@ public record DataParallelTraining(RunConfig config, int workers, String master,
         }
         out.flush();
         return outcomes;
+    }
+
+    private void requireSettings() {
+        if (config.train().microBatches() != workers) {
+            throw new IllegalArgumentException("DataParallelTraining: the configuration is not the one settings()"
+                    + " gives for " + workers + " workers");
+        }
     }
 
     /** One line: the gradient all-reduce of the last attempt per step, as worker 0 saw it. */

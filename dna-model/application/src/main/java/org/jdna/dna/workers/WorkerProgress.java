@@ -1,11 +1,14 @@
 package org.jdna.dna.workers;
 
 import java.io.PrintWriter;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.spark.TaskFailedReason;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.scheduler.TaskInfo;
@@ -24,6 +27,8 @@ final class WorkerProgress extends SparkListener {
     private final int workers;
     private final long totalSteps;
     private final AtomicLong lastReported = new AtomicLong(-1);
+    /** The barrier stage: the job's first (the stage after it only gathers the outcomes). */
+    private final AtomicInteger barrierStage = new AtomicInteger(-1);
 
     WorkerProgress(PrintWriter out, int workers, long totalSteps) {
         this.out = out;
@@ -32,8 +37,16 @@ final class WorkerProgress extends SparkListener {
     }
 
     @Override
+    public void onStageSubmitted(SparkListenerStageSubmitted e) {
+        barrierStage.compareAndSet(-1, e.stageInfo().stageId());
+    }
+
+    @Override
     public void onTaskStart(SparkListenerTaskStart e) {
         TaskInfo t = e.taskInfo();
+        if (e.stageId() != barrierStage.get()) {
+            return;
+        }
         line("worker " + t.index() + " of " + workers + " started on " + t.host()
                 + (e.stageAttemptId() > 0 || t.attemptNumber() > 0 ? " (stage attempt " + (e.stageAttemptId() + 1)
                 + ": resuming from the newest checkpoint)" : ""));
@@ -55,8 +68,9 @@ final class WorkerProgress extends SparkListener {
     @Override
     public void onTaskEnd(SparkListenerTaskEnd e) {
         TaskInfo t = e.taskInfo();
-        if (!t.successful()) {
-            line("worker " + t.index() + " lost: " + e.reason());
+        if (e.stageId() == barrierStage.get() && !t.successful()) {
+            String why = e.reason() instanceof TaskFailedReason f ? f.toErrorString() : String.valueOf(e.reason());
+            line("worker " + t.index() + " lost: " + why.lines().findFirst().orElse(""));
         }
     }
 
