@@ -30,6 +30,11 @@ import org.jdna.dna.spark.SparkJobs;
  */
 public record Sweep(Path spec, Path outDir, String master, int threadsPerRun) {
     static final String COMMAND = "jdna sweep";
+    /** The local master for runs of {@code threadsPerRun} threads each: as many side by side as the cores hold. */
+    public static String localMaster(int threadsPerRun) {
+        return SparkJobs.localMaster(threadsPerRun);
+    }
+
     /** Runs the sweep; returns one outcome per run, in grid order. */
     public List<RunOutcome> run(PrintWriter out) {
         List<SweepRun> runs = plan();
