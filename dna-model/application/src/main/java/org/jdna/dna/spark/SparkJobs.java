@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -14,16 +16,34 @@ import org.jdna.dna.config.ConfigException;
 /**
  * What every jdna job on Spark shares (sweeps, data-parallel training): the default local master, the checks made
  * before anything starts (a master that answers, an output folder that can be written) and the context's settings.
+ * Any spark.* system property reaches the context too (SparkConf reads them, as spark-submit passes settings):
+ * {@code JDNA_JAVA_OPTS="-Dspark.executor.memory=4g -Dspark.cores.max=8" ./jdna sweep ...}.
  */
 public final class SparkJobs {
     /** How long a spark:// master has to answer a TCP connect before the command is refused. */
     public static final int CONNECT_TIMEOUT_MS = 5_000;
+    /** The executors' JVM flags on a cluster, unless spark.executor.extraJavaOptions is set. */
+    static final String EXECUTOR_FLAGS = "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED";
 
     private SparkJobs() {}
 
     /** The local master: as many concurrent tasks as the cores hold at {@code threadsPerTask} threads each. */
     public static String localMaster(int threadsPerTask) {
         return "local[" + Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, threadsPerTask)) + "]";
+    }
+
+    /**
+     * The jar this code runs from (jdna.jar, when started by ./jdna), which a cluster's executors need to run the
+     * tasks: Spark ships the jars named in spark.jars to them, as spark-submit does with an application jar.
+     * Empty when the classes come from a folder (a build's test run, which sets the executors' class path itself).
+     */
+    static Optional<Path> applicationJar() {
+        try {
+            Path p = Path.of(SparkJobs.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(p) && p.toString().endsWith(".jar") ? Optional.of(p) : Optional.empty();
+        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+            return Optional.empty();
+        }
     }
 
     /** Refuses a folder that cannot be made or written, before anything trains; {@code command} names the caller. */
@@ -69,6 +89,12 @@ public final class SparkJobs {
                 .set("spark.task.maxFailures", "4");
         for (int i = 0; i + 1 < settings.length; i += 2) {
             conf.set(settings[i], settings[i + 1]);
+        }
+        if (!master.startsWith("local")) {
+            applicationJar().ifPresent(jar -> conf.setIfMissing("spark.jars", jar.toString()));
+            // What ./jdna gives its own JVM (the vector module is pom.xml's jdna.vectorFlag): without it an executor
+            // falls back to the scalar reference backend. Spark adds the --add-opens it needs by itself.
+            conf.setIfMissing("spark.executor.extraJavaOptions", EXECUTOR_FLAGS);
         }
         if (master.startsWith("local") || master.startsWith("spark://127.0.0.1:")
                 || master.startsWith("spark://localhost:")) {
