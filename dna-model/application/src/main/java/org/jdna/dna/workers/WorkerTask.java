@@ -149,8 +149,10 @@ final class WorkerTask extends AbstractFunction1<Iterator<Integer>, Iterator<Wor
                                boolean overwriteNow) throws IOException {
         Files.createDirectories(dir.root());
         StringWriter results = new StringWriter();
+        // a resumed session (a rerun included) continues the console of the sessions before it
         try (Writer log = Files.newBufferedWriter(dir.root().resolve(CONSOLE), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                resumeNow ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
              PrintWriter err = new PrintWriter(log, true);
              PrintWriter out = new PrintWriter(new Tee(results, log), true)) {
             TrainOptions options = TrainOptions.of(out, err).withProgress(ProgressBar.Mode.LINES)
