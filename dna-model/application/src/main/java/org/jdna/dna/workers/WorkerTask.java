@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.util.LongAccumulator;
 import org.jdna.dna.config.ConfigException;
 import org.jdna.dna.config.ConfigLoader;
@@ -89,7 +90,9 @@ final class WorkerTask extends AbstractFunction1<Iterator<Integer>, Iterator<Wor
         RunDirectory dir = new RunDirectory(Path.of(config.train().outDir()));
         String checkpoint = dir.checkpoints().latest().map(p -> p.getFileName().toString()).orElse("none");
         boolean rerun = ctx.stageAttemptNumber() > 0 || ctx.attemptNumber() > 0;
-        String host = host(ctx.getTaskInfos()[rank].address());
+        // Local mode (the tasks run in the driver): the workers talk over the loopback only.
+        String host = "driver".equals(SparkEnv.get().executorId()) ? "127.0.0.1"
+                : host(ctx.getTaskInfos()[rank].address());
 
         WorkerOutcome outcome;
         RuntimeException failure = null;
