@@ -127,7 +127,7 @@ final class WorkerTask extends AbstractFunction1<Iterator<Integer>, Iterator<Wor
         } catch (ConfigException e) {
             outcome = new WorkerOutcome(rank, null, "", firstLine(e), false, null);
         } catch (IOException e) {
-            failure = new UncheckedIOException("worker " + rank + " could not reach the others", e);
+            failure = new UncheckedIOException("worker " + rank + ": " + e.getMessage(), e);  // a socket or console.log
             outcome = null;
         }
         // How every worker ended: the run's own error, wherever it arose, is every worker's outcome.
