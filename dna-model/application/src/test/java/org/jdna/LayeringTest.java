@@ -57,11 +57,14 @@ class LayeringTest {
         // the application, bottom to top
         String[] library = with(engine, "dna.config", "dna.data", "dna.io", "dna.model", "dna.train");
         layer("dna.radial", List.of(DNA + "radial"), library);
-        layer("dna.compare", List.of(DNA + "compare"), library);
         layer("dna.analysis", List.of(DNA + "analysis"), with(library, "dna.radial"));
         layer("dna.parallel", List.of(DNA + "parallel"), library);
-        layer("dna.sweep", List.of(DNA + "sweep"), with(library, "dna.radial", "dna.parallel"));
-        layer("dna.cli", List.of(DNA + "cli"), with(library, "dna.radial", "dna.compare", "dna.analysis", "dna.sweep"));
+        layer("dna.spark", List.of(DNA + "spark"), library);
+        layer("dna.sweep", List.of(DNA + "sweep"), with(library, "dna.radial", "dna.spark"));
+        layer("dna.workers", List.of(DNA + "workers"), with(library, "dna.radial", "dna.parallel", "dna.spark"));
+        layer("dna.compare", List.of(DNA + "compare"), with(library, "dna.sweep"));
+        layer("dna.cli", List.of(DNA + "cli"), with(library, "dna.radial", "dna.compare", "dna.analysis", "dna.sweep",
+                "dna.workers"));
     }
 
     private static final Pattern TEST_JAR = Pattern.compile(".*-tests\\.jar.*");
@@ -136,9 +139,10 @@ class LayeringTest {
                 .resideInAnyPackage("jcuda..", "jdk.incubator.vector..")
                 .because("the DNA code reaches backends only through the engine's Backend SPI")
                 .check(CLASSES);
-        noClasses().that().resideOutsideOfPackage(DNA + "sweep")
+        noClasses().that().resideOutsideOfPackages(DNA + "spark", DNA + "sweep", DNA + "workers")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..")
-                .because("only the sweeps use Spark (docs/architecture.md section 2)")
+                .because("only the Spark jobs (sweeps, data-parallel workers) use Spark (docs/architecture.md"
+                        + " section 2)")
                 .check(CLASSES);
         noClasses().that().resideInAnyPackage(DNA + "config", DNA + "data", DNA + "io", DNA + "model", DNA + "train")
                 .should().dependOnClassesThat()

@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.jdna.dna.config.ConfigException;
 import org.jdna.dna.config.Task;
 import org.jdna.dna.compare.Comparison;
 import org.jdna.dna.radial.Distillation;
+import org.jdna.dna.sweep.Sweep;
 import org.jdna.dna.train.ProgressBar;
 import org.jdna.dna.train.TrainOptions;
 
@@ -18,8 +20,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code jdna compare [--task vision] [--quick]}: trains dense, MoE, MoD, DNA top-1, DNA top-2, Radial and
- * distilled Radial (vision: dense ViTs, DNA top-1, DNA top-2) with every seed at equal budget and writes the
- * comparison table (markdown + JSON).
+ * distilled Radial (vision: dense ViTs, DNA top-1, DNA top-2) with every seed at equal budget, as a sweep
+ * (one Spark task per run; local[1], one run at a time in this process, unless --master or --threads-per-run says
+ * otherwise), and writes the comparison table (markdown + JSON).
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Train dense, MoE (top-2), MoD (r = 0.3), DNA top-1, DNA top-2 (r = 0.3), Radial (scratch) and"
@@ -49,6 +52,14 @@ final class CompareCommand implements Callable<Integer> {
             + " (e.g. train.steps=10, train.backend=simd)")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master of the runs (default local[1]: one run"
+            + " at a time, with all cores; with --threads-per-run T, local[cores / T])")
+    String master;
+
+    @Option(names = "--threads-per-run", paramLabel = "T", description = "train.threads of each run, and runs side by"
+            + " side on a local master (default: all cores, one run at a time)")
+    Integer threadsPerRun;
+
     @Spec
     CommandSpec spec;
 
@@ -56,15 +67,26 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         Task t = ConfigOptions.parseTask(task);
         only.forEach(id -> Comparison.entry(t, id));
-        List<String> common = new ArrayList<>(quick ? Comparison.quick(t) : List.of());
+        List<String> common = new ArrayList<>();
+        if (threadsPerRun != null) {
+            if (threadsPerRun < 1) {
+                throw new ConfigException("--threads-per-run must be >= 1, got " + threadsPerRun);
+            }
+            common.add("train.threads=" + threadsPerRun);              // --set train.threads still wins
+        }
+        common.addAll(quick ? Comparison.quick(t) : List.of());
         common.addAll(overrides);
         Path folder = out != null ? out : Path.of(t == Task.VISION ? "runs/compare-vision" : "runs/compare");
         Comparison.Plan plan = new Comparison.Plan(t, folder, seeds, common, only);
         TrainOptions options = TrainOptions.of(spec.commandLine().getOut(), spec.commandLine().getErr())
                 .withExtensions(Distillation.FACTORY)
                 .withProgress(ProgressBar.Mode.LINES);
-        var rows = Comparison.run(plan, options);
-        Comparison.print(spec.commandLine().getOut(), rows, plan);
+        String m = master != null ? master : threadsPerRun == null ? "local[1]" : Sweep.localMaster(threadsPerRun);
+        Comparison.Result result = Comparison.run(plan, m, options);
+        Comparison.print(spec.commandLine().getOut(), result, plan);
+        if (!result.ok()) {
+            return 1;
+        }
         return 0;
     }
 }

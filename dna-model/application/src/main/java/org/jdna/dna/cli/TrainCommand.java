@@ -22,6 +22,8 @@ import org.jdna.dna.train.ProgressBar;
 import org.jdna.dna.train.RunDirectory;
 import org.jdna.dna.train.TrainOptions;
 import org.jdna.dna.train.Trainer;
+import org.jdna.dna.workers.DataParallelTraining;
+import org.jdna.dna.workers.WorkerOutcome;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,6 +78,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "start fresh in a folder that holds an earlier run (deleting its files)")
     boolean overwrite;
 
+    @Option(names = "--workers", paramLabel = "N", description = "data-parallel training: N Spark barrier tasks, each a"
+            + " replica running one of N shards of every batch, gradients summed in shard order before each step; the"
+            + " same bits as --set train.microBatches=N in one process (local[N] unless --master is given)")
+    Integer workers;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master of --workers, e.g. spark://host:7077"
+            + " (default local[N]); train.outDir must then be a folder every worker shares")
+    String master;
+
     @Option(names = "--compare-dense", description = "after this run, train the dense baseline on the same"
             + " token budget and compare (the default with no arguments)")
     boolean compareDense;
@@ -119,6 +130,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (workers != null) {
+            return trainOnWorkers();
+        }
+        if (master != null) {
+            throw new ConfigException("--master " + master + " is the Spark master of --workers N: give --workers too");
+        }
         Plan plan = plan();
         TrainOptions options = TrainOptions.of(spec.commandLine().getOut(), spec.commandLine().getErr())
                 .withExtensions(Distillation.FACTORY)
@@ -139,6 +156,25 @@ final class TrainCommand implements Callable<Integer> {
             Trainer.run(plan.run(), options);
         }
         return 0;
+    }
+
+    /** {@code --workers N}: the run on N data-parallel workers (DataParallelTraining); 0 when it finished. */
+    private int trainOnWorkers() {
+        if (compareDense) {
+            throw new ConfigException("--workers trains one run: leave out --compare-dense (train the dense baseline"
+                    + " as a run of its own)");
+        }
+        RunConfig asked = resume != null ? resumedConfig() : config.resolve(shortcuts());
+        RunConfig run = DataParallelTraining.settings(asked, workers, master);
+        List<WorkerOutcome> outcomes = new DataParallelTraining(run, workers, master, resume != null, overwrite)
+                .run(spec.commandLine().getOut());
+        WorkerOutcome lead = outcomes.getFirst();
+        if (lead.ok()) {
+            return 0;
+        }
+        spec.commandLine().getErr().println("error: " + lead.error());
+        spec.commandLine().getErr().flush();
+        return lead.diverged() ? Main.DIVERGED : Main.USER_ERROR;
     }
 
     /** --steps, --seed, --out, --backend, --threads and the intervals as overrides (applied after --set). */

@@ -19,15 +19,15 @@ import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.config.Task;
 import org.jdna.dna.model.DnaModel;
 import org.jdna.dna.model.RoutingTrace;
-import org.jdna.dna.train.Datasets;
+import org.jdna.dna.sweep.RunOutcome;
+import org.jdna.dna.sweep.Sweep;
+import org.jdna.dna.sweep.SweepRun;
 import org.jdna.dna.train.Evaluator;
 import org.jdna.dna.train.Format;
-import org.jdna.dna.train.RunSummary;
 import org.jdna.dna.train.TaskData;
 import org.jdna.dna.train.TrainBatch;
 import org.jdna.dna.train.TrainOptions;
 import org.jdna.dna.train.TrainedModel;
-import org.jdna.dna.train.Trainer;
 import org.jdna.engine.autograd.GradMode;
 import org.jdna.engine.memory.MemoryScope;
 
@@ -120,27 +120,66 @@ public final class Comparison {
 
     public record Row(String id, String name, List<Map<String, Object>> runs) {}
 
-    public static List<Row> run(Plan plan, TrainOptions options) {
-        List<Row> rows = new ArrayList<>();
+    /**
+     * The table's runs, trained as a sweep ({@link Sweep#trainInPhases}) on {@code master}: every entry x every
+     * seed a Spark task, each run fresh in its folder; the distilled entries in a second phase, after the teachers
+     * they start from. Then, in this process, one run after another, each run's inference throughput and module
+     * visits (so concurrent runs do not share the cores while they are timed), and the table. A run that fails is
+     * left out of its row and named under the table; the others go on.
+     *
+     * @param master  a Spark master URL; local[1] runs one run at a time in this process, as jdna compare always has
+     * @param options where progress lines go ({@code err}), where data sets come from
+     */
+    public static Result run(Plan plan, String master, TrainOptions options) {
+        List<List<SweepRun>> phases = List.of(new ArrayList<>(), new ArrayList<>());
+        List<Entry> entries = new ArrayList<>();
         for (Entry entry : entries(plan.task())) {
             if (!plan.only().isEmpty() && !plan.only().contains(entry.id())) {
                 continue;
             }
+            entries.add(entry);
+            for (long seed : plan.seeds()) {
+                SweepRun run = new SweepRun(entry.id() + "-seed" + seed, entry.preset(), null,
+                        overrides(plan, entry, seed), true);
+                phases.get(run.resolve().distil().active() ? 1 : 0).add(run);
+            }
+        }
+        List<List<RunOutcome>> trained = Sweep.trainInPhases(plan.outDir(), master, phases, options.err());
+        Map<String, RunOutcome> byName = new LinkedHashMap<>();
+        trained.forEach(phase -> phase.forEach(o -> byName.put(o.name(), o)));
+        List<Row> rows = new ArrayList<>();
+        List<RunOutcome> failed = new ArrayList<>();
+        for (Entry entry : entries) {
             List<Map<String, Object>> runs = new ArrayList<>();
             for (long seed : plan.seeds()) {
+                RunOutcome o = byName.get(entry.id() + "-seed" + seed);
+                if (!o.ok()) {
+                    failed.add(o);
+                    continue;
+                }
                 RunConfig config = ConfigLoader.load(entry.preset(), null, overrides(plan, entry, seed));
-                options.err().printf("%ncompare: %s, seed %d -> %s%n", entry.id(), seed, config.train().outDir());
-                options.err().flush();
-                RunSummary summary = Trainer.run(config, options.withOverwrite(true));
-                Map<String, Object> r = new LinkedHashMap<>(summary.toMap());
+                Map<String, Object> r = new LinkedHashMap<>(o.summary());
                 r.put("seed", seed);
                 r.putAll(inference(Path.of(config.train().outDir()), config, options));
                 runs.add(r);
             }
-            rows.add(new Row(entry.id(), entry.name(), runs));
+            if (!runs.isEmpty()) {
+                rows.add(new Row(entry.id(), entry.name(), runs));
+            }
         }
-        write(plan, rows);
-        return rows;
+        Result result = new Result(rows, failed);
+        write(plan, result);
+        return result;
+    }
+
+    /**
+     * The table's rows and the runs that failed.
+     *
+     * @param rows   one per entry with at least one finished run, in table order
+     * @param failed the runs that failed, each with its error
+     */
+    public record Result(List<Row> rows, List<RunOutcome> failed) {
+        public boolean ok() { return failed.isEmpty(); }
     }
 
     /** The entry with id {@code id} of {@code task}'s table; an unknown id is an error listing the known ones. */
@@ -204,14 +243,26 @@ public final class Comparison {
         return result;
     }
 
-    private static void write(Plan plan, List<Row> rows) {
+    private static void write(Plan plan, Result result) {
         try {
             Files.createDirectories(plan.outDir());
-            Files.writeString(plan.outDir().resolve("results.json"), ConfigJson.MAPPER.writeValueAsString(rows));
-            Files.writeString(plan.outDir().resolve("comparison.md"), markdown(rows, plan));
+            Files.writeString(plan.outDir().resolve("results.json"),
+                    ConfigJson.MAPPER.writeValueAsString(result.rows()));
+            Files.writeString(plan.outDir().resolve("comparison.md"), markdown(result.rows(), plan)
+                    + failures(result.failed()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the comparison to " + plan.outDir(), e);
         }
+    }
+
+    /** The runs that failed, one line each, or nothing. */
+    static String failures(List<RunOutcome> failed) {
+        StringBuilder sb = new StringBuilder();
+        for (RunOutcome o : failed) {
+            sb.append(sb.isEmpty() ? "\nFailed runs (left out of the table):\n" : "")
+                    .append("- ").append(o.name()).append(": ").append(o.error()).append('\n');
+        }
+        return sb.toString();
     }
 
     /** The README table. */
@@ -289,10 +340,11 @@ public final class Comparison {
         return m;
     }
 
-    /** Prints the table to {@code out}. */
-    public static void print(PrintWriter out, List<Row> rows, Plan plan) {
+    /** Prints the table (and the runs that failed) to {@code out}. */
+    public static void print(PrintWriter out, Result result, Plan plan) {
         out.println();
-        out.print(markdown(rows, plan));
+        out.print(markdown(result.rows(), plan));
+        out.print(failures(result.failed()));
         out.println("wrote " + plan.outDir().resolve("comparison.md") + " and results.json");
         out.flush();
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An all-reduce whose sum never depends on timing or on the number of hops: worker r of N holds a vector
@@ -36,6 +37,7 @@ public final class ShardOrderAllReduce implements AutoCloseable {
     private final DataInputStream[] in;
     private final DataOutputStream[] out;
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicLong sumBytesSent = new AtomicLong();
 
     /**
      * @param rank          this worker, 0..N-1
@@ -85,6 +87,12 @@ public final class ShardOrderAllReduce implements AutoCloseable {
 
     public int workers() { return workers; }
 
+    /**
+     * Bytes this worker has sent in {@link #sum} so far (it receives as many): per call (N - 1) / N of the vector
+     * in each phase, 2 (N - 1) / N x 4 L bytes in all, as in a ring (docs/distributed.md).
+     */
+    public long sumBytesSent() { return sumBytesSent.get(); }
+
     /** Start of chunk c of a vector of {@code length}. */
     static int chunkStart(int length, int c, int n) { return (int) ((long) length * c / n); }
 
@@ -127,10 +135,43 @@ public final class ShardOrderAllReduce implements AutoCloseable {
         await(sends);
     }
 
+    /** Every worker's {@code mine}, by rank (this worker's own included); messages may differ in length. */
+    public List<byte[]> allGather(byte[] mine) {
+        List<Future<?>> sends = new ArrayList<>();
+        for (int p = 0; p < workers; p++) {
+            if (p != rank) {
+                int peer = p;
+                sends.add(senders.submit(() -> {
+                    out[peer].writeInt(mine.length);
+                    out[peer].write(mine);
+                    out[peer].flush();
+                    return null;
+                }));
+            }
+        }
+        List<byte[]> all = new ArrayList<>(workers);
+        for (int r = 0; r < workers; r++) {
+            if (r == rank) {
+                all.add(mine);
+                continue;
+            }
+            try {
+                byte[] bytes = new byte[in[r].readInt()];
+                in[r].readFully(bytes);
+                all.add(bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException("ShardOrderAllReduce: worker " + rank + " lost worker " + r, e);
+            }
+        }
+        await(sends);
+        return all;
+    }
+
     private Future<?> send(int peer, float[] v, int from, int to) {
         ByteBuffer b = ByteBuffer.allocate(4 * (to - from)).order(ByteOrder.BIG_ENDIAN);
         b.asFloatBuffer().put(v, from, to - from);
         byte[] bytes = b.array();
+        sumBytesSent.addAndGet(bytes.length);
         return senders.submit(() -> {
             out[peer].write(bytes);
             out[peer].flush();

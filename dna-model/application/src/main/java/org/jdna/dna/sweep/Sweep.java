@@ -2,9 +2,6 @@ package org.jdna.dna.sweep;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,12 +10,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.jdna.dna.config.ConfigException;
 import org.jdna.dna.config.ConfigJson;
+import org.jdna.dna.spark.SparkJobs;
 
 /**
  * {@code jdna sweep}: checks the spec and the output folder, then trains every run of the grid as one task
@@ -32,15 +29,34 @@ import org.jdna.dna.config.ConfigJson;
  * @param threadsPerRun train.threads of each run (N = cores / threadsPerRun when the master is local)
  */
 public record Sweep(Path spec, Path outDir, String master, int threadsPerRun) {
-    static final int CONNECT_TIMEOUT_MS = 5_000;
-
-    /** The local master: as many concurrent runs as the cores hold at {@code threadsPerRun} each. */
+    static final String COMMAND = "jdna sweep";
+    /** The local master for runs of {@code threadsPerRun} threads each: as many side by side as the cores hold. */
     public static String localMaster(int threadsPerRun) {
-        return "local[" + Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, threadsPerRun)) + "]";
+        return SparkJobs.localMaster(threadsPerRun);
     }
 
     /** Runs the sweep; returns one outcome per run, in grid order. */
     public List<RunOutcome> run(PrintWriter out) {
+        List<SweepRun> runs = plan();
+        List<RunOutcome> outcomes = trainInPhases(outDir, master == null ? SparkJobs.localMaster(threadsPerRun) : master,
+                List.of(runs), out).getFirst();
+        write(outcomes);
+        return outcomes;
+    }
+
+    /** The same on a Spark context the caller holds (its master, its settings); the folder is checked first. */
+    public List<RunOutcome> run(JavaSparkContext sc, PrintWriter out) {
+        List<SweepRun> runs = plan();
+        SparkJobs.checkWritable(COMMAND, outDir);
+        out.printf("jdna sweep: %d runs on %s -> %s%n", runs.size(), sc.master(), outDir);
+        out.flush();
+        List<RunOutcome> outcomes = train(sc, runs, out);
+        write(outcomes);
+        return outcomes;
+    }
+
+    /** The spec's runs, every configuration resolved and checked; train.threads = threadsPerRun unless the spec sets it. */
+    private List<SweepRun> plan() {
         if (threadsPerRun < 1) {
             throw new ConfigException("--threads-per-run must be >= 1, got " + threadsPerRun);
         }
@@ -48,64 +64,47 @@ public record Sweep(Path spec, Path outDir, String master, int threadsPerRun) {
         List<String> set = new ArrayList<>();
         set.add("train.threads=" + threadsPerRun);               // the spec's own train.threads wins
         set.addAll(s.set());
-        List<SweepRun> runs = new SweepSpec(s.presets(), s.configs(), s.seeds(), set, s.variants())
-                .plan(outDir.toAbsolutePath());
-        checkWritable(outDir);
-        String m = master == null ? localMaster(threadsPerRun) : master;
-        checkReachable(m);
-        long[] steps = runs.stream().mapToLong(r -> r.resolve().train().steps()).toArray();
-        out.printf("jdna sweep: %d runs on %s -> %s%n", runs.size(), m, outDir);
+        return new SweepSpec(s.presets(), s.configs(), s.seeds(), set, s.variants()).plan(outDir.toAbsolutePath());
+    }
+
+    /**
+     * Trains runs planned elsewhere (e.g. jdna compare's table) on {@code master}, phase after phase (a phase may
+     * need the runs of an earlier one, as a distilled student needs its teacher), each phase one Spark job of one
+     * task per run, all in one Spark context. Checks the folder and the master before anything starts. Returns
+     * the outcomes of every phase, in order.
+     */
+    public static List<List<RunOutcome>> trainInPhases(Path outDir, String master, List<List<SweepRun>> phases,
+                                                       PrintWriter out) {
+        SparkJobs.checkWritable(COMMAND, outDir);
+        SparkJobs.checkReachable(COMMAND, master);
+        out.printf("jdna sweep: %d runs on %s -> %s%n", phases.stream().mapToInt(List::size).sum(), master, outDir);
         out.flush();
-        SparkConf conf = new SparkConf().setAppName("jdna sweep").setMaster(m)
-                .set("spark.ui.enabled", "false")
-                .set("spark.executor.heartbeatInterval", "2s")
-                .set("spark.task.maxFailures", "4");
-        if (m.startsWith("local")) {
-            conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+        List<List<RunOutcome>> outcomes = new ArrayList<>();
+        try (JavaSparkContext sc = SparkJobs.open(COMMAND, master)) {
+            for (List<SweepRun> phase : phases) {
+                outcomes.add(train(sc, phase, out));
+            }
         }
-        List<RunOutcome> outcomes;
-        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            sc.setLogLevel("WARN");
-            LongAccumulator stepAcc = sc.sc().longAccumulator(SweepProgress.STEPS);
-            CollectionAccumulator<String> lineAcc = sc.sc().collectionAccumulator(SweepProgress.LINES);
-            sc.sc().addSparkListener(new SweepProgress(out, runs, steps));
-            outcomes = sc.parallelize(runs, runs.size())
-                    .map(r -> SweepTask.train(r, stepAcc, lineAcc))
-                    .collect();
-        }
-        write(outcomes);
         return outcomes;
     }
 
-    /** Refuses a folder that cannot be made or written, before anything trains. */
-    static void checkWritable(Path dir) {
+    /** One Spark job: a task per run, progress lines on {@code out}; the outcomes in the order of {@code runs}. */
+    static List<RunOutcome> train(JavaSparkContext sc, List<SweepRun> runs, PrintWriter out) {
+        if (runs.isEmpty()) {
+            return List.of();
+        }
+        long[] steps = runs.stream().mapToLong(r -> r.resolve().train().steps()).toArray();
+        LongAccumulator stepAcc = sc.sc().longAccumulator(SweepProgress.STEPS);
+        CollectionAccumulator<String> lineAcc = sc.sc().collectionAccumulator(SweepProgress.LINES);
+        SweepProgress progress = new SweepProgress(out, runs, steps);
+        sc.sc().addSparkListener(progress);
         try {
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".write-check", "");
-            Files.delete(probe);
-        } catch (IOException | SecurityException e) {
-            throw new ConfigException("jdna sweep: the output folder " + dir + " cannot be written (" + e + ")");
+            return sc.parallelize(runs, runs.size())
+                    .map(r -> SweepTask.train(r, stepAcc, lineAcc))
+                    .collect();
+        } finally {
+            sc.sc().removeSparkListener(progress);
         }
-    }
-
-    /** A spark:// master that does not answer a TCP connect within 5 s is refused at once, naming it. */
-    static void checkReachable(String master) {
-        if (!master.startsWith("spark://")) {
-            return;
-        }
-        IOException last = null;
-        for (String hostPort : master.substring("spark://".length()).split(",")) {
-            URI u = URI.create("spark://" + hostPort);
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(u.getHost(), u.getPort() < 0 ? 7077 : u.getPort()),
-                        CONNECT_TIMEOUT_MS);
-                return;
-            } catch (IOException e) {
-                last = e;
-            }
-        }
-        throw new ConfigException("jdna sweep: the Spark master " + master + " cannot be reached (" + last
-                + "); start it, or leave out --master to run on this machine");
     }
 
     private void write(List<RunOutcome> outcomes) {

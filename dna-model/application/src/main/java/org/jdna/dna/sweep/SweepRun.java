@@ -15,10 +15,18 @@ import org.jdna.dna.config.RunConfig;
  * @param preset    the preset, or null
  * @param configFile the config file, or null
  * @param overrides --set values, the run's train.outDir last
+ * @param fresh     start over an earlier run in the folder (jdna compare); otherwise a run that has checkpoints
+ *                  continues from them (a sweep run again). Either way a task Spark reruns resumes.
  */
-public record SweepRun(String name, String preset, String configFile, List<String> overrides) implements Serializable {
+public record SweepRun(String name, String preset, String configFile, List<String> overrides, boolean fresh)
+        implements Serializable {
     public SweepRun {
         overrides = List.copyOf(overrides);
+    }
+
+    /** A run that continues from its checkpoints when its folder has some. */
+    public SweepRun(String name, String preset, String configFile, List<String> overrides) {
+        this(name, preset, configFile, overrides, false);
     }
 
     public RunConfig resolve() {

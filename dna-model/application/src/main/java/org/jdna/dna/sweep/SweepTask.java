@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.stream.Stream;
 
+import org.apache.spark.TaskContext;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.jdna.dna.config.RunConfig;
@@ -20,7 +22,7 @@ import org.jdna.dna.train.Trainer;
 /**
  * The body of one sweep task: trains its run with the ordinary trainer into its own folder, its console
  * going to that folder's console.log. A run that already has a checkpoint resumes from it (a finished run is
- * left as it is). Its steps count up in {@code steps} and its last line goes to {@code lines}, which the
+ * left as it is), unless the run is to start fresh; a task Spark reruns (its executor was lost) always resumes. Its steps count up in {@code steps} and its last line goes to {@code lines}, which the
  * driver's listener prints; any failure of the run itself comes back as its outcome, never as a task failure,
  * so the other runs go on.
  */
@@ -35,8 +37,14 @@ final class SweepTask {
             RunConfig config = run.resolve();
             Path dir = Path.of(config.train().outDir());
             Files.createDirectories(dir);
-            boolean resume = Files.isDirectory(dir.resolve("checkpoints"))
-                    && Files.list(dir.resolve("checkpoints")).findAny().isPresent();
+            boolean hasCheckpoints;
+            try (Stream<Path> c = Files.isDirectory(dir.resolve("checkpoints")) ? Files.list(dir.resolve("checkpoints"))
+                    : Stream.empty()) {
+                hasCheckpoints = c.findAny().isPresent();
+            }
+            TaskContext task = TaskContext.get();
+            boolean rerun = task != null && task.attemptNumber() > 0;
+            boolean resume = hasCheckpoints && (!run.fresh() || rerun);
             try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(dir.resolve(CONSOLE)), true)) {
                 TrainOptions options = TrainOptions.of(log, log).withProgress(ProgressBar.Mode.LINES)
                         .withExtensions(Distillation.FACTORY).withResume(resume).withOverwrite(!resume)

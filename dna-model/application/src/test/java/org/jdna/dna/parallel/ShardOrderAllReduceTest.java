@@ -1,6 +1,7 @@
 package org.jdna.dna.parallel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.net.InetAddress;
@@ -18,8 +19,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** N workers on 127.0.0.1, each on its own thread: all get the left-to-right, rank-order sum, bit for bit. */
+/**
+ * N workers on 127.0.0.1, each on its own thread: all get the left-to-right, rank-order sum, bit for bit; each sends
+ * the bytes the scaling model counts; an all-gather hands every worker every message.
+ */
 class ShardOrderAllReduceTest {
+    private static byte[] message(int rank) {
+        return ("worker " + rank + " " + "x".repeat(100 * rank)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 5})
     void everyWorkerGetsTheRankOrderSum(int n) throws Exception {
@@ -64,6 +72,21 @@ class ShardOrderAllReduceTest {
                     try (ShardOrderAllReduce reduce = new ShardOrderAllReduce(rank, addresses, servers.get(rank), 10_000)) {
                         reduce.sum(mine);
                         reduce.sum(new float[3]);        // a second round on the same connections
+                        // messages of different lengths, every worker's to every worker, by rank
+                        List<byte[]> all = reduce.allGather(message(rank));
+                        for (int p = 0; p < n; p++) {
+                            assertArrayEquals(message(p), all.get(p), "worker " + rank + " got worker " + p + "'s");
+                        }
+                        // every chunk but its own to the chunks' owners, then its own chunk to the N - 1 others:
+                        // 2 (N - 1) / N of the vector when the chunks are equal
+                        long floats = 0;
+                        for (int l : new int[] {length, 3}) {
+                            int own = ShardOrderAllReduce.chunkStart(l, rank + 1, n)
+                                    - ShardOrderAllReduce.chunkStart(l, rank, n);
+                            floats += l - own + (long) (n - 1) * own;
+                        }
+                        long chunks = 4 * floats;
+                        assertEquals(chunks, reduce.sumBytesSent());
                     }
                     return mine;
                 }));

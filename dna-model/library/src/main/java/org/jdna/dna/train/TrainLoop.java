@@ -51,7 +51,7 @@ final class TrainLoop {
         this.options = options;
         this.guard = new DivergenceGuard(dir.root(), resumedCheckpoint);
         this.trainStep = new TrainStep(model, optimizer, schedule, t.gradClip(), guard, extension,
-                t.microBatches());
+                t.microBatches(), options.workers());
         this.recent = RecentSteps.forRun(t.steps());
         this.hasIdentity = config.model().pool().count(ModuleKind.IDENTITY) > 0;
         this.backend = model.parameters().getFirst().backend();

@@ -14,36 +14,41 @@ import java.io.PrintWriter;
  * @param hooks     test hooks
  * @param extensions what a kind of run adds to plain training (distillation, say): the caller's choice,
  *                  so that the library never reaches up into the code that builds on it
+ * @param workers   the data-parallel workers this process is one of ({@link WorkerGroup#SINGLE}: none)
  */
 public record TrainOptions(boolean resume, boolean overwrite, PrintWriter out, PrintWriter err,
                            ProgressBar.Mode progress, Datasets datasets, TrainHooks hooks,
-                           TrainExtension.Factory extensions) {
+                           TrainExtension.Factory extensions, WorkerGroup workers) {
 
     /** Fresh run, no overwrite, plain progress lines, data announcements on {@code err}. */
     public static TrainOptions of(PrintWriter out, PrintWriter err) {
         return new TrainOptions(false, false, out, err, ProgressBar.Mode.LINES, new Datasets(line -> {
             err.println("note: " + line);
             err.flush();
-        }), TrainHooks.NONE, TrainExtension.Factory.PLAIN);
+        }), TrainHooks.NONE, TrainExtension.Factory.PLAIN, WorkerGroup.SINGLE);
     }
 
     public TrainOptions withResume(boolean on) {
-        return new TrainOptions(on, overwrite, out, err, progress, datasets, hooks, extensions);
+        return new TrainOptions(on, overwrite, out, err, progress, datasets, hooks, extensions, workers);
     }
 
     public TrainOptions withOverwrite(boolean on) {
-        return new TrainOptions(resume, on, out, err, progress, datasets, hooks, extensions);
+        return new TrainOptions(resume, on, out, err, progress, datasets, hooks, extensions, workers);
     }
 
     public TrainOptions withProgress(ProgressBar.Mode mode) {
-        return new TrainOptions(resume, overwrite, out, err, mode, datasets, hooks, extensions);
+        return new TrainOptions(resume, overwrite, out, err, mode, datasets, hooks, extensions, workers);
     }
 
     public TrainOptions withHooks(TrainHooks h) {
-        return new TrainOptions(resume, overwrite, out, err, progress, datasets, h, extensions);
+        return new TrainOptions(resume, overwrite, out, err, progress, datasets, h, extensions, workers);
     }
 
     public TrainOptions withExtensions(TrainExtension.Factory f) {
-        return new TrainOptions(resume, overwrite, out, err, progress, datasets, hooks, f);
+        return new TrainOptions(resume, overwrite, out, err, progress, datasets, hooks, f, workers);
+    }
+
+    public TrainOptions withWorkers(WorkerGroup w) {
+        return new TrainOptions(resume, overwrite, out, err, progress, datasets, hooks, extensions, w);
     }
 }

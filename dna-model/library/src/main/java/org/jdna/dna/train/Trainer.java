@@ -31,6 +31,11 @@ public final class Trainer {
     public static RunSummary run(RunConfig config, TrainOptions options) {
         long wallStart = System.nanoTime();
         TrainConfig t = config.train();
+        checkWorkers(config, options.workers());
+        if (!options.workers().leads()) {
+            throw new IllegalArgumentException("Trainer.run is the lead worker's (rank 0); worker "
+                    + options.workers().rank() + " follows it: Trainer.follow");
+        }
         RunDirectory dir = new RunDirectory(Path.of(t.outDir()));
         Checkpoint.Loaded resumeFrom = null;
         if (options.resume()) {
@@ -49,20 +54,13 @@ public final class Trainer {
             dir.checkFreshStart(options.overwrite());
             dir.clearForFreshRun();
         }
-        Backend backend = BackendSetup.select(t);
-        TaskData data = TaskData.open(config, options.datasets());
-        DnaModel model = new DnaModel(config.model(), t.seed());
-        TrainExtension extension = options.extensions().open(config, options.err());
-        if (resumeFrom == null) {
-            extension.initialise(model);
-        }
-        AdamW optimizer = new AdamW(model, new AdamW.Options(t.lr(), t.beta1(), t.beta2(), t.adamEps(), t.weightDecay()));
-        WarmupCosine schedule = new WarmupCosine(t.lr(), t.minLr(), warmupSteps(t), t.steps());
-
-        long step = 0;
+        Session session = Session.open(config, options, resumeFrom);
+        Backend backend = session.backend();
+        TaskData data = session.data();
+        DnaModel model = session.model();
+        long step = session.step();
         List<Map<String, Object>> earlier = List.of();
         if (resumeFrom != null) {
-            step = TrainingCheckpoints.restore(resumeFrom, model, optimizer, data);
             earlier = dir.trimMetricsAfter(step, line -> {
                 options.err().println("note: " + line);
                 options.err().flush();
@@ -77,8 +75,8 @@ public final class Trainer {
         try (MetricsLog log = MetricsLog.open(dir.metricsFile(), resumeFrom != null)) {
             TrainMetrics metrics = new TrainMetrics(log, config);
             metrics.start(step, backend.description(), data.description(), atStart, tokensPerStep);
-            TrainLoop loop = new TrainLoop(config, dir, model, optimizer, schedule, data, metrics, options,
-                    resumeFrom == null ? null : resumeFrom.dir(), extension);
+            TrainLoop loop = new TrainLoop(config, dir, model, session.optimizer(), session.schedule(), data, metrics,
+                    options, resumeFrom == null ? null : resumeFrom.dir(), session.extension());
             loop.replay(earlier);
             RunSummary summary = loop.run(name, step, atStart, wallStart);
             if (config.model().task() == Task.LANGUAGE) {
@@ -89,6 +87,66 @@ public final class Trainer {
             dir.writeSummary(summary.toMap());
             SummaryReport.print(options.out(), summary, data.description());
             return summary;
+        }
+    }
+
+    /**
+     * A data-parallel worker other than the lead (rank 0): the same model, optimizer, data and steps as the lead,
+     * resumed from the lead's newest checkpoint when {@code options.resume()}, its shard of every step run in step
+     * with the others ({@link WorkerGroup}); it writes nothing (no metrics, checkpoints or summary: the lead's are
+     * the run's) and evaluates nothing. Returns the last step's result, null when there was no step left to run.
+     */
+    public static StepResult follow(RunConfig config, TrainOptions options) {
+        TrainConfig t = config.train();
+        checkWorkers(config, options.workers());
+        if (options.workers().leads()) {
+            throw new IllegalArgumentException("Trainer.follow is for workers 1..N-1; worker 0 leads: Trainer.run");
+        }
+        RunDirectory dir = new RunDirectory(Path.of(t.outDir()));
+        Checkpoint.Loaded resumeFrom = null;
+        if (options.resume()) {
+            resumeFrom = dir.checkpoints().loadLatest(config).orElseThrow(() -> new ConfigException(
+                    "--resume: " + dir.root() + " has no checkpoint to continue from"));
+        }
+        Session session = Session.open(config, options, resumeFrom);
+        TrainStep trainStep = new TrainStep(session.model(), session.optimizer(), session.schedule(), t.gradClip(),
+                new DivergenceGuard(dir.root(), resumeFrom == null ? null : resumeFrom.dir()), session.extension(),
+                t.microBatches(), options.workers());
+        StepResult last = null;
+        for (long s = session.step() + 1; s <= t.steps(); s++) {
+            options.hooks().beforeStep(s, session.model());
+            last = trainStep.run(s, session.data().nextTrain());
+        }
+        return last;
+    }
+
+    /** N > 1 workers run the N shards of train.microBatches = N, one each. */
+    static void checkWorkers(RunConfig config, WorkerGroup workers) {
+        int m = config.train().microBatches();
+        if (workers.size() > 1 && m != workers.size()) {
+            throw new ConfigException("train.microBatches = " + m + ", but the run has " + workers.size()
+                    + " data-parallel workers: each worker runs one of the step's shards, so train.microBatches"
+                    + " must equal the number of workers");
+        }
+    }
+
+    /** What every worker builds alike: backend, data, model, extension, optimizer, schedule, at the resumed step. */
+    private record Session(Backend backend, TaskData data, DnaModel model, TrainExtension extension, AdamW optimizer,
+                           WarmupCosine schedule, long step) {
+        static Session open(RunConfig config, TrainOptions options, Checkpoint.Loaded resumeFrom) {
+            TrainConfig t = config.train();
+            Backend backend = BackendSetup.select(t);
+            TaskData data = TaskData.open(config, options.datasets());
+            DnaModel model = new DnaModel(config.model(), t.seed());
+            TrainExtension extension = options.extensions().open(config, options.err());
+            if (resumeFrom == null) {
+                extension.initialise(model);
+            }
+            AdamW optimizer = new AdamW(model, new AdamW.Options(t.lr(), t.beta1(), t.beta2(), t.adamEps(),
+                    t.weightDecay()));
+            WarmupCosine schedule = new WarmupCosine(t.lr(), t.minLr(), warmupSteps(t), t.steps());
+            long step = resumeFrom == null ? 0 : TrainingCheckpoints.restore(resumeFrom, model, optimizer, data);
+            return new Session(backend, data, model, extension, optimizer, schedule, step);
         }
     }
 

@@ -1,0 +1,107 @@
+package org.jdna.dna.spark;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.jdna.dna.config.ConfigException;
+
+/**
+ * What every jdna job on Spark shares (sweeps, data-parallel training): the default local master, the checks made
+ * before anything starts (a master that answers, an output folder that can be written) and the context's settings.
+ * Any spark.* system property reaches the context too (SparkConf reads them, as spark-submit passes settings):
+ * {@code JDNA_JAVA_OPTS="-Dspark.executor.memory=4g -Dspark.cores.max=8" ./jdna sweep ...}.
+ */
+public final class SparkJobs {
+    /** How long a spark:// master has to answer a TCP connect before the command is refused. */
+    public static final int CONNECT_TIMEOUT_MS = 5_000;
+    /** The executors' JVM flags on a cluster, unless spark.executor.extraJavaOptions is set. */
+    static final String EXECUTOR_FLAGS = "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED";
+
+    private SparkJobs() {}
+
+    /** The local master: as many concurrent tasks as the cores hold at {@code threadsPerTask} threads each. */
+    public static String localMaster(int threadsPerTask) {
+        return "local[" + Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, threadsPerTask)) + "]";
+    }
+
+    /**
+     * The jar this code runs from (jdna.jar, when started by ./jdna), which a cluster's executors need to run the
+     * tasks: Spark ships the jars named in spark.jars to them, as spark-submit does with an application jar.
+     * Empty when the classes come from a folder (a build's test run, which sets the executors' class path itself).
+     */
+    static Optional<Path> applicationJar() {
+        try {
+            Path p = Path.of(SparkJobs.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(p) && p.toString().endsWith(".jar") ? Optional.of(p) : Optional.empty();
+        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Refuses a folder that cannot be made or written, before anything trains; {@code command} names the caller. */
+    public static void checkWritable(String command, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-check", "");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new ConfigException(command + ": the output folder " + dir + " cannot be written (" + e + ")");
+        }
+    }
+
+    /** A spark:// master that does not answer a TCP connect within 5 s is refused at once, naming it. */
+    public static void checkReachable(String command, String master) {
+        if (!master.startsWith("spark://")) {
+            return;
+        }
+        IOException last = null;
+        for (String hostPort : master.substring("spark://".length()).split(",")) {
+            URI u = URI.create("spark://" + hostPort);
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(u.getHost(), u.getPort() < 0 ? 7077 : u.getPort()),
+                        CONNECT_TIMEOUT_MS);
+                return;
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw new ConfigException(command + ": the Spark master " + master + " cannot be reached (" + last
+                + "); start it, or leave out --master to run on this machine");
+    }
+
+    /**
+     * A context on {@code master}: no web UI, heartbeats every 2 s (the progress lines ride on them); with a local
+     * master, or one on the loopback address (everything on this machine), the driver bound to 127.0.0.1;
+     * {@code settings} (key, value, key, value ...) on top.
+     */
+    public static JavaSparkContext open(String appName, String master, String... settings) {
+        SparkConf conf = new SparkConf().setAppName(appName).setMaster(master)
+                .set("spark.ui.enabled", "false")
+                .set("spark.executor.heartbeatInterval", "2s")
+                .set("spark.task.maxFailures", "4");
+        for (int i = 0; i + 1 < settings.length; i += 2) {
+            conf.set(settings[i], settings[i + 1]);
+        }
+        if (!master.startsWith("local")) {
+            applicationJar().ifPresent(jar -> conf.setIfMissing("spark.jars", jar.toString()));
+            // What ./jdna gives its own JVM (the vector module is pom.xml's jdna.vectorFlag): without it an executor
+            // falls back to the scalar reference backend. Spark adds the --add-opens it needs by itself.
+            conf.setIfMissing("spark.executor.extraJavaOptions", EXECUTOR_FLAGS);
+        }
+        if (master.startsWith("local") || master.startsWith("spark://127.0.0.1:")
+                || master.startsWith("spark://localhost:")) {
+            conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+        }
+        JavaSparkContext sc = new JavaSparkContext(conf);
+        sc.setLogLevel("WARN");
+        return sc;
+    }
+}
