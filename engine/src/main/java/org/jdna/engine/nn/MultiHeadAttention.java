@@ -19,27 +19,48 @@ public final class MultiHeadAttention extends Module {
     private final int heads;
     private final Linear qkv;
     private final Linear proj;
+    private final RotaryEmbedding rotary; // null: queries and keys carry no position of their own
 
     public MultiHeadAttention(int dim, int heads, boolean bias, Rng rng) {
+        this(dim, heads, bias, 0, rng);
+    }
+
+    /** With {@code rotaryPositions} > 0, queries and keys are rotated by their positions (below that bound). */
+    public MultiHeadAttention(int dim, int heads, boolean bias, int rotaryPositions, Rng rng) {
         if (heads <= 0 || dim % heads != 0) {
             throw new IllegalArgumentException("MultiHeadAttention: dim " + dim + " is not divisible by heads " + heads);
         }
         this.dim = dim;
         this.heads = heads;
+        this.rotary = rotaryPositions > 0
+                ? new RotaryEmbedding(dim / heads, rotaryPositions, RotaryEmbedding.DEFAULT_BASE) : null;
         this.qkv = registerModule("qkv", new Linear(dim, 3 * dim, bias, rng));
         this.proj = registerModule("proj", new Linear(dim, dim, bias, rng).markResidualProjection());
     }
 
     /**
      * x (rows, D) -> (rows, D). {@code segments} are row offsets from 0 to rows; {@code mask}
-     * (numSegments or 1, L, L) with all segments of length L, or null.
+     * (numSegments or 1, L, L) with all segments of length L, or null. Rotary attention takes each row's
+     * position to be its place in its segment.
      */
     public Tensor forward(Tensor x, int[] segments, boolean causal, Tensor mask) {
+        return forward(x, segments, null, causal, mask);
+    }
+
+    /**
+     * As {@link #forward(Tensor, int[], boolean, Tensor)}, with rotary attention rotating row r by
+     * {@code positions[r]} (null: its place in its segment). Attention without rotary ignores positions.
+     */
+    public Tensor forward(Tensor x, int[] segments, int[] positions, boolean causal, Tensor mask) {
         if (x.rank() != 2 || x.dim(1) != dim) {
             throw new IllegalArgumentException("MultiHeadAttention(D=" + dim + "): expected x (rows, " + dim
                     + "), got " + x.shapeString());
         }
         Tensor qkvOut = qkv.forward(x); // (rows, 3D): q | k | v
+        if (rotary != null) {
+            qkvOut = rotary.applyToQueriesAndKeys(qkvOut, heads,
+                    positions != null ? positions : RotaryEmbedding.positionsInSegments(segments));
+        }
         Tensor y = Attention.attentionPacked(qkvOut, segments, heads, causal, mask); // (rows, D)
         return proj.forward(y);
     }
@@ -73,4 +94,7 @@ public final class MultiHeadAttention extends Module {
     public int heads() { return heads; }
 
     public int headDim() { return dim / heads; }
+
+    /** The rotary embedding of queries and keys, or null. */
+    public RotaryEmbedding rotary() { return rotary; }
 }

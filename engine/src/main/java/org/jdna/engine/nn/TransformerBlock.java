@@ -15,10 +15,12 @@ public final class TransformerBlock extends Module {
 
     /**
      * The block's shape and switches. {@code dropout} applies to each half's output before the
-     * residual add (GPT-2's resid_pdrop).
+     * residual add (GPT-2's resid_pdrop). {@code rotaryPositions} > 0 rotates the attention's queries
+     * and keys by their positions ({@link RotaryEmbedding}, positions below that bound); 0 leaves them
+     * as they are (positions come from elsewhere, e.g. learned embeddings added to the input).
      */
     public record Options(int dim, int heads, int hidden, boolean attention, boolean mlp, boolean bias,
-                          float eps, float dropout) {
+                          float eps, float dropout, int rotaryPositions) {
         public Options {
             if (dim <= 0 || heads <= 0 || dim % heads != 0) {
                 throw new IllegalArgumentException("TransformerBlock.Options: dim " + dim
@@ -33,6 +35,16 @@ public final class TransformerBlock extends Module {
             if (!(dropout >= 0 && dropout < 1)) {
                 throw new IllegalArgumentException("TransformerBlock.Options: dropout must be in [0, 1), got " + dropout);
             }
+            if (rotaryPositions < 0 || (rotaryPositions > 0 && (dim / heads) % 2 != 0)) {
+                throw new IllegalArgumentException("TransformerBlock.Options: rotaryPositions must be >= 0, and rotary"
+                        + " positions need an even head width, got " + rotaryPositions + " with head width " + dim / heads);
+            }
+        }
+
+        /** The block without rotary positions. */
+        public Options(int dim, int heads, int hidden, boolean attention, boolean mlp, boolean bias, float eps,
+                       float dropout) {
+            this(dim, heads, hidden, attention, mlp, bias, eps, dropout, 0);
         }
 
         /** GPT-2 defaults: hidden 4D, both halves, biases, eps 1e-5, no dropout. */
@@ -40,15 +52,20 @@ public final class TransformerBlock extends Module {
             return new Options(dim, heads, 4 * dim, true, true, true, LayerNorm.DEFAULT_EPS, 0f);
         }
 
-        public Options withHidden(int h) { return new Options(dim, heads, h, attention, mlp, bias, eps, dropout); }
+        public Options withHidden(int h) { return new Options(dim, heads, h, attention, mlp, bias, eps, dropout, rotaryPositions); }
 
-        public Options withBias(boolean b) { return new Options(dim, heads, hidden, attention, mlp, b, eps, dropout); }
+        public Options withBias(boolean b) { return new Options(dim, heads, hidden, attention, mlp, b, eps, dropout, rotaryPositions); }
 
-        public Options withDropout(float p) { return new Options(dim, heads, hidden, attention, mlp, bias, eps, p); }
+        public Options withDropout(float p) { return new Options(dim, heads, hidden, attention, mlp, bias, eps, p, rotaryPositions); }
 
-        public Options attentionOnly() { return new Options(dim, heads, hidden, true, false, bias, eps, dropout); }
+        public Options attentionOnly() { return new Options(dim, heads, hidden, true, false, bias, eps, dropout, rotaryPositions); }
 
-        public Options mlpOnly() { return new Options(dim, heads, hidden, false, true, bias, eps, dropout); }
+        /** Rotary positions below {@code positions} (0: none). */
+        public Options withRotary(int positions) {
+            return new Options(dim, heads, hidden, attention, mlp, bias, eps, dropout, positions);
+        }
+
+        public Options mlpOnly() { return new Options(dim, heads, hidden, false, true, bias, eps, dropout, rotaryPositions); }
     }
 
     private final Options options;
@@ -64,18 +81,27 @@ public final class TransformerBlock extends Module {
         int d = options.dim();
         this.ln1 = options.attention() ? registerModule("ln1", new LayerNorm(d, options.eps(), options.bias())) : null;
         this.attn = options.attention()
-                ? registerModule("attn", new MultiHeadAttention(d, options.heads(), options.bias(), rng)) : null;
+                ? registerModule("attn", new MultiHeadAttention(d, options.heads(), options.bias(),
+                        options.rotaryPositions(), rng)) : null;
         this.ln2 = options.mlp() ? registerModule("ln2", new LayerNorm(d, options.eps(), options.bias())) : null;
         this.mlp = options.mlp() ? registerModule("mlp", new Mlp(d, options.hidden(), options.bias(), rng)) : null;
         this.drop = options.dropout() > 0
                 ? registerModule("drop", new Dropout(options.dropout(), new Rng(rng.nextLong()))) : null;
     }
 
-    /** h (rows, D) -> (rows, D): the enabled halves in order. */
+    /** h (rows, D) -> (rows, D): the enabled halves in order; each row at its place in its segment. */
     public Tensor forward(Tensor h, int[] segments, boolean causal, Tensor mask) {
+        return forward(h, segments, null, causal, mask);
+    }
+
+    /**
+     * h (rows, D) -> (rows, D): the enabled halves in order. {@code positions} (one per row, or null
+     * for each row's place in its segment) are what rotary attention rotates by.
+     */
+    public Tensor forward(Tensor h, int[] segments, int[] positions, boolean causal, Tensor mask) {
         Tensor x = h;
         if (attn != null) {
-            x = attentionHalf(x, segments, causal, mask);
+            x = attentionHalf(x, segments, positions, causal, mask);
         }
         if (mlp != null) {
             x = mlpHalf(x);
@@ -95,12 +121,17 @@ public final class TransformerBlock extends Module {
         return forward(rows, MultiHeadAttention.denseSegments(b, t), causal, mask).reshape(b, t, options.dim());
     }
 
-    /** h + Attn(LN1(h)) for h (rows, D). */
+    /** h + Attn(LN1(h)) for h (rows, D), each row at its place in its segment. */
     public Tensor attentionHalf(Tensor h, int[] segments, boolean causal, Tensor mask) {
+        return attentionHalf(h, segments, null, causal, mask);
+    }
+
+    /** h + Attn(LN1(h)) for h (rows, D); {@code positions} as in {@link #forward(Tensor, int[], int[], boolean, Tensor)}. */
+    public Tensor attentionHalf(Tensor h, int[] segments, int[] positions, boolean causal, Tensor mask) {
         if (attn == null) {
             throw new IllegalStateException("TransformerBlock.attentionHalf: this block was built without attention");
         }
-        return h.add(dropout(attn.forward(ln1.forward(h), segments, causal, mask)));
+        return h.add(dropout(attn.forward(ln1.forward(h), segments, positions, causal, mask)));
     }
 
     /** h + Mlp(LN2(h)) for h (..., D). */

@@ -78,6 +78,9 @@ public final class ConfigValidator {
                 problems.add("model.tiedEmbeddings = true is only for language (a vision head has no token embedding"
                         + " to share)");
             }
+            if (m.positions() == Positions.ROPE) {
+                problems.add("model.positions = rope is only for language (vision's patches carry learned positions)");
+            }
         }
     }
 

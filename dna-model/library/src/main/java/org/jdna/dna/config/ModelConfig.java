@@ -90,7 +90,8 @@ public record ModelConfig(
     public static final ConfigField<ModelConfig, Boolean> FORCED_ROUTING = F.field("forcedRouting", false,
             "step s always uses module s: the dense special case (needs E = S and K = 1)");
     public static final ConfigField<ModelConfig, Positions> POSITIONS = F.field("positions", Positions.LEARNED,
-            "position information: learned absolute positions; rotary (rope) is not built yet").oneOf(Positions.LEARNED);
+            "position information: learned (absolute embeddings added to the input) or rope (rotary: every attention"
+                    + " rotates queries and keys by the tokens' original positions; language only)");
     public static final ConfigField<ModelConfig, Double> DROPOUT = F.field("dropout", 0.0,
             "dropout probability in the blocks").range(0, 0.9);
     public static final ConfigField<ModelConfig, Double> NORM_EPS = F.field("normEps", 1e-5,

@@ -70,10 +70,12 @@ public final class DnaModel extends Module {
         float eps = (float) config.normEps();
         Rng rng = new Rng(seed);
         TransformerBlock.Options block = new TransformerBlock.Options(d, config.heads(), config.mlpHidden(), true,
-                true, config.bias(), eps, (float) config.dropout());
+                true, config.bias(), eps, (float) config.dropout(),
+                config.positions() == Positions.ROPE ? config.context() : 0);
 
         if (config.task() == Task.LANGUAGE) {
-            tokenInput = registerModule("input", new TokenInput(config.vocabSize(), config.context(), d, rng));
+            tokenInput = registerModule("input", new TokenInput(config.vocabSize(),
+                    config.positions() == Positions.LEARNED ? config.context() : 0, d, rng));
             patchInput = null;
         } else {
             tokenInput = null;
@@ -115,8 +117,8 @@ public final class DnaModel extends Module {
             throw new IllegalArgumentException("DnaModel: config is null");
         }
         List<String> problems = new ArrayList<>();
-        if (config.positions() == Positions.ROPE) {
-            problems.add("model.positions = rope is not supported by the model yet; use learned");
+        if (config.positions() == Positions.ROPE && config.task() != Task.LANGUAGE) {
+            problems.add("model.positions = rope is for language; vision's patches use learned positions");
         }
         if (config.forcedRouting() && (config.poolSize() != config.routedSteps() || config.topK() != 1)) {
             problems.add("model.forcedRouting = true needs E = S = " + config.routedSteps() + " and K = 1, got E = "
@@ -230,7 +232,7 @@ public final class DnaModel extends Module {
             }
             int[] allowed = config.allowedModules(s);
             if (routers.get(s) == null) {
-                h = pool.run(allowed[0], h, dense, causal);                          // forced: h = M(h)
+                h = pool.run(allowed[0], h, dense, null, causal);                    // forced: h = M(h)
                 routes.add(forcedRoutes(allowed[0], n, config.topK(), stepBias));
             } else {
                 RoutedStep.Result r = step.run(routers.get(s), allowed, h, stepBias, exited, stepNoise,

@@ -69,12 +69,14 @@ public final class Pool extends Module {
     /**
      * M_e(rows): rows (r, D) -> (r, D). {@code segments} are offsets into rows, one segment per sequence
      * (see {@code MultiHeadAttention}); attention is causal within a segment when {@code causal}.
+     * {@code positions} are the rows' original positions in their sequences (rotary attention rotates
+     * by them; null: each row's place in its segment).
      * An identity module returns its input.
      */
-    public Tensor run(int module, Tensor rows, int[] segments, boolean causal) {
+    public Tensor run(int module, Tensor rows, int[] segments, int[] positions, boolean causal) {
         checkIndex("run", module);
         TransformerBlock b = blocks[module];
-        return b == null ? rows : b.forward(rows, segments, causal, null);
+        return b == null ? rows : b.forward(rows, segments, positions, causal, null);
     }
 
     private void checkIndex(String method, int module) {

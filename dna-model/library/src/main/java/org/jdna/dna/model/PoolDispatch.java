@@ -47,7 +47,12 @@ public final class PoolDispatch {
         // the modules run side by side, one per thread, each module's kernels on its own thread
         return ConcurrentParts.concat(rows.toArray(Tensor[]::new), (i, x) -> {
             int e = modules.get(i);
-            return pool.run(e, x, plan.segments(e, seqLen), causal);
+            int start = plan.offset(e);
+            int[] positions = new int[plan.count(e)]; // original positions: rotary attention rotates by them
+            for (int r = 0; r < positions.length; r++) {
+                positions[r] = tokenOfRow[start + r] % seqLen;
+            }
+            return pool.run(e, x, plan.segments(e, seqLen), positions, causal);
         });
     }
 

@@ -7,7 +7,8 @@ import org.jdna.engine.tensor.Tensor;
 
 /**
  * The language input node: token embedding plus learned absolute positions (GPT-2's wte + wpe).
- * Parameters: {@code tok.weight} (V, D), {@code pos.weight} (T_max, D).
+ * Parameters: {@code tok.weight} (V, D), {@code pos.weight} (T_max, D); without a position table
+ * (T_max = 0: rotary attention carries the positions) only {@code tok.weight}.
  */
 public final class TokenInput extends Module {
     private final Embedding tok;
@@ -15,7 +16,7 @@ public final class TokenInput extends Module {
 
     public TokenInput(int vocab, int context, int width, Rng rng) {
         this.tok = registerModule("tok", new Embedding(vocab, width, rng));
-        this.pos = registerModule("pos", new Embedding(context, width, rng));
+        this.pos = context > 0 ? registerModule("pos", new Embedding(context, width, rng)) : null;
     }
 
     /**
@@ -24,17 +25,21 @@ public final class TokenInput extends Module {
      */
     public Tensor forward(int[] tokens, int batch, int seqLen) {
         Tensor x = tok.forward(tokens, batch, seqLen);           // (B, T, D)
+        if (pos == null) {
+            return x.reshape(batch * seqLen, tok.dim());
+        }
         Tensor positions = pos.weight().slice(0, 0, seqLen);      // (T, D), broadcast over B
         return x.add(positions).reshape(batch * seqLen, tok.dim());
     }
 
     public Embedding tok() { return tok; }
 
+    /** The learned position table, or null (rotary positions). */
     public Embedding pos() { return pos; }
 
     /** V. */
     public int vocab() { return tok.count(); }
 
-    /** Longest sequence the position table covers. */
-    public int context() { return pos.count(); }
+    /** Longest sequence the position table covers (0 without one). */
+    public int context() { return pos == null ? 0 : pos.count(); }
 }

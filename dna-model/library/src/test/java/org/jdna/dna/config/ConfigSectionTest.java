@@ -82,7 +82,7 @@ class ConfigSectionTest {
         }
         assertTrue(ref.contains("| `model.topK` | integer | `2` | [1, min(2, E)] |"), ref);
         assertTrue(ref.contains("| `model.vocabSize` | integer | `256` | [256, 256] if task = language |"), ref);
-        assertTrue(ref.contains("| `model.positions` | learned / rope | `learned` | learned |"), ref);
+        assertTrue(ref.contains("| `model.positions` | learned / rope | `learned` |  |"), ref);
         assertTrue(ref.contains("| `train.beta2` | number | `0.95` | [0, 1) |"), ref);
         assertTrue(ref.contains("### model.vision"), ref);
     }

@@ -34,7 +34,7 @@ class ConfigValidatorTest {
                 Arguments.of("dna-top2", List.of("model.switchLossAlpha=-0.01"), "model.switchLossAlpha = -0.01 must be"),
                 Arguments.of("dna-top2", List.of("model.dropout=1"), "model.dropout = 1.0 must be in [0.0, 0.9]"),
                 Arguments.of("dna-top2", List.of("model.normEps=0"), "model.normEps = 0.0 must be in"),
-                Arguments.of("dna-top2", List.of("model.positions=rope"), "model.positions = rope must be one of [learned]"),
+                Arguments.of("vision-dense", List.of("model.positions=rope"), "model.positions = rope is only for language"),
                 Arguments.of("dense", List.of("model.routedSteps=4"), "model.forcedRouting = true needs a pool of exactly model.routedSteps = 4"),
                 Arguments.of("dense", List.of("model.pool=transformer:6,identity:1"), "but model.pool = transformer:6,identity:1 has 7"),
                 Arguments.of("dense", List.of("topK=2"), "model.forcedRouting = true needs model.topK = 1"),

@@ -16,7 +16,6 @@ import java.util.Map;
 
 import org.jdna.dna.config.ConfigException;
 import org.jdna.dna.config.ModelConfig;
-import org.jdna.dna.config.Positions;
 import org.jdna.dna.config.Presets;
 import org.jdna.dna.config.RouterNoise;
 import org.jdna.engine.backend.reference.ReferenceBackendExtension;
@@ -108,14 +107,6 @@ class DnaModelBasicsTest {
 
     @Test
     void unsupportedSettingsAreRefusedAtConstruction() {
-        ModelConfig rope = routed().build();
-        ModelConfig withRope = new ModelConfig(rope.task(), rope.vocabSize(), rope.context(), rope.width(), rope.heads(),
-                rope.mlpHidden(), rope.backboneBlocks(), rope.routedSteps(), rope.pool(), rope.topK(), rope.routerInput(),
-                rope.routerInitStd(), rope.renormalize(), rope.routerNoise(), rope.routerNoiseScale(),
-                rope.identityTarget(), rope.controllerSpeed(), rope.switchLossAlpha(), rope.tiedEmbeddings(),
-                rope.forcedRouting(), Positions.ROPE, rope.dropout(), rope.normEps(), rope.vision());
-        ConfigException e = assertThrows(ConfigException.class, () -> new DnaModel(withRope, 1));
-        assertTrue(e.getMessage().contains("model.positions"), e.getMessage());
         ModelConfigs forced = routed();
         forced.forced = true;
         assertThrows(ConfigException.class, () -> new DnaModel(forced.build(), 1));

@@ -3,6 +3,7 @@ package org.jdna.dna.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.util.List;
 
 import org.jdna.dna.config.ConfigLoader;
 import org.jdna.dna.config.ModelConfig;
+import org.jdna.dna.config.Positions;
 import org.jdna.dna.config.Presets;
 import org.jdna.engine.backend.reference.ReferenceBackendExtension;
 import org.jdna.engine.nn.TinyGpt;
@@ -49,6 +51,23 @@ class PresetEquivalenceTest {
         int[] tokens = SpecialCasesTest.tokens(new Rng(12), 32);
         ModelOutput out = dna.forwardTokens(tokens, B);
         Diff.assertClose(preset + " vs direct implementation", new DirectDna(dna).logits(tokens, B),
+                out.logits().toArray(), TOL);
+    }
+
+    /**
+     * Rotary positions: each module's attention rotates its gathered rows by their original positions,
+     * which the direct implementation (every module on every token, masked) gets from the dense layout.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dense", "dna-top2", "dna-top1", "moe", "radial"})
+    void ropePresetEqualsTheDirectImplementation(String preset) {
+        DnaModel dna = new DnaModel(small(preset).with(ModelConfig.POSITIONS, Positions.ROPE)
+                .with(ModelConfig.ROUTER_INIT_STD, 1.0), 11);
+        assertNull(dna.tokenInput().pos(), "rotary positions need no position table");
+        dna.eval();
+        int[] tokens = SpecialCasesTest.tokens(new Rng(12), 32);
+        ModelOutput out = dna.forwardTokens(tokens, B);
+        Diff.assertClose(preset + " (rope) vs direct implementation", new DirectDna(dna).logits(tokens, B),
                 out.logits().toArray(), TOL);
     }
 
