@@ -438,9 +438,20 @@ class TrainCommandTest {
             Map<?, ?> summary = ConfigJson.MAPPER.readValue(p.resolve("summary.json").toFile(), Map.class);
             String text = (String) summary.get("sampleText");
             assertTrue(text.startsWith("The jury said") && text.length() == 13 + 200, text);
-            WordShare.Count c = words.count(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 13);
-            assertEquals(c.words(), summary.get("sampleWords"));
-            assertEquals(c.found(), summary.get("sampleWordsFound"));
+            // the word share counts every stream's words (8 samples), the first stream is the text shown
+            List<?> streams = (List<?>) summary.get("sampleStreams");
+            assertEquals(8, streams.size());
+            assertEquals(text, streams.get(0));
+            int count = 0;
+            int found = 0;
+            for (Object stream : streams) {
+                assertTrue(((String) stream).startsWith("The jury said") && ((String) stream).length() == 13 + 200);
+                WordShare.Count c = words.count(((String) stream).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 13);
+                count += c.words();
+                found += c.found();
+            }
+            assertEquals(count, summary.get("sampleWords"));
+            assertEquals(found, summary.get("sampleWordsFound"));
             assertTrue(out.indexOf("  " + p.getFileName() + ": word share", samples) > 0, out);
         }
     }

@@ -111,6 +111,7 @@ public record RunSummary(String name, RunConfig config, Path runDir, Path checkp
         m.put("checkpoint", checkpoint.toString());
         if (sample != null) {
             m.put("sampleText", sample.prompt() + sample.text());
+            m.put("sampleStreams", sample.streams().stream().map(t -> sample.prompt() + t).toList());
             m.put("wordShare", sample.words().words() == 0 ? null : sample.words().share());
             m.put("sampleWords", sample.words().words());
             m.put("sampleWordsFound", sample.words().found());

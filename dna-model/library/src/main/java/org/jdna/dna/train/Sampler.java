@@ -45,36 +45,70 @@ public final class Sampler {
      * the model's window (the last T bytes) is kept, so any count streams in constant memory; each byte's
      * tensors go back to the pool in a memory scope.
      */
-    @SuppressWarnings("try") // the scopes are only closed
     public static void generate(DnaModel model, byte[] prompt, Settings s, IntConsumer onByte) {
+        generate(model, prompt, s, 1, (stream, b) -> onByte.accept(b));
+    }
+
+    /** What a stream drew: {@code stream} in [0, streams), the byte. */
+    @FunctionalInterface
+    public interface StreamConsumer {
+        void accept(int stream, int b);
+    }
+
+    /**
+     * {@code streams} independent continuations of the same prompt, drawn side by side (one batch of
+     * {@code streams} windows per byte, so many streams cost little more than one). Stream 0 draws
+     * exactly what {@link #generate(DnaModel, byte[], Settings, IntConsumer)} draws with the same settings;
+     * stream i > 0 has its own generator, forked from the seed. Bytes reach {@code onByte} stream by
+     * stream within each position.
+     */
+    @SuppressWarnings("try") // the scopes are only closed
+    public static void generate(DnaModel model, byte[] prompt, Settings s, int streams, StreamConsumer onByte) {
         if (model.config().task() != Task.LANGUAGE) {
             throw new IllegalArgumentException("sample: this checkpoint is a " + model.config().task().jsonName()
                     + " model; only language models generate text");
         }
+        if (streams < 1) {
+            throw new IllegalArgumentException("sample: streams must be >= 1, got " + streams);
+        }
         int context = model.config().context();
         int vocab = model.config().vocabSize();
         byte[] start = prompt.length == 0 ? new byte[]{START} : prompt;
-        int[] window = new int[context];    // the last `used` bytes of the text so far, oldest first
+        int[][] window = new int[streams][context]; // per stream the last `used` bytes so far, oldest first
         int used = Math.min(context, start.length);
-        for (int j = 0; j < used; j++) {
-            window[j] = start[start.length - used + j] & 0xFF;
+        Rng[] rng = new Rng[streams];
+        for (int i = 0; i < streams; i++) {
+            for (int j = 0; j < used; j++) {
+                window[i][j] = start[start.length - used + j] & 0xFF;
+            }
+            rng[i] = new Rng(s.seed()).fork(i == 0 ? "sample" : "sample-" + i);
         }
-        Rng rng = new Rng(s.seed()).fork("sample");
         boolean wasTraining = model.isTraining();
         model.eval();
         try (var noGrad = GradMode.disabled()) {
-            for (int i = 0; i < s.tokens(); i++) {
-                float[] logits;
+            int[] batch = new int[streams * context];
+            for (int n = 0; n < s.tokens(); n++) {
+                for (int i = 0; i < streams; i++) {
+                    System.arraycopy(window[i], 0, batch, i * used, used);
+                }
+                float[] logits;                                        // (streams * used, V)
                 try (MemoryScope scope = MemoryScope.open()) {        // each byte's tensors back to the pool
-                    logits = model.forwardTokens(Arrays.copyOf(window, used), 1).logits().toArray();
+                    logits = model.forwardTokens(Arrays.copyOf(batch, streams * used), streams).logits().toArray();
                 }
-                int next = draw(logits, (used - 1) * vocab, vocab, s, rng);
-                if (used == context) {
-                    System.arraycopy(window, 1, window, 0, context - 1);
-                    used--;
+                boolean full = used == context;
+                for (int i = 0; i < streams; i++) {
+                    int next = draw(logits, (i * used + used - 1) * vocab, vocab, s, rng[i]);
+                    if (full) {
+                        System.arraycopy(window[i], 1, window[i], 0, context - 1);
+                        window[i][context - 1] = next;
+                    } else {
+                        window[i][used] = next;
+                    }
+                    onByte.accept(i, next);
                 }
-                window[used++] = next;
-                onByte.accept(next);
+                if (!full) {
+                    used++;
+                }
             }
         } finally {
             model.train(wasTraining);

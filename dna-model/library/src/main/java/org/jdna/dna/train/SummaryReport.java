@@ -112,8 +112,10 @@ public final class SummaryReport {
             Sampler.Settings st = TextSample.SETTINGS;
             out.println();
             out.printf(Locale.ROOT, "Samples: %d bytes after \"%s\" (temperature %s, top-k %d, seed %d); word share ="
-                            + " of the generated words of %d+ letters, the share the training corpus spells:%n",
-                    st.tokens(), TextSample.PROMPT, st.temperature(), st.topK(), st.seed(), WordShare.MIN_LETTERS);
+                            + " of the generated words of %d+ letters in %d such samples, the share the training corpus"
+                            + " spells; the first sample is shown:%n",
+                    st.tokens(), TextSample.PROMPT, st.temperature(), st.topK(), st.seed(), WordShare.MIN_LETTERS,
+                    TextSample.STREAMS);
             for (RunSummary s : List.of(dna, dense)) {
                 out.printf("  %s: %s%n    %s%n", s.name(), s.sample().wordShareText(), s.sample().oneLine());
             }

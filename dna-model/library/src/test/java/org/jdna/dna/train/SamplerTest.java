@@ -1,6 +1,7 @@
 package org.jdna.dna.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -43,5 +44,22 @@ class SamplerTest {
         List<Integer> again = new ArrayList<>();
         Sampler.generate(m.model(), prompt, new Sampler.Settings(20, 0.8, 40, 5), again::add);
         assertEquals(drawn, again, "the same seed draws the same bytes, whatever the count asked for");
+    }
+
+    /** Side-by-side streams: the first is the single stream's text, the others are their own draws. */
+    @Test
+    void streamsDrawnSideBySideBeginWithTheSingleStream() {
+        Trainer.run(TinyRuns.config(tmp.resolve("run"), 1), TinyRuns.quietOptions());
+        TrainedModel m = TrainedModel.load(tmp.resolve("run"), "reference", 0);
+        byte[] prompt = "the ".getBytes(StandardCharsets.UTF_8);
+        Sampler.Settings settings = new Sampler.Settings(30, 0.8, 40, 5);  // past the 16-byte window
+        List<Integer> single = new ArrayList<>();
+        Sampler.generate(m.model(), prompt, settings, single::add);
+        List<List<Integer>> streams = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        Sampler.generate(m.model(), prompt, settings, 3, (i, b) -> streams.get(i).add(b));
+        assertEquals(single, streams.get(0));
+        assertEquals(30, streams.get(2).size());
+        assertNotEquals(streams.get(1), streams.get(2), "each stream draws with its own generator");
+        assertThrows(IllegalArgumentException.class, () -> Sampler.generate(m.model(), prompt, settings, 0, (i, b) -> { }));
     }
 }
