@@ -74,6 +74,15 @@ public interface Backend extends AutoCloseable {
     /** A new zero-filled storage of {@code length} floats. */
     Storage allocate(int length);
 
+    /**
+     * A new storage of {@code length} floats whose contents are unspecified (a pooled block keeps what it
+     * held): for an output that a primitive overwrites in full before anything reads it, which saves the
+     * zero fill, a pass over memory. The default zero-fills.
+     */
+    default Storage allocateForOverwrite(int length) {
+        return allocate(length);
+    }
+
     /** dst[dstOff .. dstOff+len) = src[srcOff .. srcOff+len) (host to backend). */
     void copyIn(Storage dst, int dstOff, float[] src, int srcOff, int len);
 

@@ -20,6 +20,11 @@ public interface HeapBackend extends Backend {
     }
 
     @Override
+    default Storage allocateForOverwrite(int length) {
+        return heapPool().allocate(this, length, false);
+    }
+
+    @Override
     default MemoryStats memoryStats() {
         return heapPool().stats();
     }

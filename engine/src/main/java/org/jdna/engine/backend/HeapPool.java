@@ -39,6 +39,14 @@ public final class HeapPool {
 
     /** A zero-filled storage of {@code length} floats for {@code backend}; see the class comment. */
     public Storage allocate(Backend backend, int length) {
+        return allocate(backend, length, true);
+    }
+
+    /**
+     * A storage of {@code length} floats for {@code backend}, zero-filled when {@code zero} (else a pooled
+     * block keeps its old contents: {@link Backend#allocateForOverwrite}).
+     */
+    public Storage allocate(Backend backend, int length, boolean zero) {
         if (length < 0) {
             throw new IllegalArgumentException("allocate: negative length " + length);
         }
@@ -46,7 +54,9 @@ public final class HeapPool {
             return new HeapStorage(backend, length);
         }
         float[] array = blocks.take(length);
-        Arrays.fill(array, 0, length, 0f);
+        if (zero) {
+            Arrays.fill(array, 0, length, 0f);
+        }
         HeapStorage s = new HeapStorage(backend, array, length, this);
         MemoryScope.track(s);
         return s;

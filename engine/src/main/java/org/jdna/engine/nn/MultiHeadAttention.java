@@ -33,7 +33,7 @@ public final class MultiHeadAttention extends Module {
         this.dim = dim;
         this.heads = heads;
         this.rotary = rotaryPositions > 0
-                ? new RotaryEmbedding(dim / heads, rotaryPositions, RotaryEmbedding.DEFAULT_BASE) : null;
+                ? new RotaryEmbedding(heads, dim / heads, rotaryPositions, RotaryEmbedding.DEFAULT_BASE) : null;
         this.qkv = registerModule("qkv", new Linear(dim, 3 * dim, bias, rng));
         this.proj = registerModule("proj", new Linear(dim, dim, bias, rng).markResidualProjection());
     }
@@ -58,8 +58,7 @@ public final class MultiHeadAttention extends Module {
         }
         Tensor qkvOut = qkv.forward(x); // (rows, 3D): q | k | v
         if (rotary != null) {
-            qkvOut = rotary.applyToQueriesAndKeys(qkvOut, heads,
-                    positions != null ? positions : RotaryEmbedding.positionsInSegments(segments));
+            qkvOut = rotary.apply(qkvOut, positions != null ? positions : RotaryEmbedding.positionsInSegments(segments));
         }
         Tensor y = Attention.attentionPacked(qkvOut, segments, heads, causal, mask); // (rows, D)
         return proj.forward(y);

@@ -1,104 +1,115 @@
 package org.jdna.engine.nn;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.jdna.engine.backend.Backend;
-import org.jdna.engine.ops.ShapeOps;
+import org.jdna.engine.memory.MemoryScope;
+import org.jdna.engine.ops.Indexing;
 import org.jdna.engine.tensor.Tensor;
 
 /**
- * Rotary position embedding (RoPE, the GPT-NeoX "rotate half" layout): within each head of width hd,
- * the pairs (x[i], x[i + hd/2]) of a query or key at position p are rotated by the angle
- * p * base^(-2i/hd), so that a query-key score depends on the two positions only through their
- * difference. It has no parameters. Positions are given per row, so rows gathered from anywhere in a
- * sequence (a DNA module's routed tokens) rotate by their original positions, not their order in the
- * gather (docs/method.md, "Positions").
+ * Rotary position embedding (RoPE, the GPT-NeoX "rotate half" layout) of a packed attention input:
+ * within each query and key head of width hd, the pairs (x[i], x[i + hd/2]) of a row at position p
+ * are rotated by the angle p * base^(-2i/hd), so that a query-key score depends on the two positions
+ * only through their difference; values pass unchanged. It has no parameters. Positions are given per
+ * row, so rows gathered from anywhere in a sequence (a DNA module's routed tokens) rotate by their
+ * original positions, not by their order in the gather (docs/method.md, "Positions").
  *
- * <p>The rotation is written with the engine's differentiable ops (the tape supplies the backward,
- * a rotation by the opposite angle): x * [cos, cos] + [x2, x1] * [-sin, sin] per head. The angle
- * tables are computed once on the host; each call gathers the rows' entries and uploads them.
+ * <p>On qkv (rows, 3D), columns [q | k | v], each head-major, it computes
+ * {@code qkv * C[p] + swap(qkv) * S[p]}: C and S are tables (T_max, 3D) holding [cos, cos] and
+ * [-sin, sin] per query and key head and 1 and 0 over the values, gathered by the rows' positions, and
+ * swap exchanges the two halves of every head, a product with a fixed (hd, hd) permutation. Only
+ * gathers, one small GEMM and elementwise products of equal shapes: the backends' fast paths, with
+ * the tape supplying the backward (a rotation by the opposite angle). The tables are made once per
+ * backend and outlive every memory scope.
  */
 public final class RotaryEmbedding {
     /** The usual base of the angle frequencies. */
     public static final double DEFAULT_BASE = 10_000.0;
 
+    private final int heads;
     private final int headDim;
     private final int maxPositions;
-    private final float[] cos;       // (maxPositions, headDim): [cos, cos] per position
-    private final float[] sinSigned; // (maxPositions, headDim): [-sin, sin] per position
+    private final double base;
+    private final Map<Backend, Tables> tables = new ConcurrentHashMap<>();
 
-    /** Angles for positions [0, maxPositions) of heads {@code headDim} wide (even). */
-    public RotaryEmbedding(int headDim, int maxPositions, double base) {
-        if (headDim <= 0 || headDim % 2 != 0) {
-            throw new IllegalArgumentException("RotaryEmbedding: head width must be positive and even, got " + headDim);
+    /** cos and sin (T_max, 3D) as above, swap (hd, hd). */
+    private record Tables(Tensor cos, Tensor sin, Tensor swap) {}
+
+    /** Angles for positions [0, maxPositions) of {@code heads} query and key heads {@code headDim} wide (even). */
+    public RotaryEmbedding(int heads, int headDim, int maxPositions, double base) {
+        if (heads <= 0 || headDim <= 0 || headDim % 2 != 0) {
+            throw new IllegalArgumentException("RotaryEmbedding: heads must be positive and the head width positive"
+                    + " and even, got " + heads + " heads of " + headDim);
         }
         if (maxPositions <= 0 || !(base > 1)) {
             throw new IllegalArgumentException("RotaryEmbedding: positions must be positive and base > 1, got "
                     + maxPositions + " and " + base);
         }
+        this.heads = heads;
         this.headDim = headDim;
         this.maxPositions = maxPositions;
-        int half = headDim / 2;
-        this.cos = new float[maxPositions * headDim];
-        this.sinSigned = new float[maxPositions * headDim];
-        for (int p = 0; p < maxPositions; p++) {
-            for (int i = 0; i < half; i++) {
-                double angle = p * Math.pow(base, -2.0 * i / headDim);
-                float c = (float) Math.cos(angle);
-                float s = (float) Math.sin(angle);
-                int row = p * headDim;
-                cos[row + i] = c;
-                cos[row + half + i] = c;
-                sinSigned[row + i] = -s;
-                sinSigned[row + half + i] = s;
-            }
-        }
+        this.base = base;
     }
 
     /**
-     * x (rows, heads, hd) -> the same shape, row r rotated by {@code positions[r]}; differentiable in x.
+     * qkv (rows, 3D) -> the same shape, with the query and key heads of row r rotated by
+     * {@code positions[r]} and the values unchanged; differentiable in qkv.
      */
-    public Tensor apply(Tensor x, int[] positions) {
-        if (x.rank() != 3 || x.dim(2) != headDim) {
-            throw new IllegalArgumentException("RotaryEmbedding(hd=" + headDim + "): expected x (rows, heads, "
-                    + headDim + "), got " + x.shapeString());
+    public Tensor apply(Tensor qkv, int[] positions) {
+        int width = 3 * heads * headDim;
+        if (qkv.rank() != 2 || qkv.dim(1) != width) {
+            throw new IllegalArgumentException("RotaryEmbedding(" + heads + " heads of " + headDim + "): expected qkv"
+                    + " (rows, " + width + "), got " + qkv.shapeString());
         }
-        int rows = x.dim(0);
+        int rows = qkv.dim(0);
         if (positions == null || positions.length != rows) {
             throw new IllegalArgumentException("RotaryEmbedding: " + rows + " rows need as many positions, got "
                     + (positions == null ? "none" : String.valueOf(positions.length)));
         }
-        float[] c = new float[rows * headDim];
-        float[] s = new float[rows * headDim];
         for (int r = 0; r < rows; r++) {
-            int p = positions[r];
-            if (p < 0 || p >= maxPositions) {
-                throw new IllegalArgumentException("RotaryEmbedding: position " + p + " of row " + r
+            if (positions[r] < 0 || positions[r] >= maxPositions) {
+                throw new IllegalArgumentException("RotaryEmbedding: position " + positions[r] + " of row " + r
                         + " is outside [0, " + maxPositions + ")");
             }
-            System.arraycopy(cos, p * headDim, c, r * headDim, headDim);
-            System.arraycopy(sinSigned, p * headDim, s, r * headDim, headDim);
         }
-        Backend be = x.backend();
-        Tensor cosT = Tensor.of(be, c, rows, 1, headDim);   // broadcast over heads
-        Tensor sinT = Tensor.of(be, s, rows, 1, headDim);
-        int half = headDim / 2;
-        Tensor swapped = ShapeOps.concat(2, x.slice(2, half, headDim), x.slice(2, 0, half)); // [x2, x1]
-        return x.mul(cosT).add(swapped.mul(sinT));
+        Tables t = tables.computeIfAbsent(qkv.backend(), this::makeTables);
+        Tensor cos = Indexing.indexSelectRows(t.cos(), positions);                        // (rows, 3D)
+        Tensor sin = Indexing.indexSelectRows(t.sin(), positions);                        // (rows, 3D)
+        Tensor swapped = qkv.reshape(rows * 3 * heads, headDim).matmul(t.swap()).reshape(rows, width);
+        return qkv.mul(cos).add(swapped.mul(sin));
     }
 
-    /**
-     * qkv (rows, 3D) with columns [q | k | v], each head-major -> the same with q and k rotated by the
-     * rows' positions and v unchanged.
-     */
-    public Tensor applyToQueriesAndKeys(Tensor qkv, int heads, int[] positions) {
-        int rows = qkv.dim(0);
+    private Tables makeTables(Backend backend) {
+        int half = headDim / 2;
         int d = heads * headDim;
-        if (qkv.rank() != 2 || qkv.dim(1) != 3 * d) {
-            throw new IllegalArgumentException("RotaryEmbedding: expected qkv (rows, " + 3 * d + "), got "
-                    + qkv.shapeString());
+        float[] cos = new float[maxPositions * 3 * d];
+        float[] sin = new float[maxPositions * 3 * d];
+        for (int p = 0; p < maxPositions; p++) {
+            int row = p * 3 * d;
+            for (int i = 0; i < half; i++) {
+                double angle = p * Math.pow(base, -2.0 * i / headDim);
+                float c = (float) Math.cos(angle);
+                float s = (float) Math.sin(angle);
+                for (int h = 0; h < 2 * heads; h++) {          // the query heads, then the key heads
+                    int at = row + h * headDim;
+                    cos[at + i] = c;
+                    cos[at + half + i] = c;
+                    sin[at + i] = -s;
+                    sin[at + half + i] = s;
+                }
+            }
+            java.util.Arrays.fill(cos, row + 2 * d, row + 3 * d, 1f);   // values: unchanged
         }
-        Tensor qk = qkv.slice(1, 0, 2 * d).reshape(rows, 2 * heads, headDim); // q and k heads side by side
-        Tensor rotated = apply(qk, positions).reshape(rows, 2 * d);
-        return ShapeOps.concat(1, rotated, qkv.slice(1, 2 * d, 3 * d));
+        float[] swap = new float[headDim * headDim];   // (x @ swap)[j] = x[(j + half) mod hd]
+        for (int j = 0; j < headDim; j++) {
+            swap[((j + half) % headDim) * headDim + j] = 1f;
+        }
+        try (MemoryScope.Region kept = MemoryScope.persistent()) {
+            return new Tables(Tensor.of(backend, cos, maxPositions, 3 * d), Tensor.of(backend, sin, maxPositions, 3 * d),
+                    Tensor.of(backend, swap, headDim, headDim));
+        }
     }
 
     /** Positions 0, 1, ... within each segment (rows [segments[s], segments[s+1]) of one sequence in order). */
@@ -112,6 +123,8 @@ public final class RotaryEmbedding {
         }
         return p;
     }
+
+    public int heads() { return heads; }
 
     public int headDim() { return headDim; }
 

@@ -102,7 +102,7 @@ public final class Elementwise {
         OpChecks.notNull(op, "b", b);
         Backend be = OpChecks.sameBackend(op, a, b);
         int[] shape = Shapes.broadcast(op, a.shape(), b.shape());
-        Tensor out = Tensor.zeros(be, shape);
+        Tensor out = Tensor.empty(be, shape);                     // the primitive writes every element
         be.elementwise().binary(kind, out.storage(), shape, a.storage(), Shapes.broadcastStrides(a.shape(), shape),
                 b.storage(), Shapes.broadcastStrides(b.shape(), shape));
         return out;
@@ -132,10 +132,10 @@ public final class Elementwise {
     private static Tensor unary(String op, UnaryOp kind, Tensor x, float alpha) {
         OpChecks.notNull(op, "x", x);
         Backend be = x.backend();
-        Tensor out = Tensor.zeros(be, x.shape());
+        Tensor out = Tensor.empty(be, x.shape());                 // the primitives write every element
         be.elementwise().unary(kind, out.storage(), x.storage(), x.numel(), alpha);
         return Autograd.record(op, out, dout -> {
-            Tensor dx = Tensor.zeros(be, x.shape());
+            Tensor dx = Tensor.empty(be, x.shape());
             be.elementwise().unaryBackward(kind, dx.storage(), dout.storage(), x.storage(), x.numel(), alpha);
             Autograd.accumulateFresh(x, dx);
         }, x);

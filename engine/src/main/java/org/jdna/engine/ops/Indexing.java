@@ -107,7 +107,7 @@ public final class Indexing {
         int[] outShape = xShape.clone();
         outShape[0] = rows.length;
         int width = OpChecks.prod(xShape, 1, xShape.length);
-        Tensor out = Tensor.zeros(be, outShape);
+        Tensor out = Tensor.empty(be, outShape);                  // every row is written
         be.indexing().indexSelectRows(out.storage(), x.storage(), rows, rows.length, width);
         return Autograd.record(op, out, dout -> {
             Tensor dx = Tensor.zeros(be, xShape);

@@ -86,7 +86,7 @@ public final class LinearAlgebra {
         int rows = OpChecks.prod(x.shape(), 0, x.rank() - 1);
         int[] outShape = x.shape();
         outShape[outShape.length - 1] = outF;
-        Tensor out = Tensor.zeros(be, outShape);
+        Tensor out = Tensor.empty(be, outShape);   // written in full: the bias rows, or the GEMM at beta 0
         float beta = 0f;
         if (bias != null) { // out rows start as the bias, then the GEMM adds into them
             be.elementwise().copyStrided(out.storage(), bias.storage(), 0, new int[]{rows, outF}, new int[]{0, 1});
@@ -98,13 +98,13 @@ public final class LinearAlgebra {
         final int n = rows;
         return Autograd.record("linear", out, dout -> {
             if (x.requiresGrad()) { // dx (rows, in) = dout (rows, out) @ w (out, in)
-                Tensor dx = Tensor.zeros(be, x.shape());
+                Tensor dx = Tensor.empty(be, x.shape());                      // beta 0: overwritten
                 be.matmul().gemm(false, false, n, in, outF, 1f, dout.storage(), 0, outF, 0, w.storage(), 0, in, 0,
                         0f, dx.storage(), 0, in, 0, 1);
                 Autograd.accumulateFresh(x, dx);
             }
             if (w.requiresGrad()) { // dw (out, in) = dout^T (out, rows) @ x (rows, in)
-                Tensor dw = Tensor.zeros(be, outF, in);
+                Tensor dw = Tensor.empty(be, outF, in);                       // beta 0: overwritten
                 be.matmul().gemm(true, false, outF, in, n, 1f, dout.storage(), 0, outF, 0, x.storage(), 0, in, 0,
                         0f, dw.storage(), 0, in, 0, 1);
                 Autograd.accumulateFresh(w, dw);

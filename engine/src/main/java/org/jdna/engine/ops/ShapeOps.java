@@ -78,7 +78,7 @@ public final class ShapeOps {
         shape[a] = end - start;
         int[] strides = Shapes.strides(xShape);
         Backend be = x.backend();
-        Tensor out = Tensor.zeros(be, shape);
+        Tensor out = Tensor.empty(be, shape);                     // the strided copy writes every element
         be.elementwise().copyStrided(out.storage(), x.storage(), start * strides[a], shape, strides);
         return Autograd.record("slice", out, dout -> {
             Tensor dx = Tensor.zeros(be, xShape);

@@ -67,6 +67,15 @@ public final class Tensor implements AutoCloseable, MemoryScope.Keepable {
         return new Tensor(backend, backend.allocate(Shapes.numel(shape)), shape.clone());
     }
 
+    /**
+     * A tensor whose values are unspecified until written (PyTorch's {@code empty}): for an op's output
+     * that its primitive overwrites in full, which saves the zero fill of {@link #zeros}.
+     */
+    public static Tensor empty(Backend backend, int... shape) {
+        Shapes.check("Tensor.empty", shape);
+        return new Tensor(backend, backend.allocateForOverwrite(Shapes.numel(shape)), shape.clone());
+    }
+
     public static Tensor full(float value, int... shape) {
         Tensor t = zeros(shape);
         t.backend.fill(t.storage, 0, t.numel, value);

@@ -2,8 +2,11 @@ package org.jdna.dna.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -95,18 +98,23 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /**
-     * What {@code jdna train} with no arguments changes in the default preset, to show real learning in
-     * minutes on two cores for both runs together (times: benchmarks/results/design-measurements.md):
+     * What {@code jdna train} with no arguments changes in the default preset, so that both runs together
+     * finish in about three minutes on two cores with a DNA that writes mostly words; each choice was
+     * measured (the sweep's table and its reasons: docs/main-job.md):
      * <ul>
-     *   <li>80 steps of B=16 x T=128 (164k tokens) instead of the preset's 600, warmup a tenth of that;</li>
+     *   <li>rotary positions instead of a learned position table: with learned positions at T = 128 the model
+     *       sits on the bigram plateau (about 2.4 nats) for hundreds of steps while it learns the table;</li>
+     *   <li>4 routed steps over 6 transformer blocks and 2 identity modules instead of 6 over 8 + 2: a
+     *       shallower network is 30% cheaper per token and learns as fast per step at this budget;</li>
+     *   <li>450 steps of B=16 x T=128 (922k tokens) at peak learning rate 4e-3 (warmup 20, cosine to 4e-4);</li>
      *   <li>identity-bias controller speed u = 0.01 instead of 0.001: u bounds how far a bias can move per
-     *       step, so in 80 steps u = 0.001 moves it by at most 0.08, less than the spread of the router
-     *       logits, and the identity fraction drifts far from r (measured: 0.54-0.96 for r = 0.3); with
-     *       u = 0.01 every routed step ends within a point of r at the same validation loss.</li>
+     *       step, and u = 0.001 leaves the identity fraction far from r in a short run.</li>
      * </ul>
-     * The presets keep their full budget and u, which {@code --compare-dense} runs.
+     * The presets keep their own settings, which {@code --compare-dense} runs.
      */
-    static final List<String> MAIN_JOB = List.of("train.steps=80", "train.warmupSteps=8", "model.controllerSpeed=0.01");
+    static final List<String> MAIN_JOB = List.of("model.positions=rope", "model.routedSteps=4",
+            "model.pool=transformer:6,identity:2", "train.steps=450", "train.warmupSteps=20", "train.lr=0.004",
+            "train.minLr=0.0004", "model.controllerSpeed=0.01");
 
     /**
      * What a command line asks for.
@@ -144,7 +152,8 @@ final class TrainCommand implements Callable<Integer> {
                 .withOverwrite(plan.overwrite());
         if (plan.mainJob()) {
             options.out().printf("jdna train: the main job: %s, then its dense baseline on the same %d steps"
-                    + " (1 to 2 minutes of training on 2 cores, then each is scored on every held-out byte; earlier"
+                    + " (about a minute and a half of training each on 2 cores, then each is scored on every held-out"
+                    + " byte; earlier"
                     + " runs in %s and %s are replaced).%n"
                     + "  Short-run settings: %s. The presets' full budget: ./jdna train --compare-dense.%n%n",
                     config.presetName(), plan.run().train().steps(), plan.run().train().outDir(), plan.denseOut(),
@@ -154,6 +163,11 @@ final class TrainCommand implements Callable<Integer> {
             DenseComparison.run(plan.run(), plan.denseOut(), options);
         } else {
             Trainer.run(plan.run(), options);
+        }
+        if (plan.mainJob()) {
+            options.out().printf("%njdna train: the main job took %s, wall clock from the start of the process (both"
+                    + " trainings, their evaluations and samples).%n", sinceProcessStart());
+            options.out().flush();
         }
         return 0;
     }
@@ -175,6 +189,13 @@ final class TrainCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("error: " + lead.error());
         spec.commandLine().getErr().flush();
         return lead.diverged() ? Main.DIVERGED : Main.USER_ERROR;
+    }
+
+    /** "3m12s" since this JVM started (the JVM's own start-up included). */
+    static String sinceProcessStart() {
+        Instant start = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+        long seconds = Math.max(0, Duration.between(start, Instant.now()).toSeconds());
+        return seconds >= 60 ? seconds / 60 + "m" + String.format(Locale.ROOT, "%02d", seconds % 60) + "s" : seconds + "s";
     }
 
     /** --steps, --seed, --out, --backend, --threads and the intervals as overrides (applied after --set). */
