@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.jdna.dna.config.ConfigJson;
+import org.jdna.dna.config.Positions;
 import org.jdna.dna.data.SyntheticText;
 import org.jdna.dna.data.WordShare;
 import org.jdna.dna.io.Checkpoint;
@@ -66,11 +67,13 @@ class TrainCommandTest {
     void noArgumentsIsTheMainJobDnaTop2ThenDenseOnAShortBudget() {
         TrainCommand.Plan main = plan("train");
         assertTrue(main.mainJob() && main.overwrite() && !main.resume());
-        assertEquals(80, main.run().train().steps());
-        assertEquals(8, main.run().train().warmupSteps());
+        assertEquals(500, main.run().train().steps());
+        assertEquals(20, main.run().train().warmupSteps());
         assertEquals(2, main.run().model().topK());
         assertEquals(0.3, main.run().model().identityTarget());
-        assertEquals(0.01, main.run().model().controllerSpeed(), "a controller fast enough for 80 steps");
+        assertEquals(0.01, main.run().model().controllerSpeed(), "a controller fast enough for a short run");
+        assertEquals(Positions.ROPE, main.run().model().positions(), "rotary positions: docs/main-job.md");
+        assertEquals(96, main.run().model().width());
         assertEquals(Path.of("runs/dense"), main.denseOut());
 
         TrainCommand.Plan single = plan("train", "--steps", "7");
