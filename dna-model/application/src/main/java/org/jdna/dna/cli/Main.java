@@ -6,6 +6,8 @@ import org.jdna.dna.io.ArchitectureMismatchException;
 import org.jdna.dna.io.CorruptCheckpointException;
 import org.jdna.dna.train.TrainingDivergedException;
 
+import org.jdna.engine.backend.Backends;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -62,6 +64,12 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        try {
+            Backends.closeAll();    // device memory, cuBLAS handles and kernel modules back before exit
+        } catch (RuntimeException e) {
+            System.err.println("jdna: closing a backend failed: " + e.getMessage());
+        }
+        System.exit(code);
     }
 }
