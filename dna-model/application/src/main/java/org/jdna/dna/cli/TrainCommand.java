@@ -106,14 +106,14 @@ final class TrainCommand implements Callable<Integer> {
      *   <li>4 routed steps over 6 transformer blocks and 2 identity modules instead of 6 over 8 + 2, and width
      *       D = 96 (H = 384) instead of 128: at this budget the loss follows the number of steps, and the smaller
      *       network learns as fast per step (measured) at about half the cost per token;</li>
-     *   <li>500 steps of B=16 x T=128 (1.02M tokens) at peak learning rate 4e-3 (warmup 20, cosine to 4e-4);</li>
+     *   <li>450 steps of B=16 x T=128 (922k tokens) at peak learning rate 4e-3 (warmup 20, cosine to 4e-4);</li>
      *   <li>identity-bias controller speed u = 0.01 instead of 0.001: u bounds how far a bias can move per
      *       step, and u = 0.001 leaves the identity fraction far from r in a short run.</li>
      * </ul>
      * The presets keep their own settings, which {@code --compare-dense} runs.
      */
     static final List<String> MAIN_JOB = List.of("model.positions=rope", "model.width=96", "model.mlpHidden=384",
-            "model.routedSteps=4", "model.pool=transformer:6,identity:2", "train.steps=500", "train.warmupSteps=20", "train.lr=0.004",
+            "model.routedSteps=4", "model.pool=transformer:6,identity:2", "train.steps=450", "train.warmupSteps=20", "train.lr=0.004",
             "train.minLr=0.0004", "model.controllerSpeed=0.01");
 
     /**

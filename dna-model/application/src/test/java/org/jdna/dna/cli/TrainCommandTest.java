@@ -67,7 +67,7 @@ class TrainCommandTest {
     void noArgumentsIsTheMainJobDnaTop2ThenDenseOnAShortBudget() {
         TrainCommand.Plan main = plan("train");
         assertTrue(main.mainJob() && main.overwrite() && !main.resume());
-        assertEquals(500, main.run().train().steps());
+        assertEquals(450, main.run().train().steps());
         assertEquals(20, main.run().train().warmupSteps());
         assertEquals(2, main.run().model().topK());
         assertEquals(0.3, main.run().model().identityTarget());
