@@ -8,9 +8,11 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListenerInterface;
 import org.jdna.dna.config.ConfigException;
 
 /**
@@ -104,4 +106,23 @@ public final class SparkJobs {
         sc.setLogLevel("WARN");
         return sc;
     }
+
+    /**
+     * Removes a progress listener once the events of the job that just returned have reached it: Spark
+     * delivers listener events on its own thread, so a job's last task-end events can still be queued when
+     * collect() returns, and removing the listener at once would drop its last progress lines. Waits at
+     * most {@code LISTENER_DRAIN_MS}; after that the remaining lines are given up, not the job's results.
+     */
+    public static void removeListenerWhenDrained(JavaSparkContext sc, SparkListenerInterface listener) {
+        try {
+            sc.sc().listenerBus().waitUntilEmpty(LISTENER_DRAIN_MS);
+        } catch (TimeoutException e) {
+            // a late progress line is lost; the outcomes are already in the caller's hands
+        } finally {
+            sc.sc().removeSparkListener(listener);
+        }
+    }
+
+    /** How long {@link #removeListenerWhenDrained} waits for queued listener events. */
+    static final long LISTENER_DRAIN_MS = 10_000;
 }

@@ -103,7 +103,7 @@ public record Sweep(Path spec, Path outDir, String master, int threadsPerRun) {
                     .map(r -> SweepTask.train(r, stepAcc, lineAcc))
                     .collect();
         } finally {
-            sc.sc().removeSparkListener(progress);
+            SparkJobs.removeListenerWhenDrained(sc, progress);
         }
     }
 

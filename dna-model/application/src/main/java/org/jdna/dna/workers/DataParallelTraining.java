@@ -139,7 +139,7 @@ public record DataParallelTraining(RunConfig config, int workers, String master,
             outcomes = new ArrayList<>(new JavaRDD<>(ranks.rdd().barrier().mapPartitions(task, false, tag), tag)
                     .repartition(1).collect());
         } finally {
-            sc.sc().removeSparkListener(progress);
+            SparkJobs.removeListenerWhenDrained(sc, progress);
         }
         outcomes.sort(Comparator.comparingInt(WorkerOutcome::rank));
         WorkerOutcome lead = outcomes.getFirst();
