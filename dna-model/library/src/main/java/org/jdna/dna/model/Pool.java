@@ -40,6 +40,12 @@ public final class Pool extends Module {
     /** E. */
     public int size() { return blocks.length; }
 
+    /** Whether module e's attention rotates by positions (rotary), so that {@link #run} needs them. */
+    public boolean usesPositions(int module) {
+        TransformerBlock b = blocks[module];
+        return b != null && b.hasAttention() && b.options().rotaryPositions() > 0;
+    }
+
     public ModuleKind kind(int module) { return kinds.kind(module); }
 
     /** The kinds of the modules, in index order. */

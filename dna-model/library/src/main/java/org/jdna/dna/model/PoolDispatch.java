@@ -47,13 +47,18 @@ public final class PoolDispatch {
         // the modules run side by side, one per thread, each module's kernels on its own thread
         return ConcurrentParts.concat(rows.toArray(Tensor[]::new), (i, x) -> {
             int e = modules.get(i);
-            int start = plan.offset(e);
-            int[] positions = new int[plan.count(e)]; // original positions: rotary attention rotates by them
-            for (int r = 0; r < positions.length; r++) {
-                positions[r] = tokenOfRow[start + r] % seqLen;
-            }
-            return pool.run(e, x, plan.segments(e, seqLen), positions, causal);
+            return pool.run(e, x, plan.segments(e, seqLen),
+                    pool.usesPositions(e) ? positions(tokenOfRow, plan.offset(e), plan.count(e), seqLen) : null, causal);
         });
+    }
+
+    /** The original positions of rows [start, start + count): what rotary attention rotates them by. */
+    private static int[] positions(int[] tokenOfRow, int start, int count, int seqLen) {
+        int[] p = new int[count];
+        for (int r = 0; r < count; r++) {
+            p[r] = tokenOfRow[start + r] % seqLen;
+        }
+        return p;
     }
 
     // True when rows [start, start + count) hold tokens 0, 1, ..., count-1 (all tokens, in order): no gather needed.
