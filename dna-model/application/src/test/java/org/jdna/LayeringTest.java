@@ -62,7 +62,7 @@ class LayeringTest {
         layer("dna.spark", List.of(DNA + "spark"), library);
         layer("dna.sweep", List.of(DNA + "sweep"), with(library, "dna.radial", "dna.spark"));
         layer("dna.workers", List.of(DNA + "workers"), with(library, "dna.radial", "dna.parallel", "dna.spark"));
-        layer("dna.compare", List.of(DNA + "compare"), with(library, "dna.sweep"));
+        layer("dna.compare", List.of(DNA + "compare"), with(library, "dna.sweep", "dna.analysis"));
         layer("dna.cli", List.of(DNA + "cli"), with(library, "dna.radial", "dna.compare", "dna.analysis", "dna.sweep",
                 "dna.workers"));
     }

@@ -20,7 +20,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The figures of the report, trained model against its random-init control wherever both apply. */
-final class ReportCharts {
+public final class ReportCharts {
     static final Color TRAINED = new Color(0x1f77b4);
     static final Color CONTROL = new Color(0xff7f0e);
     static final Color NULL = new Color(0x9a9a9a);
@@ -79,7 +79,8 @@ final class ReportCharts {
         return out;
     }
 
-    static <S extends AxesChartStyler> S style(S s) {
+    /** The house style of every chart: white, sans-serif, the legend below the plot in one row, leading zeros kept. */
+    public static <S extends AxesChartStyler> S style(S s) {
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotBackgroundColor(Color.WHITE);
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
@@ -109,7 +110,7 @@ final class ReportCharts {
     }
 
     /** A tick pattern with the decimals the ticks over [min, max] need (XChart puts about 5 on these charts). */
-    static String decimals(double min, double max) {
+    public static String decimals(double min, double max) {
         double span = max - min > 0 ? max - min : Math.abs(max);
         if (!(span > 0) || Double.isInfinite(span)) {
             return "0.###";

@@ -27,18 +27,24 @@ import picocli.CommandLine.Spec;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Train dense, MoE (top-2), MoD (r = 0.3), DNA top-1, DNA top-2 (r = 0.3), Radial (scratch) and"
                 + " Radial (distilled) on the Brown corpus (--task vision: dense ViTs, DNA top-1 and top-2 on"
-                + " Fashion-MNIST), 2 seeds each, and write the comparison table.")
+                + " Fashion-MNIST), 3 seeds each (vision, --quick: 2), and write the comparison table.")
 final class CompareCommand implements Callable<Integer> {
     @Option(names = "--task", paramLabel = "TASK", description = "language (default: the Brown corpus table) or vision"
             + " (Fashion-MNIST: dense ViT, DNA top-1, DNA top-2 at r = 0.25, test-set accuracy)")
     String task = "language";
 
-    @Option(names = "--quick", description = "small models (D = 64, controller speed 0.01): language 300 steps of"
-            + " 16 x 64 tokens, vision 500 steps of 64 images; about 15 minutes each on 2 cores")
+    @Option(names = "--quick", description = "a short version: language 300 steps instead of 2,000, vision 500"
+            + " steps of 64 images at D = 64 (controller speed 0.01); about 15 minutes each on 2 cores")
     boolean quick;
 
-    @Option(names = "--seeds", split = ",", paramLabel = "S1,S2", description = "seeds (default 1,2)")
-    List<Long> seeds = List.of(1L, 2L);
+    @Option(names = "--seeds", split = ",", paramLabel = "S1,S2", description = "seeds (default 1,2,3 for the"
+            + " language table, 1,2 with --quick or --task vision)")
+    List<Long> seeds;
+
+    @Option(names = "--resume", description = "continue the runs in the folder from their newest checkpoints and keep"
+            + " the finished ones (the table's budget can be trained in pieces: stop it, run the same command with"
+            + " --resume); without it every run starts over")
+    boolean resume;
 
     @Option(names = "--out", paramLabel = "DIR", description = "folder of the runs and the table"
             + " (default runs/compare, runs/compare-vision with --task vision)")
@@ -74,10 +80,11 @@ final class CompareCommand implements Callable<Integer> {
             }
             common.add("train.threads=" + threadsPerRun);              // --set train.threads still wins
         }
-        common.addAll(quick ? Comparison.quick(t) : List.of());
+        common.addAll(quick ? Comparison.quick(t) : Comparison.budget(t));
         common.addAll(overrides);
         Path folder = out != null ? out : Path.of(t == Task.VISION ? "runs/compare-vision" : "runs/compare");
-        Comparison.Plan plan = new Comparison.Plan(t, folder, seeds, common, only);
+        Comparison.Plan plan = new Comparison.Plan(t, folder, seeds != null ? seeds : Comparison.defaultSeeds(t, quick),
+                common, only, resume);
         TrainOptions options = TrainOptions.of(spec.commandLine().getOut(), spec.commandLine().getErr())
                 .withExtensions(Distillation.FACTORY)
                 .withProgress(ProgressBar.Mode.LINES);

@@ -92,23 +92,57 @@ public final class Comparison {
      * @param seeds    seeds of every entry
      * @param common   overrides applied to every preset (size, steps, data, backend)
      * @param only     entry ids to run (empty = all)
+     * @param resume   runs with checkpoints continue from them and finished runs are kept (a budget trained in
+     *                 pieces); otherwise every run starts fresh
      */
-    public record Plan(Task task, Path outDir, List<Long> seeds, List<String> common, List<String> only) {}
+    public record Plan(Task task, Path outDir, List<Long> seeds, List<String> common, List<String> only,
+                       boolean resume) {
+        public Plan {
+            seeds = List.copyOf(seeds);
+            common = List.copyOf(common);
+            only = List.copyOf(only);
+        }
+    }
 
     /** Overrides of the quick mode of {@code task}. */
     public static List<String> quick(Task task) {
         return task == Task.VISION ? quickVision() : quickLanguage();
     }
 
+    /** Overrides of the default mode of {@code task}: the language budget, or the vision presets as they are. */
+    public static List<String> budget(Task task) {
+        return task == Task.VISION ? List.of() : languageBudget();
+    }
+
+    /** Seeds when none are given: three at the language budget (a spread to compare gaps with), two otherwise. */
+    public static List<Long> defaultSeeds(Task task, boolean quick) {
+        return task == Task.LANGUAGE && !quick ? List.of(1L, 2L, 3L) : List.of(1L, 2L);
+    }
+
     /**
-     * Language quick mode: D = 64, T = 64, B = 16, 300 steps (307,200 tokens per run; about 15 minutes for the
-     * 14 runs on 2 cores). The controller speed is the main job's u = 0.01: at the preset's 0.001 the bias
-     * cannot catch up in 300 steps and MoD's routers collapse onto the skip (identity ~0.99 at r = 0.3).
+     * The language table's budget: D = 64, T = 64, B = 16 with rotary positions (the learned position table holds
+     * every model near the byte-bigram plateau for hundreds of steps: docs/main-job.md), 2,000 steps (2,048,000
+     * tokens per run, where the dense baseline's validation curve has flattened: docs/results-sparse-family.md),
+     * a validation estimate every 100 steps for the curves, a checkpoint every 500 so that the sweep can be
+     * trained in pieces ({@code --resume}). The controller speed is the main job's u = 0.01.
+     */
+    static List<String> languageBudget() {
+        return List.of("model.width=64", "model.heads=4", "model.mlpHidden=256", "model.context=64",
+                "model.positions=rope", "model.controllerSpeed=0.01", "train.batchSize=16", "train.steps=2000",
+                "train.warmupSteps=100", "train.evalEvery=100", "train.evalBatches=16", "train.checkpointEvery=500",
+                "train.logEvery=100");
+    }
+
+    /**
+     * Language quick mode: the budget's models for 300 steps (307,200 tokens per run; about 15 minutes for the
+     * 14 runs on 2 cores), no checkpoints or curves. At the preset's controller speed 0.001 the bias could not
+     * catch up in 300 steps and MoD's routers would collapse onto the skip (identity ~0.99 at r = 0.3).
      */
     static List<String> quickLanguage() {
-        return List.of("model.width=64", "model.heads=4", "model.mlpHidden=256", "model.context=64",
-                "model.controllerSpeed=0.01", "train.batchSize=16", "train.steps=300", "train.warmupSteps=30",
-                "train.evalEvery=0", "train.evalBatches=8", "train.checkpointEvery=0", "train.logEvery=25");
+        List<String> o = new ArrayList<>(languageBudget());
+        o.addAll(List.of("train.steps=300", "train.warmupSteps=30", "train.evalEvery=0", "train.evalBatches=8",
+                "train.checkpointEvery=0", "train.logEvery=25"));
+        return List.copyOf(o);
     }
 
     /** Vision quick mode: D = 64, 500 steps of 64 images (32,000 images, about half an epoch), u = 0.01. */
@@ -140,7 +174,7 @@ public final class Comparison {
             entries.add(entry);
             for (long seed : plan.seeds()) {
                 SweepRun run = new SweepRun(entry.id() + "-seed" + seed, entry.preset(), null,
-                        overrides(plan, entry, seed), true);
+                        overrides(plan, entry, seed), !plan.resume());
                 phases.get(run.resolve().distil().active() ? 1 : 0).add(run);
             }
         }
@@ -169,6 +203,7 @@ public final class Comparison {
         }
         Result result = new Result(rows, failed);
         write(plan, result);
+        ComparisonCurves.write(plan);
         return result;
     }
 
@@ -265,28 +300,31 @@ public final class Comparison {
         return sb.toString();
     }
 
-    /** The README table. */
+    /**
+     * The README table: the headline metric as mean ± standard deviation over the seeds, then its difference from
+     * the first row (dense) and whether that lies beyond the seed spread (no seed of one entry reaches the range of
+     * the other's seeds), then the cost columns.
+     */
     public static String markdown(List<Row> rows, Plan plan) {
         boolean vision = plan.task() == Task.VISION;
         String unit = vision ? "patch" : "token";
         String units = vision ? "patches" : "tokens";
+        String key = vision ? "testAccuracy" : "valLoss";
+        double scale = vision ? 100 : 1;
         StringBuilder sb = new StringBuilder();
-        sb.append(vision ? "| model | test accuracy (mean ± half range) | test loss |"
-                        : "| model | val loss (mean ± half range) | bits/byte |")
+        sb.append(vision ? "| model | test accuracy (mean ± sd) | vs first row (points) | test loss |"
+                        : "| model | val loss (mean ± sd) | vs first row | bits/byte |")
                 .append(" active params / ").append(unit).append(" | total params | forward FLOPs / ").append(unit)
                 .append(" | module visits / ").append(unit).append(" | train ").append(units).append("/s")
                 .append(" | inference ").append(units).append("/s |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        double[] first = rows.isEmpty() ? new double[0] : values(rows.getFirst(), key);
         for (Row r : rows) {
-            if (vision) {
-                double[] acc = values(r, "testAccuracy");
-                sb.append(String.format(Locale.ROOT, "| %s | %.2f%% ± %.2f | %.4f ", r.name(), 100 * mean(acc),
-                        100 * (max(acc) - min(acc)) / 2, mean(values(r, "testLoss"))));
-            } else {
-                double[] loss = values(r, "valLoss");
-                sb.append(String.format(Locale.ROOT, "| %s | %.4f ± %.4f | %.4f ", r.name(), mean(loss),
-                        (max(loss) - min(loss)) / 2, mean(values(r, "valBitsPerByte"))));
-            }
+            double[] v = values(r, key);
+            String pattern = vision ? "| %s | %.2f%% ± %.2f | %s | %.4f " : "| %s | %.4f ± %.4f | %s | %.4f ";
+            sb.append(String.format(Locale.ROOT, pattern, r.name(), scale * mean(v), scale * sd(v),
+                    r == rows.getFirst() ? "-" : difference(v, first, scale, vision ? "%+.2f" : "%+.4f"),
+                    mean(values(r, vision ? "testLoss" : "valBitsPerByte"))));
             sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s | %s |%n",
                     Format.count(mean(values(r, "activeParamsPerToken"))),
                     Format.count(mean(values(r, "totalParams"))), Format.si(mean(values(r, "forwardFlopsPerToken"))),
@@ -297,7 +335,8 @@ public final class Comparison {
                 .append(plan.seeds()).append("); every run has the same steps, batch and ")
                 .append(vision ? "image size" : "context").append("; overrides: ")
                 .append(plan.common().isEmpty() ? "none (the presets' full budget)" : String.join(" ", plan.common()))
-                .append(". ");
+                .append(". sd: the standard deviation over the seeds; \"beyond the spread\": the seeds' ranges of"
+                        + " the two entries do not overlap. ");
         if (vision) {
             sb.append("Test accuracy and loss over the whole Fashion-MNIST test set (10,000 images).");
         } else {
@@ -310,6 +349,26 @@ public final class Comparison {
                     .append(e == entries(plan.task()).getLast() ? ".\n" : ", ");
         }
         return sb.toString();
+    }
+
+    /** "+0.0123, beyond the spread" or "-0.0040, within": the difference of the means, and whether the ranges overlap. */
+    static String difference(double[] v, double[] reference, double scale, String pattern) {
+        boolean beyond = min(v) > max(reference) || max(v) < min(reference);
+        return String.format(Locale.ROOT, pattern, scale * (mean(v) - mean(reference)))
+                + (beyond ? ", beyond the spread" : ", within");
+    }
+
+    /** The sample standard deviation (n - 1); 0 for a single value. */
+    static double sd(double[] v) {
+        if (v.length < 2) {
+            return 0;
+        }
+        double m = mean(v);
+        double s = 0;
+        for (double x : v) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / (v.length - 1));
     }
 
     private static double[] values(Row r, String key) {

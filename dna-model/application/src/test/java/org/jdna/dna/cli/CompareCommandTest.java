@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jdna.dna.compare.Comparison;
 import org.jdna.dna.config.ConfigLoader;
+import org.jdna.dna.config.Task;
 import org.jdna.dna.train.TinyRuns;
 import org.jdna.dna.train.Trainer;
 import org.junit.jupiter.api.Test;
@@ -49,11 +51,30 @@ class CompareCommandTest {
         assertTrue(table.contains("| Dense transformer | ") && table.contains("| Radial (distilled from dense) | "), table);
         assertTrue(r.err().contains("jdna sweep: 2 runs on local[2]"), r.err());
         // the sweep's dense run is the trainer's, bit for bit
-        List<String> direct = new ArrayList<>(TINY);
+        List<String> direct = new ArrayList<>(Comparison.budget(Task.LANGUAGE));     // what compare puts first
+        direct.addAll(TINY);
         direct.addAll(List.of("train.seed=1", "train.outDir=" + tmp.resolve("direct")));
         Trainer.run(ConfigLoader.load("dense", null, direct), TinyRuns.quietOptions());
         assertEquals(TinyRuns.losses(tmp.resolve("direct")), TinyRuns.losses(out.resolve("dense-seed1")));
         assertEquals(2, TinyRuns.losses(out.resolve("radial-distil-seed1")).size());
+    }
+
+    @Test
+    void resumeKeepsFinishedRunsAndWithoutItEveryRunStartsOver() throws IOException {
+        Path out = tmp.resolve("pieces");
+        assertEquals(0, compare(out, "dense").code());
+        Path metrics = out.resolve("dense-seed1/metrics.jsonl");
+        var finished = Files.getLastModifiedTime(metrics);
+        List<String> args = new ArrayList<>(List.of("compare", "--only", "dense", "--seeds", "1", "--out",
+                out.toString(), "--resume"));
+        TINY.forEach(o -> args.addAll(List.of("--set", o)));
+        MainTest.Result resumed = MainTest.run(args.toArray(String[]::new));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(finished, Files.getLastModifiedTime(metrics), "a finished run is left as it is");
+        assertTrue(Files.exists(out.resolve("curves.svg")), "the curves are drawn next to the table");
+        args.remove("--resume");
+        assertEquals(0, MainTest.run(args.toArray(String[]::new)).code());
+        assertTrue(Files.getLastModifiedTime(metrics).compareTo(finished) > 0, "without --resume the run starts over");
     }
 
     @Test

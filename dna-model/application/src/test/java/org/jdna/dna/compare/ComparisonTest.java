@@ -19,7 +19,7 @@ class ComparisonTest {
     @Test
     void moeExpertsAreHalfWidthAndTheDistilledRadialUsesTheSameSeedsDenseRunAndBudget() {
         Comparison.Plan plan = new Comparison.Plan(Task.LANGUAGE, Path.of("out"), List.of(1L, 2L),
-                Comparison.quick(Task.LANGUAGE), List.of());
+                Comparison.quick(Task.LANGUAGE), List.of(), false);
         List<String> moe = Comparison.overrides(plan, Comparison.entry(Task.LANGUAGE, "moe"), 2);
         assertTrue(moe.contains("model.poolMlpHidden=128"), moe.toString());
         List<String> distil = Comparison.overrides(plan, Comparison.entry(Task.LANGUAGE, "radial-distil"), 2);
@@ -32,7 +32,7 @@ class ComparisonTest {
     @Test
     void visionTableHasADenseVitAtEachDnasActiveDepth() {
         Comparison.Plan plan = new Comparison.Plan(Task.VISION, Path.of("out"), List.of(1L), Comparison.quick(Task.VISION),
-                List.of());
+                List.of(), false);
         RunConfig dense10 = ConfigLoader.load("vision-dense", null,
                 Comparison.overrides(plan, Comparison.entry(Task.VISION, "vision-dense-10"), 1));
         assertEquals(Task.VISION, dense10.model().task());
@@ -53,20 +53,20 @@ class ComparisonTest {
 
     @Test
     void visionTableLeadsWithTestAccuracyMeanAndHalfRange() {
-        Comparison.Plan plan = new Comparison.Plan(Task.VISION, Path.of("out"), List.of(1L, 2L), List.of(), List.of());
+        Comparison.Plan plan = new Comparison.Plan(Task.VISION, Path.of("out"), List.of(1L, 2L), List.of(), List.of(), false);
         Map<String, Object> a = Map.of("testLoss", 0.5, "testAccuracy", 0.80, "activeParamsPerToken", 1000.0,
                 "totalParams", 2000, "forwardFlopsPerToken", 3000.0, "layerVisitsPerToken", 7.0, "tokensPerSecond", 100.0,
                 "inferenceTokensPerSecond", 400.0);
         Map<String, Object> b = new java.util.HashMap<>(a);
         b.put("testAccuracy", 0.84);
         String table = Comparison.markdown(List.of(new Comparison.Row("vision-dense", "Dense ViT", List.of(a, b))), plan);
-        assertTrue(table.startsWith("| model | test accuracy (mean ± half range) | test loss | active params / patch |"), table);
-        assertTrue(table.contains("| Dense ViT | 82.00% ± 2.00 | 0.5000 |"), table);
+        assertTrue(table.startsWith("| model | test accuracy (mean ± sd) | vs first row (points) | test loss | active params / patch |"), table);
+        assertTrue(table.contains("| Dense ViT | 82.00% ± 2.83 | - | 0.5000 |"), table);
     }
 
     @Test
     void languageTableGivesTheWholeSplitLossWithBitsPerByte() {
-        Comparison.Plan plan = new Comparison.Plan(Task.LANGUAGE, Path.of("out"), List.of(1L, 2L), List.of(), List.of());
+        Comparison.Plan plan = new Comparison.Plan(Task.LANGUAGE, Path.of("out"), List.of(1L, 2L), List.of(), List.of(), false);
         Map<String, Object> a = new java.util.HashMap<>(Map.of("valLoss", 2.0, "valBitsPerByte", 2.0 / Math.log(2),
                 "valSampleLoss", 1.9, "activeParamsPerToken", 1000.0, "totalParams", 2000,
                 "forwardFlopsPerToken", 3000.0, "layerVisitsPerToken", 7.0, "tokensPerSecond", 100.0,
@@ -75,8 +75,8 @@ class ComparisonTest {
         b.put("valLoss", 2.2);
         b.put("valBitsPerByte", 2.2 / Math.log(2));
         String table = Comparison.markdown(List.of(new Comparison.Row("dense", "Dense", List.of(a, b))), plan);
-        assertTrue(table.startsWith("| model | val loss (mean ± half range) | bits/byte | active params / token |"), table);
-        assertTrue(table.contains("| Dense | 2.1000 ± 0.1000 | 3.0297 |"), table);
+        assertTrue(table.startsWith("| model | val loss (mean ± sd) | vs first row | bits/byte | active params / token |"), table);
+        assertTrue(table.contains("| Dense | 2.1000 ± 0.1414 | - | 3.0297 |"), table);
         assertTrue(table.contains("over the whole validation split"), table);
     }
 }
