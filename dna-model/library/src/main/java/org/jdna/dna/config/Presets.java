@@ -3,13 +3,17 @@ package org.jdna.dna.config;
 import static org.jdna.dna.config.DataConfig.DATASET;
 import static org.jdna.dna.config.DataConfig.SYNTHETIC_SIZE;
 import static org.jdna.dna.config.DataConfig.VAL_FRACTION;
+import static org.jdna.dna.config.ModelConfig.CONTEXT;
 import static org.jdna.dna.config.ModelConfig.CONTROLLER_SPEED;
 import static org.jdna.dna.config.ModelConfig.EXIT_STICKY;
 import static org.jdna.dna.config.ModelConfig.FORCED_ROUTING;
+import static org.jdna.dna.config.ModelConfig.HEADS;
 import static org.jdna.dna.config.ModelConfig.IDENTITY_BIAS_RAMP;
 import static org.jdna.dna.config.ModelConfig.IDENTITY_TARGET;
+import static org.jdna.dna.config.ModelConfig.MLP_HIDDEN;
 import static org.jdna.dna.config.ModelConfig.POOL;
 import static org.jdna.dna.config.ModelConfig.POOL_MLP_HIDDEN;
+import static org.jdna.dna.config.ModelConfig.POSITIONS;
 import static org.jdna.dna.config.ModelConfig.ROUTED_STEPS;
 import static org.jdna.dna.config.ModelConfig.ROUTER_HIDDEN;
 import static org.jdna.dna.config.ModelConfig.STEP_ATTENTION;
@@ -20,6 +24,7 @@ import static org.jdna.dna.config.ModelConfig.TASK;
 import static org.jdna.dna.config.ModelConfig.TIED_EMBEDDINGS;
 import static org.jdna.dna.config.ModelConfig.TOP_K;
 import static org.jdna.dna.config.ModelConfig.VISION;
+import static org.jdna.dna.config.ModelConfig.WIDTH;
 import static org.jdna.dna.config.ModuleKind.IDENTITY;
 import static org.jdna.dna.config.ModuleKind.TRANSFORMER;
 import static org.jdna.dna.config.TrainConfig.BATCH_SIZE;
@@ -78,6 +83,7 @@ import java.util.function.UnaryOperator;
  *       r = 0.3 of the routed visits saved (ramped over depth, see IdentityBiasController), i.e. 5.6 layer
  *       visits on average. {@code radial-distil} starts from a trained dense run (see org.jdna.dna.radial).</li>
  * </ul>
+ * And one bigger model, to show what the engine's memory handling allows: {@code dna-d512}.
  */
 public final class Presets {
     /** The preset without --preset: every field at its default. */
@@ -95,6 +101,7 @@ public final class Presets {
         PRESETS.put("early-exit", Presets::earlyExit);
         PRESETS.put("radial", Presets::radial);
         PRESETS.put("radial-distil", Presets::radialDistil);
+        PRESETS.put("dna-d512", Presets::dnaD512);
         PRESETS.put("vision-dna-top2", () -> vision(dnaTop2().model().withPool(ModulePool.of(TRANSFORMER, 8, IDENTITY, 2)), 0.25, "vision-dna-top2"));
         PRESETS.put("vision-dna-top1", () -> vision(dnaTop1().model(), 0.0, "vision-dna-top1"));
         PRESETS.put("vision-dense", () -> vision(dense().model(), 0.0, "vision-dense"));
@@ -116,6 +123,19 @@ public final class Presets {
     // Every field at its default (the field tables of ModelConfig, TrainConfig, DataConfig).
     private static RunConfig dnaTop2() {
         return RunConfig.FIELDS.defaults();
+    }
+
+    /**
+     * A bigger DNA: D = 512, 8 heads, H = 2048, T = 256, 8 transformer + 2 identity modules, 6 routed steps, top-2,
+     * rotary positions; B = 8 (2,048 tokens per step) at peak lr 1e-3. About 27M parameters; a training step's
+     * peak fits well inside a 4 GB heap (README, "Memory").
+     */
+    private static RunConfig dnaD512() {
+        RunConfig base = dnaTop2();
+        ModelConfig m = base.model().with(WIDTH, 512).with(HEADS, 8).with(MLP_HIDDEN, 2048).with(CONTEXT, 256)
+                .with(POSITIONS, Positions.ROPE).withPool(ModulePool.of(TRANSFORMER, 8, IDENTITY, 2));
+        TrainConfig t = base.train().with(BATCH_SIZE, 8).with(LR, 1e-3).with(MIN_LR, 1e-4).withOutDir("runs/dna-d512");
+        return base.withModel(m).withTrain(t);
     }
 
     private static RunConfig dnaTop1() {
