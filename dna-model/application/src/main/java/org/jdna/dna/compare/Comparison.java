@@ -122,7 +122,7 @@ public final class Comparison {
     /**
      * The language table's budget: D = 64, T = 64, B = 16 with rotary positions (the learned position table holds
      * every model near the byte-bigram plateau for hundreds of steps: docs/main-job.md), 2,000 steps (2,048,000
-     * tokens per run, where the dense baseline's validation curve has flattened: docs/results-sparse-family.md),
+     * tokens per run, where the dense baseline's validation curve has flattened: benchmarks/results/2026-12-06-sparse-family.md),
      * a validation estimate every 100 steps for the curves, a checkpoint every 500 so that the sweep can be
      * trained in pieces ({@code --resume}). The controller speed is the main job's u = 0.01.
      */
@@ -201,9 +201,8 @@ public final class Comparison {
                 rows.add(new Row(entry.id(), entry.name(), runs));
             }
         }
-        Result result = new Result(rows, failed);
+        Result result = new Result(rows, failed, ComparisonCurves.note(ComparisonCurves.write(plan)));
         write(plan, result);
-        ComparisonCurves.write(plan);
         return result;
     }
 
@@ -212,8 +211,10 @@ public final class Comparison {
      *
      * @param rows   one per entry with at least one finished run, in table order
      * @param failed the runs that failed, each with its error
+     * @param curves what the validation curves show (ComparisonCurves#note), or "" when no run evaluated during
+     *               training
      */
-    public record Result(List<Row> rows, List<RunOutcome> failed) {
+    public record Result(List<Row> rows, List<RunOutcome> failed, String curves) {
         public boolean ok() { return failed.isEmpty(); }
     }
 
@@ -284,7 +285,7 @@ public final class Comparison {
             Files.writeString(plan.outDir().resolve("results.json"),
                     ConfigJson.MAPPER.writeValueAsString(result.rows()));
             Files.writeString(plan.outDir().resolve("comparison.md"), markdown(result.rows(), plan)
-                    + failures(result.failed()));
+                    + result.curves() + failures(result.failed()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the comparison to " + plan.outDir(), e);
         }
@@ -403,6 +404,7 @@ public final class Comparison {
     public static void print(PrintWriter out, Result result, Plan plan) {
         out.println();
         out.print(markdown(result.rows(), plan));
+        out.print(result.curves());
         out.print(failures(result.failed()));
         out.println("wrote " + plan.outDir().resolve("comparison.md") + " and results.json");
         out.flush();

@@ -69,7 +69,12 @@ class ComparisonCurvesTest {
         Comparison.Entry dense = Comparison.entry(Task.LANGUAGE, "dense");
         ComparisonCurves.Curve c = ComparisonCurves.of(dense, List.of(a, b, dir.resolve("dense-seed3")), Map.of());
         assertArrayEquals(new double[]{3.1, 2.1}, c.valLoss(), 1e-12);
-        assertEquals(1.0, c.dropOverLast(0.5), 1e-12);
+        assertEquals("\nCurves: curves.png and curves.svg, the fast validation estimate against training FLOPs, mean over"
+                + " the seeds.\n", ComparisonCurves.note(List.of(c)), "two evaluations are too few to speak of a last quarter");
+        ComparisonCurves.Curve longer = new ComparisonCurves.Curve("dense", "Dense", new double[8],
+                new double[]{5, 4, 3, 2.5, 2.2, 2.1, 2.05, 2.0}, new long[]{1, 2, 3, 4, 5, 6, 7, 8});
+        assertTrue(ComparisonCurves.note(List.of(longer)).endsWith(" Over the last quarter of the evaluations (steps 6"
+                + " to 8) the estimate fell by: Dense 0.1000 nats (4.8%).\n"), ComparisonCurves.note(List.of(longer)));
     }
 
     @Test
