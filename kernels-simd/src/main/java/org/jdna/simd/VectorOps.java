@@ -127,26 +127,18 @@ final class VectorOps {
     /** out[i] = exp(x[i] - shift); returns sum_i out[i]. out may be x. */
     static float expShifted(float[] out, int outOff, float[] x, int xOff, int n, float shift) {
         int i = 0;
-        float sum = 0f;
         if (S != null) {
             FloatVector m = FloatVector.broadcast(S, shift);
-            FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
-            int bound2 = n - 2 * L + 1;
-            for (; i < bound2; i += 2 * L) {
-                FloatVector e0 = VectorMath.exp(FloatVector.fromArray(S, x, xOff + i).sub(m));
-                FloatVector e1 = VectorMath.exp(FloatVector.fromArray(S, x, xOff + i + L).sub(m));
-                e0.intoArray(out, outOff + i);
-                e1.intoArray(out, outOff + i + L);
-                acc0 = acc0.add(e0);
-                acc1 = acc1.add(e1);
-            }
             for (int up = upper(n); i < up; i += L) {
-                FloatVector e0 = VectorMath.exp(FloatVector.fromArray(S, x, xOff + i).sub(m));
-                e0.intoArray(out, outOff + i);
-                acc0 = acc0.add(e0);
+                VectorMath.exp(FloatVector.fromArray(S, x, xOff + i).sub(m)).intoArray(out, outOff + i);
             }
-            sum = VectorMath.sumLanes(acc0.add(acc1));
         }
+        // The sum in a second pass over what was just stored (still in L1). Summed in the same loop, the lane
+        // sum came after two inlined exp expansions, C2 ran out of inlining budget (NodeCountInliningCutoff),
+        // and the accumulator handed to VectorMath.sumLanes was boxed on every call: about 60 MB per training
+        // step from attention's backward alone. pairedSum adds in the order that loop did, so the result is
+        // the same to the bit.
+        float sum = pairedSum(out, outOff, i);
         for (; i < n; i++) {
             float e = (float) Math.exp(x[xOff + i] - shift);
             out[outOff + i] = e;
@@ -155,20 +147,42 @@ final class VectorOps {
         return sum;
     }
 
+    /**
+     * sum_i a[off + i] over n elements, n a multiple of L (0 without a species): vectors 0, 2, 4, ... into one
+     * accumulator and 1, 3, 5, ... into another, a last odd vector into the first, then the lane sum of the two.
+     */
+    static float pairedSum(float[] a, int off, int n) {
+        if (S == null) {
+            return 0f;
+        }
+        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            acc0 = acc0.add(FloatVector.fromArray(S, a, off + i));
+            acc1 = acc1.add(FloatVector.fromArray(S, a, off + i + L));
+        }
+        if (i < n) {
+            acc0 = acc0.add(FloatVector.fromArray(S, a, off + i));
+        }
+        return VectorMath.sumLanes(acc0.add(acc1));
+    }
+
     /** sum_i exp(x[i] - shift), nothing stored. */
     static float sumExpShifted(float[] x, int xOff, int n, float shift) {
         int i = 0;
         float sum = 0f;
         if (S != null) {
             FloatVector m = FloatVector.broadcast(S, shift);
+            // Two accumulators, vectors 0, 2, 4, ... into one and 1, 3, 5, ... into the other, as pairedSum adds:
+            // the accumulators trade places after every vector, so the loop holds one exp expansion instead of
+            // three (an unrolled pair and a tail), small enough for C2 to compile whole; with three, steady-state
+            // steps were seen running the Vector API's Java fallback here (a float[] per vector operation, about
+            // 10 MB per DNA training step). Their final sum does not depend on which holds which.
             FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
-            int bound2 = n - 2 * L + 1;
-            for (; i < bound2; i += 2 * L) {
-                acc0 = acc0.add(VectorMath.exp(FloatVector.fromArray(S, x, xOff + i).sub(m)));
-                acc1 = acc1.add(VectorMath.exp(FloatVector.fromArray(S, x, xOff + i + L).sub(m)));
-            }
             for (int up = upper(n); i < up; i += L) {
-                acc0 = acc0.add(VectorMath.exp(FloatVector.fromArray(S, x, xOff + i).sub(m)));
+                FloatVector next = acc0.add(VectorMath.exp(FloatVector.fromArray(S, x, xOff + i).sub(m)));
+                acc0 = acc1;
+                acc1 = next;
             }
             sum = VectorMath.sumLanes(acc0.add(acc1));
         }

@@ -43,6 +43,8 @@ class SimdMemoryScopeTest {
                 Step plain = step(modules, inputs, null);
                 Set<Thread> threads = ConcurrentHashMap.newKeySet();
                 Tensor[] fromWorker = new Tensor[1];
+                Thread caller = Thread.currentThread();
+                java.util.concurrent.CountDownLatch onWorker = new java.util.concurrent.CountDownLatch(1);
                 long inUse = backend.memoryStats().bytesInUse();
                 long created = 0;
                 for (int i = 0; i < 4; i++) {
@@ -50,7 +52,14 @@ class SimdMemoryScopeTest {
                     try (MemoryScope scope = MemoryScope.open()) {
                         scoped = step(modules, inputs, (part, y) -> {
                             threads.add(Thread.currentThread());
-                            fromWorker[0] = y;
+                            if (Thread.currentThread() != caller) {
+                                fromWorker[0] = y;
+                                onWorker.countDown();
+                            } else {
+                                // On a loaded machine the caller could take both parts before the worker wakes;
+                                // holding its part until the worker has taken the other makes one run there.
+                                awaitQuietly(onWorker);
+                            }
                         });
                     }
                     MemoryStats stats = backend.memoryStats();
@@ -67,6 +76,14 @@ class SimdMemoryScopeTest {
             } finally {
                 Backends.use(previous);
             }
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
