@@ -46,18 +46,14 @@ final class GemmPacking {
             int base = ip * kc * mr;
             if (transA && rows == 4 && mr == 4) {
                 // element (i, p) at a[aOff + p*lda + i]: four contiguous values per p
+                // Plain stores: as 128-bit vector loads and stores this loop was seen running the Vector API's Java
+                // fallback in some JVMs (a float[] per load, 250 MB per DNA training step).
                 int src = aOff + pc * lda + i0;
-                if (S == null) {
-                    for (int p = 0, d = base; p < kc; p++, src += lda, d += 4) {
-                        dst[d] = a[src];
-                        dst[d + 1] = a[src + 1];
-                        dst[d + 2] = a[src + 2];
-                        dst[d + 3] = a[src + 3];
-                    }
-                } else {
-                    for (int p = 0, d = base; p < kc; p++, src += lda, d += 4) {
-                        FloatVector.fromArray(S4, a, src).intoArray(dst, d);
-                    }
+                for (int p = 0, d = base; p < kc; p++, src += lda, d += 4) {
+                    dst[d] = a[src];
+                    dst[d + 1] = a[src + 1];
+                    dst[d + 2] = a[src + 2];
+                    dst[d + 3] = a[src + 3];
                 }
             } else if (transA) {
                 // element (i, p) at a[aOff + p*lda + i]: MR contiguous values per p

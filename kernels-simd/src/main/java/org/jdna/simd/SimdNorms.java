@@ -301,6 +301,7 @@ final class SimdNorms implements NormKernels {
         float[] losses = array(lossesS), logits = array(logitsS);
         checkTargets("crossEntropy", targets, rows, cols, ignoreIndex);
         parallel.forRange(rows, rowGrain(cols), (from, to) -> {
+            float[] exps = new float[cols];                  // one row of exp values per part, for logSumExp
             for (int r = from; r < to; r++) {
                 int t = targets[r];
                 if (t == ignoreIndex) {
@@ -308,7 +309,7 @@ final class SimdNorms implements NormKernels {
                     continue;
                 }
                 int base = r * cols;
-                losses[r] = (float) (logSumExp(logits, base, cols) - logits[base + t]);
+                losses[r] = (float) (logSumExp(logits, base, cols, exps, 0) - logits[base + t]);
             }
         });
     }
@@ -327,7 +328,7 @@ final class SimdNorms implements NormKernels {
                     java.util.Arrays.fill(dlogits, base, base + cols, 0f);
                     continue;
                 }
-                float lse = (float) logSumExp(logits, base, cols);
+                float lse = (float) logSumExp(logits, base, cols, dlogits, base);  // the row is overwritten next
                 float d = dlosses[r];
                 VectorOps.expShifted(dlogits, base, logits, base, cols, lse);
                 VectorOps.scaleShift(dlogits, base, dlogits, base, cols, d, 0f);
@@ -336,13 +337,19 @@ final class SimdNorms implements NormKernels {
         });
     }
 
-    /** max + log(sum(exp(x - max))) in double from a float vector sum; -infinity for an all -infinity row. */
-    private static double logSumExp(float[] x, int base, int n) {
+    /**
+     * max + log(sum(exp(x - max))) in double from a float vector sum; -infinity for an all -infinity row. The exp
+     * values go to {@code exps} (n floats from expsOff), which the caller has to spare: expShifted, the kernel
+     * attention runs all the time, rather than sumExpShifted, which some JVMs left running the Vector API's Java
+     * fallback in steady state (a float[] per vector operation, 10-20 MB per DNA training step). The sum is the
+     * same to the bit (VectorOpsOrderTest).
+     */
+    private static double logSumExp(float[] x, int base, int n, float[] exps, int expsOff) {
         float max = VectorOps.max(x, base, n);
         if (max == Float.NEGATIVE_INFINITY) {
             return max;
         }
-        return max + Math.log(VectorOps.sumExpShifted(x, base, n, max));
+        return max + Math.log(VectorOps.expShifted(exps, expsOff, x, base, n, max));
     }
 
     private static void checkTargets(String op, int[] targets, int rows, int cols, int ignoreIndex) {

@@ -19,6 +19,8 @@ import org.jdna.engine.tensor.Tensor;
 public final class Pool extends Module {
     private final ModulePool kinds;
     private final TransformerBlock[] blocks; // null at identity modules
+    /** Parameters of each module, counted once: the accountant asks every step, and counting walks names. */
+    private final long[] parameterCounts;
 
     /** Builds the modules in index order, each drawing its weights from {@code rng}. */
     public Pool(ModulePool kinds, TransformerBlock.Options transformer, Rng rng) {
@@ -34,6 +36,10 @@ public final class Pool extends Module {
             if (options != null) {
                 blocks[e] = registerModule(Integer.toString(e), new TransformerBlock(options, rng));
             }
+        }
+        parameterCounts = new long[blocks.length];
+        for (int e = 0; e < blocks.length; e++) {
+            parameterCounts[e] = blocks[e] == null ? 0 : blocks[e].numParameters();
         }
     }
 
@@ -69,7 +75,7 @@ public final class Pool extends Module {
     /** Parameters of module e (0 for identity). */
     public long parameterCount(int module) {
         checkIndex("parameterCount", module);
-        return blocks[module] == null ? 0 : blocks[module].numParameters();
+        return parameterCounts[module];
     }
 
     /**
