@@ -69,9 +69,10 @@ final class InfoCommand implements Callable<Integer> {
             int b = batch != null ? batch : c.train().batchSize();
             MemoryEstimate m = MemoryEstimate.measure(c, b, Backends.current());
             out.printf("memory to train at batch %d: about %s = parameters %s + AdamW state %s + one step's peak %s"
-                    + " (activations, gradients; measured on %s at batch 1 and 2, scaled to %d; the pool's cache"
+                    + " (activations, gradients; measured on %s at batch 1 and 2, scaled to %d%s; the pool's cache"
                     + " comes on top)%n", b, MemoryStats.bytes(m.totalBytes()), MemoryStats.bytes(m.parameterBytes()),
-                    MemoryStats.bytes(m.optimizerBytes()), MemoryStats.bytes(m.stepBytes()), Backends.current().name(), b);
+                    MemoryStats.bytes(m.optimizerBytes()), MemoryStats.bytes(m.stepBytes()), Backends.current().name(),
+                    m.shardRows(), m.shardRows() < b ? " rows, the largest of the step's micro-batches" : "");
         }
         out.println(ConfigJson.toJson(c));
         if (backends) {

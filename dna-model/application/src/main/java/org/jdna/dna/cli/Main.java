@@ -63,8 +63,26 @@ public final class Main implements Runnable {
         return cl;
     }
 
+    /**
+     * What a run that ran out of memory is told (no stack trace): what ran out, and the ways around it. Checkpoints
+     * already written are whole (they are written atomically), so the run can resume once it fits.
+     */
+    static String outOfMemory(OutOfMemoryError e) {
+        return "error: out of memory: " + (e.getMessage() == null ? "the Java heap is full" : e.getMessage())
+                + "\n  Give the JVM more heap (JDNA_JAVA_OPTS=\"-Xmx8g\" ./jdna ...; with a large heap"
+                + " -XX:+UseG1GC uses all of it for long-lived arrays), train fewer rows at once (train.batchSize, or"
+                + " train.microBatches to split each step), or a smaller model; ./jdna info estimates a configuration's"
+                + " memory. Checkpoints already written are whole: --resume continues from the newest.";
+    }
+
     public static void main(String[] args) {
-        int code = commandLine().execute(args);
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println(outOfMemory(e));
+            code = 1;
+        }
         try {
             Backends.closeAll();    // device memory, cuBLAS handles and kernel modules back before exit
         } catch (RuntimeException e) {

@@ -33,6 +33,7 @@ import static org.jdna.dna.config.TrainConfig.CHECKPOINT_EVERY;
 import static org.jdna.dna.config.TrainConfig.EVAL_BATCHES;
 import static org.jdna.dna.config.TrainConfig.EVAL_EVERY;
 import static org.jdna.dna.config.TrainConfig.LR;
+import static org.jdna.dna.config.TrainConfig.MICRO_BATCHES;
 import static org.jdna.dna.config.TrainConfig.MIN_LR;
 import static org.jdna.dna.config.TrainConfig.STEPS;
 import static org.jdna.dna.config.TrainConfig.WARMUP_STEPS;
@@ -127,14 +128,16 @@ public final class Presets {
 
     /**
      * A bigger DNA: D = 512, 8 heads, H = 2048, T = 256, 8 transformer + 2 identity modules, 6 routed steps, top-2,
-     * rotary positions; B = 8 (2,048 tokens per step) at peak lr 1e-3. About 27M parameters; a training step's
-     * peak fits well inside a 4 GB heap (README, "Memory").
+     * rotary positions; B = 8 (2,048 tokens per step) at peak lr 1e-3, run as 2 micro-batches of 4 so that a step's
+     * activations (about 4 GiB at 8 sequences at once) fit a 4 GB heap with the 29M parameters and AdamW's state
+     * (README, "Memory").
      */
     private static RunConfig dnaD512() {
         RunConfig base = dnaTop2();
         ModelConfig m = base.model().with(WIDTH, 512).with(HEADS, 8).with(MLP_HIDDEN, 2048).with(CONTEXT, 256)
                 .with(POSITIONS, Positions.ROPE).withPool(ModulePool.of(TRANSFORMER, 8, IDENTITY, 2));
-        TrainConfig t = base.train().with(BATCH_SIZE, 8).with(LR, 1e-3).with(MIN_LR, 1e-4).withOutDir("runs/dna-d512");
+        TrainConfig t = base.train().with(BATCH_SIZE, 8).with(MICRO_BATCHES, 2).with(LR, 1e-3).with(MIN_LR, 1e-4)
+                .withOutDir("runs/dna-d512");
         return base.withModel(m).withTrain(t);
     }
 

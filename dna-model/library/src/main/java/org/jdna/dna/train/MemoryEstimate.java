@@ -21,14 +21,18 @@ import org.jdna.engine.tensor.Tensor;
  * to B (activations grow with the batch, gradients do not); routing on real data differs, and the
  * pool's cache comes on top of the peak, so this is an estimate. Each measurement starts from an
  * empty cache (the backend's cached blocks are freed first), so that every block is of its request's
- * own size class, whatever ran before.
+ * own size class, whatever ran before. With train.microBatches = M > 1 a step runs B in M shards one after
+ * another: its activations are those of ceil(B / M) rows, and the gradients summed over the shards take
+ * one more copy of the parameters.
  *
  * @param batch          B
  * @param parameterBytes the model's parameters
  * @param optimizerBytes AdamW's first and second moments
- * @param stepBytes      the peak in use of one training step at batch B
+ * @param stepBytes      the peak in use of one training step at batch B (its largest shard, plus the summed
+ *                       gradients when there are several)
+ * @param shardRows      the rows of a shard, ceil(B / M): what the activations were scaled to
  */
-public record MemoryEstimate(int batch, long parameterBytes, long optimizerBytes, long stepBytes) {
+public record MemoryEstimate(int batch, long parameterBytes, long optimizerBytes, long stepBytes, int shardRows) {
 
     /** Parameters, optimizer state and a step's peak. */
     public long totalBytes() {
@@ -44,15 +48,18 @@ public record MemoryEstimate(int batch, long parameterBytes, long optimizerBytes
         model.train();
         long parameters = (long) Float.BYTES * model.numParameters();
         Rng rng = new Rng(config.train().seed()).fork("memory-estimate");
+        int microBatches = Math.min(batch, Math.max(1, config.train().microBatches()));
+        int rows = (batch + microBatches - 1) / microBatches;
         long step;
-        if (batch <= 2) {
-            step = stepPeak(model, batch, rng, backend);
+        if (rows <= 2) {
+            step = stepPeak(model, rows, rng, backend);
         } else {
             long one = stepPeak(model, 1, rng, backend);
             long two = stepPeak(model, 2, rng, backend);
-            step = one + (batch - 1) * Math.max(0, two - one);
+            step = one + (rows - 1) * Math.max(0, two - one);
         }
-        return new MemoryEstimate(batch, parameters, 2 * parameters, step);
+        long summedGradients = microBatches > 1 ? parameters : 0;
+        return new MemoryEstimate(batch, parameters, 2 * parameters, step + summedGradients, rows);
     }
 
     /** A step's peak measured at {@code batch} itself, with no extrapolation (to check the estimate). */

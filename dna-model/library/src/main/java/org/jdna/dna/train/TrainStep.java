@@ -83,13 +83,21 @@ final class TrainStep {
         List<RoutingTrace> traces = new ArrayList<>(microBatches);
         try {
             for (int i = 0; i < microBatches; i++) {
-                Pass p = forwardBackward(step, microBatches == 1 ? batch : batch.shard(i, microBatches), lr);
+                Pass p;
+                if (microBatches == 1) {
+                    p = forwardBackward(step, batch, lr);
+                } else {
+                    // Each shard in a scope of its own: its activations go back to the pool before the next
+                    // shard runs (the point of micro-batches: a step's peak is one shard's), its gradients having
+                    // been taken into the accumulator.
+                    try (MemoryScope shard = MemoryScope.open()) {
+                        p = forwardBackward(step, batch.shard(i, microBatches), lr);
+                        gradients.take();
+                    }
+                }
                 loss += p.loss();
                 aux += p.aux();
                 traces.add(p.trace());
-                if (microBatches > 1) {
-                    gradients.take();
-                }
             }
             if (microBatches > 1) {
                 gradients.restore(microBatches);

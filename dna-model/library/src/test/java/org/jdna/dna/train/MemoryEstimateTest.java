@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 
 import org.jdna.dna.config.RunConfig;
+import org.jdna.dna.config.TrainConfig;
 import org.jdna.dna.model.DnaModel;
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.backend.Backends;
@@ -29,6 +30,11 @@ class MemoryEstimateTest {
             double ratio = (double) e.stepBytes() / measured;
             assertTrue(ratio > 0.7 && ratio < 1.4, "estimated " + e.stepBytes() + " B, measured " + measured + " B");
             assertTrue(e.stepBytes() > MemoryEstimate.measure(config, 2, backend).stepBytes(), "grows with the batch");
+            // 4 micro-batches of 2 rows: the activations of 2 rows, plus the summed gradients
+            RunConfig sharded = config.withTrain(config.train().with(TrainConfig.MICRO_BATCHES, 4));
+            MemoryEstimate s = MemoryEstimate.measure(sharded, 8, backend);
+            assertEquals(2, s.shardRows());
+            assertEquals(MemoryEstimate.measure(config, 2, backend).stepBytes() + 4 * params, s.stepBytes());
         } finally {
             Backends.use(previous);
         }

@@ -72,6 +72,38 @@ class TrainStepMemoryTest {
         }
     }
 
+    @Test
+    void aStepOfMicroBatchesPeaksAtOneShardsActivations() {
+        Backend previous = Backends.current();
+        Backend backend = Backends.use("reference");
+        try {
+            long whole = stepPeak(TinyRuns.config(tmp.resolve("whole"), 3, "train.batchSize=8"), backend);
+            long sharded = stepPeak(TinyRuns.config(tmp.resolve("four"), 3, "train.batchSize=8",
+                    "train.microBatches=4"), backend);
+            // each shard's activations go back to the pool before the next shard runs: four shards of 2 rows
+            // peak at about a quarter of the activations of 8 rows (plus the summed gradients)
+            assertTrue(sharded < 0.5 * whole, "peak with 4 micro-batches " + sharded + " B, in one " + whole + " B");
+        } finally {
+            Backends.use(previous);
+        }
+    }
+
+    // The most in use during the last of a few scoped steps, above what the model and optimizer hold.
+    private static long stepPeak(RunConfig config, Backend backend) {
+        var t = config.train();
+        TaskData data = TaskData.open(config, TinyRuns.quietOptions().datasets());
+        DnaModel model = new DnaModel(config.model(), t.seed());
+        AdamW optimizer = new AdamW(model, new AdamW.Options(t.lr(), t.beta1(), t.beta2(), t.adamEps(), t.weightDecay()));
+        WarmupCosine schedule = new WarmupCosine(t.lr(), t.minLr(), t.warmupSteps(), t.steps());
+        TrainStep step = new TrainStep(model, optimizer, schedule, t.gradClip(), new DivergenceGuard(Path.of("."), null),
+                TrainExtension.NONE, t.microBatches());
+        step.run(1, data.nextTrain());
+        long before = backend.memoryStats().bytesInUse();
+        backend.resetMemoryPeak();
+        step.run(2, data.nextTrain());
+        return backend.memoryStats().peakBytesInUse() - before;
+    }
+
     // The trainer's model, optimizer, schedule and data; each step's result and the pool after it.
     private static Run run(RunConfig config, boolean scoped, Backend backend) {
         var t = config.train();
