@@ -78,7 +78,7 @@ public final class CachingAllocator<B> {
             block = source.allocate(capacity);
             if (block == null) {
                 throw new OutOfMemoryError("memory pool: no memory for a block of " + MemoryStats.bytes(unitBytes * capacity)
-                        + " (" + stats() + "); run each step inside a MemoryScope so that its intermediates come back");
+                        + " (" + stats() + "); a step outside a MemoryScope keeps its intermediates until the collector runs");
             }
         }
         created++;

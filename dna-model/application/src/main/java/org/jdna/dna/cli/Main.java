@@ -69,10 +69,10 @@ public final class Main implements Runnable {
      */
     static String outOfMemory(OutOfMemoryError e) {
         return "error: out of memory: " + (e.getMessage() == null ? "the Java heap is full" : e.getMessage())
-                + "\n  Give the JVM more heap (JDNA_JAVA_OPTS=\"-Xmx8g\" ./jdna ...; with a large heap"
-                + " -XX:+UseG1GC uses all of it for long-lived arrays), train fewer rows at once (train.batchSize, or"
-                + " train.microBatches to split each step), or a smaller model; ./jdna info estimates a configuration's"
-                + " memory. Checkpoints already written are whole: --resume continues from the newest.";
+                + "\n  Give the JVM more heap (JDNA_JAVA_OPTS=\"-Xmx8g\" ./jdna ...), train fewer rows at once"
+                + " (train.batchSize, or train.microBatches to split each step), or a smaller model; ./jdna info"
+                + " estimates a configuration's memory. Checkpoints already written are whole: --resume continues"
+                + " from the newest.";
     }
 
     public static void main(String[] args) {

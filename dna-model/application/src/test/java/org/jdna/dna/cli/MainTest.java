@@ -24,6 +24,14 @@ class MainTest {
     }
 
     @Test
+    void runningOutOfMemoryIsAMessageThatSaysWhatToChange() {
+        String m = Main.outOfMemory(new OutOfMemoryError("memory pool: no memory for a block of 7.0 MiB"));
+        assertTrue(m.startsWith("error: out of memory: memory pool: no memory for a block of 7.0 MiB\n"), m);
+        assertTrue(m.contains("JDNA_JAVA_OPTS") && m.contains("train.microBatches") && m.contains("--resume"), m);
+        assertTrue(Main.outOfMemory(new OutOfMemoryError()).contains("the Java heap is full"));
+    }
+
+    @Test
     void infoPrintsTheResolvedConfig() {
         Result r = run("info", "--preset", "dense", "--set", "model.width=64", "--set", "heads=2");
         assertEquals(0, r.code(), r.err());
