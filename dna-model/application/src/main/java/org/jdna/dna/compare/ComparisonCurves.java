@@ -21,6 +21,7 @@ import org.jdna.dna.config.ConfigJson;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -141,10 +142,13 @@ public final class ComparisonCurves {
 
     /** Validation estimate against training FLOPs (log scale), one line per entry. */
     static Figure chart(List<Curve> curves, int seeds) {
-        XYChart c = new XYChartBuilder().width(760).height(460).title("Validation loss against training compute")
+        XYChart c = new XYChartBuilder().width(980).height(460).title("Validation loss against training compute")
                 .xAxisTitle("training FLOPs (3 x forward, log scale)").yAxisTitle("validation loss (nats, fast estimate)")
                 .build();
         ReportCharts.style(c.getStyler());
+        // seven entries do not fit one row below the plot: a column to its right, beside the curves' ends
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        c.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         c.getStyler().setXAxisLogarithmic(true);
         c.getStyler().setXAxisDecimalPattern("0.#E0");
         c.getStyler().setMarkerSize(4);
