@@ -90,13 +90,9 @@ class TrainStepMemoryTest {
 
     // The most in use during the last of a few scoped steps, above what the model and optimizer hold.
     private static long stepPeak(RunConfig config, Backend backend) {
-        var t = config.train();
-        TaskData data = TaskData.open(config, TinyRuns.quietOptions().datasets());
-        DnaModel model = new DnaModel(config.model(), t.seed());
-        AdamW optimizer = new AdamW(model, new AdamW.Options(t.lr(), t.beta1(), t.beta2(), t.adamEps(), t.weightDecay()));
-        WarmupCosine schedule = new WarmupCosine(t.lr(), t.minLr(), t.warmupSteps(), t.steps());
-        TrainStep step = new TrainStep(model, optimizer, schedule, t.gradClip(), new DivergenceGuard(Path.of("."), null),
-                TrainExtension.NONE, t.microBatches());
+        Trainee r = trainee(config);
+        TrainStep step = r.step();
+        TaskData data = r.data();
         step.run(1, data.nextTrain());
         long before = backend.memoryStats().bytesInUse();
         backend.resetMemoryPeak();
@@ -104,8 +100,10 @@ class TrainStepMemoryTest {
         return backend.memoryStats().peakBytesInUse() - before;
     }
 
-    // The trainer's model, optimizer, schedule and data; each step's result and the pool after it.
-    private static Run run(RunConfig config, boolean scoped, Backend backend) {
+    private record Trainee(TrainStep step, TaskData data) {}
+
+    // The trainer's model, optimizer, schedule and step, and its data.
+    private static Trainee trainee(RunConfig config) {
         var t = config.train();
         TaskData data = TaskData.open(config, TinyRuns.quietOptions().datasets());
         DnaModel model = new DnaModel(config.model(), t.seed());
@@ -113,6 +111,14 @@ class TrainStepMemoryTest {
         WarmupCosine schedule = new WarmupCosine(t.lr(), t.minLr(), t.warmupSteps(), t.steps());
         TrainStep step = new TrainStep(model, optimizer, schedule, t.gradClip(), new DivergenceGuard(Path.of("."), null),
                 TrainExtension.NONE, t.microBatches());
+        return new Trainee(step, data);
+    }
+
+    // Each step's result and the pool after it.
+    private static Run run(RunConfig config, boolean scoped, Backend backend) {
+        Trainee r = trainee(config);
+        TrainStep step = r.step();
+        TaskData data = r.data();
         List<StepResult> results = new ArrayList<>();
         List<MemoryStats> memory = new ArrayList<>();
         for (long s = 1; s <= STEPS; s++) {
