@@ -128,29 +128,31 @@ final class SimdGemm implements MatmulKernels {
             int blockStride = KC * nPanels * NR;
             float[] packB = ws.packB(kBlocks * blockStride);
             int jcf = jc;
-            // panels [s, e) of every KC block
-            Parallel.RangeBody packRange = (s, e) -> {
-                for (int pb = 0, pc = 0; pc < k; pb++, pc += KC) {
-                    GemmPacking.packB(packB, pb * blockStride, b, bOff, ldb, transB, jcf, ncb, pc, Math.min(KC, k - pc),
-                            NR, s, e);
-                }
-            };
             int mc = rowBlock(m, ncb, threads);
             int items = (m + mc - 1) / mc;
             if (threads > 1) {
                 // pieces of at least 32K packed floats; then the row blocks, each on its taker's workspace
                 int piece = Math.max(1, (1 << 15) / (k * NR));
-                parallel.forEachTask((nPanels + piece - 1) / piece,
-                        it -> packRange.run(it * piece, Math.min(nPanels, (it + 1) * piece)));
+                parallel.forEachTask((nPanels + piece - 1) / piece, it -> packPanels(packB, blockStride, b, bOff, ldb,
+                        transB, jcf, ncb, k, it * piece, Math.min(nPanels, (it + 1) * piece)));
                 parallel.forEachTask(items, it -> rowBlock(workspaces.get(), transA, a, aOff, lda, it * mc,
                         Math.min(mc, m - it * mc), k, packB, blockStride, jcf, ncb, alpha, beta, c, cOff, ldc));
             } else {
-                packRange.run(0, nPanels);
+                // no lambda on the serial path: attention runs thousands of small serial GEMMs per step
+                packPanels(packB, blockStride, b, bOff, ldb, transB, jc, ncb, k, 0, nPanels);
                 for (int it = 0; it < items; it++) {
                     rowBlock(ws, transA, a, aOff, lda, it * mc, Math.min(mc, m - it * mc), k, packB, blockStride,
                             jc, ncb, alpha, beta, c, cOff, ldc);
                 }
             }
+        }
+    }
+
+    /** Panels [s, e) of every KC block of B's column block at jc, ncb wide, into packB. */
+    private static void packPanels(float[] packB, int blockStride, float[] b, int bOff, int ldb, boolean transB, int jc,
+                                   int ncb, int k, int s, int e) {
+        for (int pb = 0, pc = 0; pc < k; pb++, pc += KC) {
+            GemmPacking.packB(packB, pb * blockStride, b, bOff, ldb, transB, jc, ncb, pc, Math.min(KC, k - pc), NR, s, e);
         }
     }
 
