@@ -219,16 +219,17 @@ public final class ComparisonCurves {
         Curve first = curves.getFirst();
         if (first.steps().length >= 4) {
             int from = first.steps().length - 1 - Math.max(1, (int) Math.round(first.steps().length / 4.0));
-            sb.append(String.format(Locale.ROOT, " Over the last quarter of the evaluations (steps %,d to %,d) the"
-                    + " estimate fell by:", first.steps()[from], first.steps()[first.steps().length - 1]));
+            List<String> drops = new ArrayList<>();
             for (Curve c : curves) {
-                if (c.steps().length != first.steps().length) {
-                    continue;
+                if (c.steps().length == first.steps().length) {     // entries stopped early have no such quarter
+                    double drop = c.valLoss()[from] - c.valLoss()[c.valLoss().length - 1];
+                    drops.add(String.format(Locale.ROOT, "%s %.4f nats (%.1f%%)", c.name(), drop,
+                            100 * drop / c.valLoss()[from]));
                 }
-                double drop = c.valLoss()[from] - c.valLoss()[c.valLoss().length - 1];
-                sb.append(String.format(Locale.ROOT, " %s %.4f nats (%.1f%%)%s", c.name(), drop,
-                        100 * drop / c.valLoss()[from], c == curves.getLast() ? "." : ";"));
             }
+            sb.append(String.format(Locale.ROOT, " Over the last quarter of the evaluations (steps %,d to %,d) the"
+                    + " estimate fell by: %s.", first.steps()[from], first.steps()[first.steps().length - 1],
+                    String.join("; ", drops)));
         }
         return sb.append('\n').toString();
     }
