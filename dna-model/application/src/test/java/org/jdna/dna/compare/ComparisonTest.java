@@ -52,6 +52,19 @@ class ComparisonTest {
     }
 
     @Test
+    void visionBudgetIsFifteenEpochsOfSevenBySevenPatchesForEveryEntry() {
+        Comparison.Plan plan = new Comparison.Plan(Task.VISION, Path.of("out"), List.of(1L), Comparison.budget(Task.VISION),
+                List.of(), false);
+        for (Comparison.Entry e : Comparison.entries(Task.VISION)) {
+            RunConfig c = ConfigLoader.load(e.preset(), null, Comparison.overrides(plan, e, 1));
+            assertEquals(7, c.model().vision().patchSize(), e.id());
+            assertEquals(64, c.model().width(), e.id());
+            // 55,000 training images (Fashion-MNIST's 60,000 less the 1/12 held out)
+            assertEquals(15.0, c.train().steps() * (double) c.train().batchSize() / 55_000, 0.02, e.id());
+        }
+    }
+
+    @Test
     void visionTableLeadsWithTestAccuracyMeanAndHalfRange() {
         Comparison.Plan plan = new Comparison.Plan(Task.VISION, Path.of("out"), List.of(1L, 2L), List.of(), List.of(), false);
         Map<String, Object> a = Map.of("testLoss", 0.5, "testAccuracy", 0.80, "activeParamsPerToken", 1000.0,

@@ -118,13 +118,17 @@ public final class ConfigValidator {
                 }
             }
         }
-        if (!routesValid || m.forcedRouting() && e != m.routedSteps()) {
+        // An S outside its range is already reported; walking its steps would cost time and memory in
+        // proportion to whatever number a file holds.
+        boolean stepsInRange = ModelConfig.ROUTED_STEPS.problem("", m, m.routedSteps()) == null;
+        if (!routesValid || !stepsInRange || m.forcedRouting() && e != m.routedSteps()) {
             return;
         }
         boolean identityReachable = false;
         for (int s = 0; s < m.routedSteps(); s++) {
-            for (int i : m.allowedModules(s)) {
-                identityReachable |= m.allowedModules(s).length > 1 && m.pool().kind(i).isIdentity();
+            int[] allowed = m.allowedModules(s);
+            for (int i : allowed) {
+                identityReachable |= allowed.length > 1 && m.pool().kind(i).isIdentity();
             }
         }
         if (m.exitSticky() && !identityReachable) {
