@@ -25,11 +25,17 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 2, jvmArgsAppend = {JdnaBenchmark.VECTOR_FLAG, "-Xms3g", "-Xmx3g", "-XX:+UseParallelGC"})
+@Fork(value = 2, jvmArgsAppend = {JdnaBenchmark.VECTOR_FLAG, JdnaBenchmark.NATIVE_ACCESS_FLAG, "-Xms3g", "-Xmx3g",
+        "-XX:+UseParallelGC"})
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 public abstract class JdnaBenchmark {
 
     /** Mirrors {@code jdna.vectorFlag} in the parent pom.xml. */
     public static final String VECTOR_FLAG = "--add-modules=jdk.incubator.vector";
+    /**
+     * Lets the SIMD GEMM start its packed panels on cache lines (kernels-simd's CacheLineAlignment), as
+     * the jdna launcher does; without it the panels lie wherever the array happens to be.
+     */
+    public static final String NATIVE_ACCESS_FLAG = "--enable-native-access=ALL-UNNAMED";
 }

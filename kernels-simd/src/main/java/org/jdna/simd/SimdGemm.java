@@ -126,43 +126,45 @@ final class SimdGemm implements MatmulKernels {
             int ncb = Math.min(nc, n - jc);
             int nPanels = (ncb + NR - 1) / NR;
             int blockStride = KC * nPanels * NR;
-            float[] packB = ws.packB(kBlocks * blockStride);
+            // one float short of a cache line's worth of slack, so that the panels can start on a line
+            float[] packB = ws.packB(kBlocks * blockStride + 15);
+            int base = CacheLineAlignment.floatsToLine(packB);
             int jcf = jc;
             int mc = rowBlock(m, ncb, threads);
             int items = (m + mc - 1) / mc;
             if (threads > 1) {
                 // pieces of at least 32K packed floats; then the row blocks, each on its taker's workspace
                 int piece = Math.max(1, (1 << 15) / (k * NR));
-                parallel.forEachTask((nPanels + piece - 1) / piece, it -> packPanels(packB, blockStride, b, bOff, ldb,
+                parallel.forEachTask((nPanels + piece - 1) / piece, it -> packPanels(packB, base, blockStride, b, bOff, ldb,
                         transB, jcf, ncb, k, it * piece, Math.min(nPanels, (it + 1) * piece)));
                 parallel.forEachTask(items, it -> rowBlock(workspaces.get(), transA, a, aOff, lda, it * mc,
-                        Math.min(mc, m - it * mc), k, packB, blockStride, jcf, ncb, alpha, beta, c, cOff, ldc));
+                        Math.min(mc, m - it * mc), k, packB, base, blockStride, jcf, ncb, alpha, beta, c, cOff, ldc));
             } else {
                 // no lambda on the serial path: attention runs thousands of small serial GEMMs per step
-                packPanels(packB, blockStride, b, bOff, ldb, transB, jc, ncb, k, 0, nPanels);
+                packPanels(packB, base, blockStride, b, bOff, ldb, transB, jc, ncb, k, 0, nPanels);
                 for (int it = 0; it < items; it++) {
-                    rowBlock(ws, transA, a, aOff, lda, it * mc, Math.min(mc, m - it * mc), k, packB, blockStride,
+                    rowBlock(ws, transA, a, aOff, lda, it * mc, Math.min(mc, m - it * mc), k, packB, base, blockStride,
                             jc, ncb, alpha, beta, c, cOff, ldc);
                 }
             }
         }
     }
 
-    /** Panels [s, e) of every KC block of B's column block at jc, ncb wide, into packB. */
-    private static void packPanels(float[] packB, int blockStride, float[] b, int bOff, int ldb, boolean transB, int jc,
+    /** Panels [s, e) of every KC block of B's column block at jc, ncb wide, into packB from {@code base}. */
+    private static void packPanels(float[] packB, int base, int blockStride, float[] b, int bOff, int ldb, boolean transB, int jc,
                                    int ncb, int k, int s, int e) {
         for (int pb = 0, pc = 0; pc < k; pb++, pc += KC) {
-            GemmPacking.packB(packB, pb * blockStride, b, bOff, ldb, transB, jc, ncb, pc, Math.min(KC, k - pc), NR, s, e);
+            GemmPacking.packB(packB, base + pb * blockStride, b, bOff, ldb, transB, jc, ncb, pc, Math.min(KC, k - pc), NR, s, e);
         }
     }
 
     /** Rows [ic, ic + mc) of the C block at column jc: every KC block in turn, beta with the first. */
     private void rowBlock(Workspace ws, boolean transA, float[] a, int aOff, int lda, int ic, int mc, int k,
-                          float[] packB, int blockStride, int jc, int ncb,
+                          float[] packB, int base, int blockStride, int jc, int ncb,
                           float alpha, float beta, float[] c, int cOff, int ldc) {
         int nPanels = (ncb + NR - 1) / NR;
         for (int pb = 0, pc = 0; pc < k; pb++, pc += KC) {
-            block(ws, transA, a, aOff, lda, ic, mc, pc, Math.min(KC, k - pc), packB, pb * blockStride, jc, ncb,
+            block(ws, transA, a, aOff, lda, ic, mc, pc, Math.min(KC, k - pc), packB, base + pb * blockStride, jc, ncb,
                     0, nPanels, alpha, pb == 0 ? beta : 1f, c, cOff, ldc);
         }
     }
