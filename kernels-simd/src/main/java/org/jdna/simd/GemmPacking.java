@@ -35,15 +35,16 @@ final class GemmPacking {
     }
 
     /**
-     * Packs row panels [ipStart, ipEnd) of the block op(A)[ic .. ic+mc, pc .. pc+kc) into dst.
+     * Packs row panels [ipStart, ipEnd) of the block op(A)[ic .. ic+mc, pc .. pc+kc) into dst
+     * from dstOff on (panel ip at dstOff + ip * kc * mr).
      * op(A) = A (m, k) with leading dimension lda, or A^T when transA (A stored (k, m)).
      */
-    static void packA(float[] dst, float[] a, int aOff, int lda, boolean transA,
+    static void packA(float[] dst, int dstOff, float[] a, int aOff, int lda, boolean transA,
                       int ic, int mc, int pc, int kc, int mr, int ipStart, int ipEnd) {
         for (int ip = ipStart; ip < ipEnd; ip++) {
             int i0 = ic + ip * mr;
             int rows = Math.min(mr, ic + mc - i0);
-            int base = ip * kc * mr;
+            int base = dstOff + ip * kc * mr;
             if (transA && rows == 4 && mr == 4) {
                 // element (i, p) at a[aOff + p*lda + i]: four contiguous values per p
                 // Plain stores: as 128-bit vector loads and stores this loop was seen running the Vector API's Java

@@ -10,8 +10,9 @@ import org.jdna.engine.backend.Storage;
  *
  * <p>Loops (outermost first): jc over NC columns of C, packing all of op(B)[0..k, jc..] (k, nc)
  * once into a buffer the threads share (L3); then (in parallel) ic over row blocks of C, and for
- * each KC block pc of the inner dimension op(A)[ic.., pc..] (mc, kc) packed into the worker's own
- * buffer (L2), every NR column panel (L1) and every MR row panel one {@link GemmMicroKernel} call.
+ * each KC block pc of the inner dimension op(A)[ic.., pc..] (mc, kc), packed a few KC blocks ahead
+ * into the worker's own buffer (L2), every NR column panel (L1) and every MR row panel one
+ * {@link GemmMicroKernel} call.
  * The first pc block applies beta, later ones accumulate. The KC blocks run innermost of the row
  * block so that its C block (mc, nc), read and written once per KC block, stays in L2: with the KC
  * loop outside the row blocks, every micro-tile of C came back from L3 (strided rows the
@@ -40,6 +41,8 @@ final class SimdGemm implements MatmulKernels {
      * the whole C, 16 MiB, was the old loop order).
      */
     private static final int C_BLOCK = 1 << 15;
+    /** Most floats of A packed ahead of its micro-kernels (256 KiB: in L2 beside the C block). */
+    private static final int PACKED_A_GROUP = 1 << 16;
     /** Most columns of a packed B block (k, NC), shared by the threads: L3. A multiple of NR. */
     private static final int NC = 4096 / NR * NR;
     /** Most floats of one packed B block (k, nc) (16 MiB): a long k narrows nc. */
@@ -56,9 +59,17 @@ final class SimdGemm implements MatmulKernels {
 
     /** Per-thread packing buffers: A sized once to the block sizes, B grown on demand. */
     private static final class Workspace {
-        final float[] packA = new float[MC * KC];
         final float[] tile = new float[MR * NR];
+        private float[] packA = new float[0];
         private float[] packB = new float[0];
+
+        /** A buffer of at least {@code length} floats for a group of packed A blocks, kept for later calls. */
+        float[] packA(int length) {
+            if (packA.length < length) {
+                packA = new float[length];
+            }
+            return packA;
+        }
 
         /** A buffer of at least {@code length} floats for a packed B block, kept for later calls. */
         float[] packB(int length) {
@@ -158,14 +169,42 @@ final class SimdGemm implements MatmulKernels {
         }
     }
 
-    /** Rows [ic, ic + mc) of the C block at column jc: every KC block in turn, beta with the first. */
+    /**
+     * Rows [ic, ic + mc) of the C block at column jc: every KC block in turn, beta with the first.
+     * A is packed a group of KC blocks at a time (at most PACKED_A_GROUP floats), each MR-row panel
+     * across the whole group, so that rows of A are read in long runs that the prefetchers follow
+     * (one KC block at a time read mc runs of KC floats, lda apart: with n = 256 packing A was a
+     * quarter of the GEMM; benchmarks/results/design-measurements.md). A transposed A, whose rows
+     * hold MR-wide pieces of many panels, is still packed one KC block at a time.
+     */
     private void rowBlock(Workspace ws, boolean transA, float[] a, int aOff, int lda, int ic, int mc, int k,
                           float[] packB, int base, int blockStride, int jc, int ncb,
                           float alpha, float beta, float[] c, int cOff, int ldc) {
         int nPanels = (ncb + NR - 1) / NR;
-        for (int pb = 0, pc = 0; pc < k; pb++, pc += KC) {
-            block(ws, transA, a, aOff, lda, ic, mc, pc, Math.min(KC, k - pc), packB, base + pb * blockStride, jc, ncb,
-                    0, nPanels, alpha, pb == 0 ? beta : 1f, c, cOff, ldc);
+        int mPanels = (mc + MR - 1) / MR;
+        int kBlocks = (k + KC - 1) / KC;
+        int blockFloats = mPanels * MR * KC;
+        int group = Math.clamp(PACKED_A_GROUP / blockFloats, 1, kBlocks);
+        float[] packA = ws.packA(group * blockFloats);
+        for (int g0 = 0; g0 < kBlocks; g0 += group) {
+            int g1 = Math.min(kBlocks, g0 + group);
+            if (transA) {
+                for (int pb = g0; pb < g1; pb++) {
+                    GemmPacking.packA(packA, (pb - g0) * blockFloats, a, aOff, lda, true, ic, mc, pb * KC,
+                            Math.min(KC, k - pb * KC), MR, 0, mPanels);
+                }
+            } else {
+                for (int ip = 0; ip < mPanels; ip++) {
+                    for (int pb = g0; pb < g1; pb++) {
+                        GemmPacking.packA(packA, (pb - g0) * blockFloats, a, aOff, lda, false, ic, mc, pb * KC,
+                                Math.min(KC, k - pb * KC), MR, ip, ip + 1);
+                    }
+                }
+            }
+            for (int pb = g0; pb < g1; pb++) {
+                block(ws, packA, (pb - g0) * blockFloats, ic, mc, Math.min(KC, k - pb * KC), packB,
+                        base + pb * blockStride, jc, ncb, 0, nPanels, alpha, pb == 0 ? beta : 1f, c, cOff, ldc);
+            }
         }
     }
 
@@ -183,15 +222,13 @@ final class SimdGemm implements MatmulKernels {
         return rows;
     }
 
-    /** Packs A block (mc, kc) at row ic, then runs the micro-kernel over B panels [jpStart, jpEnd). */
-    private void block(Workspace ws, boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
+    /** Runs the micro-kernel over B panels [jpStart, jpEnd) against the A block (mc, kc) packed at packAOff. */
+    private void block(Workspace ws, float[] packA, int packAOff, int ic, int mc, int kc,
                        float[] packB, int packBOff, int jc, int ncb, int jpStart, int jpEnd,
                        float alpha, float beta, float[] c, int cOff, int ldc) {
         int mr = MR;
         int nr = NR;
         int mPanels = (mc + mr - 1) / mr;
-        float[] packA = ws.packA;
-        GemmPacking.packA(packA, a, aOff, lda, transA, ic, mc, pc, kc, mr, 0, mPanels);
         for (int jp = jpStart; jp < jpEnd; jp++) {
             int j0 = jc + jp * nr;
             int cols = Math.min(nr, jc + ncb - j0);
@@ -201,9 +238,9 @@ final class SimdGemm implements MatmulKernels {
                 int rows = Math.min(mr, ic + mc - i0);
                 int cAt = cOff + i0 * ldc + j0;
                 if (rows == mr && cols == nr) {
-                    GemmMicroKernel.full(packA, ip * kc * mr, packB, bBase, kc, c, cAt, ldc, alpha, beta);
+                    GemmMicroKernel.full(packA, packAOff + ip * kc * mr, packB, bBase, kc, c, cAt, ldc, alpha, beta);
                 } else {
-                    GemmMicroKernel.partial(packA, ip * kc * mr, packB, bBase, kc, c, cAt, ldc, alpha, beta,
+                    GemmMicroKernel.partial(packA, packAOff + ip * kc * mr, packB, bBase, kc, c, cAt, ldc, alpha, beta,
                             rows, cols, ws.tile);
                 }
             }

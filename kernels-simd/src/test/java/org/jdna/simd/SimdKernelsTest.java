@@ -67,6 +67,9 @@ class SimdKernelsTest {
         checkGemm(one, false, true, 33, 530, 300, 0.5f, 0f, 1);
         // one KC block, tall A: many row blocks
         checkGemm(two, true, false, 300, 70, 200, 1f, 0f, 1);
+        // a row block packed ahead in several groups of KC blocks (the last one partial), either A layout
+        checkGemm(one, false, false, 260, 70, 1100, 1f, 0.5f, 1);
+        checkGemm(one, true, false, 260, 70, 1100, 1f, 0f, 1);
     }
 
     /** Compares a (batched, padded leading dimensions) GEMM on b with the reference. */
