@@ -57,7 +57,7 @@ final class SimdGemm implements MatmulKernels {
         this.parallel = parallel;
     }
 
-    /** Per-thread packing buffers: A sized once to the block sizes, B grown on demand. */
+    /** Per-thread packing buffers, grown on demand and kept. */
     private static final class Workspace {
         final float[] tile = new float[MR * NR];
         private float[] packA = new float[0];
@@ -146,26 +146,27 @@ final class SimdGemm implements MatmulKernels {
             if (threads > 1) {
                 // pieces of at least 32K packed floats; then the row blocks, each on its taker's workspace
                 int piece = Math.max(1, (1 << 15) / (k * NR));
-                parallel.forEachTask((nPanels + piece - 1) / piece, it -> packPanels(packB, base, blockStride, b, bOff, ldb,
-                        transB, jcf, ncb, k, it * piece, Math.min(nPanels, (it + 1) * piece)));
+                parallel.forEachTask((nPanels + piece - 1) / piece, it -> packPanels(packB, base, blockStride, b, bOff,
+                        ldb, transB, jcf, ncb, k, it * piece, Math.min(nPanels, (it + 1) * piece)));
                 parallel.forEachTask(items, it -> rowBlock(workspaces.get(), transA, a, aOff, lda, it * mc,
                         Math.min(mc, m - it * mc), k, packB, base, blockStride, jcf, ncb, alpha, beta, c, cOff, ldc));
             } else {
                 // no lambda on the serial path: attention runs thousands of small serial GEMMs per step
                 packPanels(packB, base, blockStride, b, bOff, ldb, transB, jc, ncb, k, 0, nPanels);
                 for (int it = 0; it < items; it++) {
-                    rowBlock(ws, transA, a, aOff, lda, it * mc, Math.min(mc, m - it * mc), k, packB, base, blockStride,
-                            jc, ncb, alpha, beta, c, cOff, ldc);
+                    rowBlock(ws, transA, a, aOff, lda, it * mc, Math.min(mc, m - it * mc), k, packB, base,
+                            blockStride, jc, ncb, alpha, beta, c, cOff, ldc);
                 }
             }
         }
     }
 
     /** Panels [s, e) of every KC block of B's column block at jc, ncb wide, into packB from {@code base}. */
-    private static void packPanels(float[] packB, int base, int blockStride, float[] b, int bOff, int ldb, boolean transB, int jc,
-                                   int ncb, int k, int s, int e) {
+    private static void packPanels(float[] packB, int base, int blockStride, float[] b, int bOff, int ldb,
+                                   boolean transB, int jc, int ncb, int k, int s, int e) {
         for (int pb = 0, pc = 0; pc < k; pb++, pc += KC) {
-            GemmPacking.packB(packB, base + pb * blockStride, b, bOff, ldb, transB, jc, ncb, pc, Math.min(KC, k - pc), NR, s, e);
+            GemmPacking.packB(packB, base + pb * blockStride, b, bOff, ldb, transB, jc, ncb, pc, Math.min(KC, k - pc),
+                    NR, s, e);
         }
     }
 
