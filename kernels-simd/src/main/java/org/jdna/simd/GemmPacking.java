@@ -133,8 +133,27 @@ final class GemmPacking {
                 int j0 = jc + jp * nr;
                 int cols = Math.min(nr, jc + nc - j0);
                 int base = dstOff + jp * kc * nr;
-                // element (p, j) at b[bOff + j*ldb + p]: one contiguous row of B per column j,
-                // four columns at a time as 4 x 4 transposes when the panel is whole
+                // element (p, j) at b[bOff + j*ldb + p]: one contiguous row of B per column j.
+                // A whole panel as L x L tiles transposed in registers (L = 8 or 16 lanes), the
+                // last kc % L values of each column one by one: four times fewer shuffles per float
+                // than 4 x 4 transposes of 128-bit vectors, which made repacking a weight matrix
+                // for every small routed GEMM a third of a DNA step
+                // (benchmarks/results/design-measurements.md, "Packing B^T")
+                if (cols == nr && S != null && L >= 8 && nr % L == 0) {
+                    int tiled = kc / L * L;
+                    if (tiled > 0) {
+                        TileTranspose.transposeTiles(b, bOff + j0 * ldb + pc, ldb, L * ldb, L,
+                                dst, base, nr, L, L * nr, nr / L, tiled / L);
+                    }
+                    for (int j = 0; j < nr && tiled < kc; j++) {
+                        int src = bOff + (j0 + j) * ldb + pc;
+                        for (int p = tiled, d = base + tiled * nr + j; p < kc; p++, d += nr) {
+                            dst[d] = b[src + p];
+                        }
+                    }
+                    continue;
+                }
+                // four columns at a time as 4 x 4 transposes (128-bit vectors)
                 if (cols == nr && S != null && nr % 4 == 0) {
                     for (int j = 0; j < nr; j += 4) {
                         transposeRows4(dst, base + j, nr, b, bOff + (j0 + j) * ldb + pc, ldb, kc);
