@@ -87,6 +87,32 @@ public final class Autograd {
         tape.owned.put(g, Boolean.TRUE);
     }
 
+    /**
+     * As {@link #accumulateFresh} of a gradient that is zero but for rows {@code rows[i]} of input
+     * (input (R, width...) seen as R rows of {@code width}), which get row i of {@code dout}
+     * (rows.length, width...) added, as the backward of a row gather. When the tape already owns
+     * input's pending gradient the rows are added into it where it lies; otherwise a zeroed
+     * gradient is made for them. (A zeroed full-size gradient per gather, then added whole into
+     * the pending one, was two passes over R rows for every routed module's few.)
+     */
+    public static void accumulateRows(Tensor input, Tensor dout, int[] rows, int width) {
+        if (input == null || !input.requiresGrad()) {
+            return;
+        }
+        Tape tape = TAPE.get();
+        if (tape == null) {
+            throw new IllegalStateException("Autograd.accumulateRows called outside backward()");
+        }
+        Tensor existing = tape.pending.get(input);
+        if (existing != null && tape.owned.containsKey(existing) && existing.backend() == dout.backend()) {
+            dout.backend().indexing().indexAddRows(existing.storage(), dout.storage(), rows, rows.length, width);
+            return;
+        }
+        Tensor g = Tensor.zeros(input.backend(), input.shape());
+        input.backend().indexing().indexAddRows(g.storage(), dout.storage(), rows, rows.length, width);
+        accumulateFresh(input, g);
+    }
+
     // The tape of the running backward pass, or null when input needs no gradient; checks g against input.
     private static Tape tapeFor(Tensor input, Tensor g) {
         if (input == null || !input.requiresGrad()) {

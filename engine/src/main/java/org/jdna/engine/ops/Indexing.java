@@ -109,10 +109,6 @@ public final class Indexing {
         int width = OpChecks.prod(xShape, 1, xShape.length);
         Tensor out = Tensor.empty(be, outShape);                  // every row is written
         be.indexing().indexSelectRows(out.storage(), x.storage(), rows, rows.length, width);
-        return Autograd.record(op, out, dout -> {
-            Tensor dx = Tensor.zeros(be, xShape);
-            be.indexing().indexAddRows(dx.storage(), dout.storage(), rows, rows.length, width);
-            Autograd.accumulateFresh(x, dx);
-        }, x);
+        return Autograd.record(op, out, dout -> Autograd.accumulateRows(x, dout, rows, width), x);
     }
 }

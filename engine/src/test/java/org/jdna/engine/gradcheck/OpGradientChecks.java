@@ -224,6 +224,10 @@ public abstract class OpGradientChecks {
     @Test
     void indexSelectRows() {
         check("indexSelectRows repeats", Tolerance.LINEAR, in -> Indexing.indexSelectRows(in[0], new int[]{3, 1, 3, 0, 3}), randn(221, 4, 2, 3));
+        // the second gather's backward adds its rows into the gradient the first one left pending
+        check("two row gathers of one input", Tolerance.LINEAR, in -> Elementwise.add(
+                Indexing.indexSelectRows(in[0], new int[]{3, 1, 3}), Indexing.indexSelectRows(in[0], new int[]{0, 3, 2})),
+                randn(222, 4, 2, 3));
     }
 
     @Test
