@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -16,6 +18,7 @@ import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.radial.Distillation;
 import org.jdna.dna.train.ProgressBar;
 import org.jdna.dna.train.RunSummary;
+import org.jdna.dna.train.TrainHooks;
 import org.jdna.dna.train.TrainOptions;
 import org.jdna.dna.train.Trainer;
 
@@ -45,10 +48,13 @@ final class SweepTask {
             TaskContext task = TaskContext.get();
             boolean rerun = task != null && task.attemptNumber() > 0;
             boolean resume = hasCheckpoints && (!run.fresh() || rerun);
-            try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(dir.resolve(CONSOLE)), true)) {
+            // a resumed run adds to its console rather than replacing what its earlier pieces printed
+            OpenOption[] console = resume ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
+                    : new OpenOption[0];
+            try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(dir.resolve(CONSOLE), console), true)) {
                 TrainOptions options = TrainOptions.of(log, log).withProgress(ProgressBar.Mode.LINES)
                         .withExtensions(Distillation.FACTORY).withResume(resume).withOverwrite(!resume)
-                        .withHooks((step, model) -> steps.add(1));
+                        .withHooks(reportSteps(steps));
                 RunSummary s = Trainer.run(config, options);
                 outcome = new RunOutcome(run.name(), new LinkedHashMap<>(s.toMap()), null);
                 lines.add(String.format(Locale.ROOT, "%s finished: val loss %.4f, %.0f s", run.name(),
@@ -60,6 +66,18 @@ final class SweepTask {
             outcome = failed(run, e, lines);
         }
         return outcome;
+    }
+
+    /**
+     * Keeps {@code steps} at the number of the step the run is on, counted from the run's start, so
+     * that a run resumed after step 7,000 reports "step 7,001 of ...", not "step 1".
+     */
+    static TrainHooks reportSteps(LongAccumulator steps) {
+        long[] reported = {0};
+        return (step, model) -> {
+            steps.add(step - reported[0]);
+            reported[0] = step;
+        };
     }
 
     private static RunOutcome failed(SweepRun run, RuntimeException e, CollectionAccumulator<String> lines) {
