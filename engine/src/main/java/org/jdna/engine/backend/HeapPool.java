@@ -50,7 +50,8 @@ public final class HeapPool {
         if (length < 0) {
             throw new IllegalArgumentException("allocate: negative length " + length);
         }
-        if (length == 0 || length > LARGEST_POOLED || !MemoryScope.isTracking()) {
+        MemoryScope.Tracker scope = length == 0 || length > LARGEST_POOLED ? null : MemoryScope.tracker();
+        if (scope == null) {
             return new HeapStorage(backend, length);
         }
         float[] array = blocks.take(length);
@@ -58,7 +59,7 @@ public final class HeapPool {
             Arrays.fill(array, 0, length, 0f);
         }
         HeapStorage s = new HeapStorage(backend, array, length, this);
-        MemoryScope.track(s);
+        scope.track(s);
         return s;
     }
 

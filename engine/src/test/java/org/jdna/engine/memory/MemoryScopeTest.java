@@ -101,6 +101,23 @@ class MemoryScopeTest {
     }
 
     @Test
+    void theTrackerIsTheInnermostTrackingScopeAndNoneInsideAPersistentRegion() {
+        assertEquals(null, MemoryScope.tracker(), "no scope open");
+        try (MemoryScope outer = MemoryScope.open()) {
+            MemoryScope.Tracker t = MemoryScope.tracker();
+            assertTrue(t != null);
+            try (MemoryScope.Region region = MemoryScope.persistent()) {
+                assertEquals(null, MemoryScope.tracker(), "a persistent region tracks nothing");
+            }
+            assertTrue(t == MemoryScope.tracker(), "the scope's own tracker again after the region");
+            try (MemoryScope inner = MemoryScope.open()) {
+                assertFalse(t == MemoryScope.tracker(), "the inner scope takes the allocations");
+            }
+        }
+        assertEquals(null, MemoryScope.tracker());
+    }
+
+    @Test
     void scopesCloseInReverseOrder() {
         MemoryScope a = MemoryScope.open();
         MemoryScope b = MemoryScope.open();
