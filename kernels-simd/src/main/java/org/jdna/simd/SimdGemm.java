@@ -41,6 +41,8 @@ final class SimdGemm implements MatmulKernels {
      * the whole C, 16 MiB, was the old loop order).
      */
     private static final int C_BLOCK = 1 << 15;
+    /** Packed B blocks of at least this many floats (64 KiB) start on a cache line. */
+    private static final int ALIGN_FROM = 1 << 14;
     /** Most floats of A packed ahead of its micro-kernels (256 KiB: in L2 beside the C block). */
     private static final int PACKED_A_GROUP = 1 << 16;
     /** Most columns of a packed B block (k, NC), shared by the threads: L3. A multiple of NR. */
@@ -137,9 +139,11 @@ final class SimdGemm implements MatmulKernels {
             int ncb = Math.min(nc, n - jc);
             int nPanels = (ncb + NR - 1) / NR;
             int blockStride = KC * nPanels * NR;
-            // one float short of a cache line's worth of slack, so that the panels can start on a line
-            float[] packB = ws.packB(kBlocks * blockStride + 15);
-            int base = CacheLineAlignment.floatsToLine(packB);
+            // one float short of a cache line's worth of slack, so that the panels can start on a line;
+            // asked only for blocks worth the downcall (about 40 ns: a few percent of attention's tiny GEMMs)
+            int packed = kBlocks * blockStride;
+            float[] packB = ws.packB(packed + 15);
+            int base = packed >= ALIGN_FROM ? CacheLineAlignment.floatsToLine(packB) : 0;
             int jcf = jc;
             int mc = rowBlock(m, ncb, threads);
             int items = (m + mc - 1) / mc;

@@ -141,8 +141,7 @@ public final class MemoryScope implements AutoCloseable {
 
     /** True when allocations on this thread belong to a scope. */
     public static boolean isTracking() {
-        Frame f = TOP.get();
-        return f != null && f.tracking;
+        return tracker() != null;
     }
 
     /**
@@ -150,11 +149,11 @@ public final class MemoryScope implements AutoCloseable {
      * any, takes it. Returns whether one did.
      */
     public static boolean track(Storage storage) {
-        Frame f = TOP.get();
-        if (f == null || !f.tracking) {
+        Tracker t = tracker();
+        if (t == null) {
             return false;
         }
-        f.add(storage);
+        t.track(storage);
         return true;
     }
 
