@@ -1,10 +1,8 @@
 package org.jdna.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,38 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdTopKPicks {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
-    private static final VectorSpecies<Integer> I = S == null ? null : S.withLanes(int.class);
     private static final int L = SimdConfig.LANES;
-    // Shuffles and masks may live in static finals (their payloads are not float[]); float vectors may
-    // not: see SimdTopK.exponentialColumns.
-    /** Lane i <- lane i/2, and lane i <- lane L/2 + i/2: the halves of an interleave of two vectors. */
-    private static final VectorShuffle<Float> SPREAD_LOW = spread(0);
-    private static final VectorShuffle<Float> SPREAD_HIGH = spread(L / 2);
-    private static final VectorMask<Float> ODD_LANES = oddLanes();
 
     private SimdTopKPicks() {
-    }
-
-    private static VectorMask<Float> oddLanes() {
-        if (S == null) {
-            return null;
-        }
-        boolean[] odd = new boolean[L];
-        for (int i = 0; i < L; i++) {
-            odd[i] = i % 2 == 1;
-        }
-        return VectorMask.fromArray(S, odd, 0);
-    }
-
-    private static VectorShuffle<Float> spread(int from) {
-        if (S == null) {
-            return null;
-        }
-        int[] lanes = new int[L];
-        for (int i = 0; i < L; i++) {
-            lanes[i] = from + i / 2;
-        }
-        return VectorShuffle.fromArray(S, lanes, 0);
     }
 
     /**
@@ -173,35 +142,32 @@ final class SimdTopKPicks {
     }
 
     /**
-     * indices (R, K) and weights (R, K) of the group's first rows picks out of scratch: two picks
-     * of a whole block interleave by vector (a 2 x L to L x 2 transpose), anything else goes
-     * element by element.
+     * indices (R, K) and weights (R, K) of the group's first rows picks out of scratch, element by
+     * element. (Two picks once went through vector shuffles and an int reinterpret; in about one JVM
+     * in three C2 left those on the Vector API's Java code, which allocated megabytes per training
+     * step, for a copy of 2 x R values: benchmarks/results/2026-12-07-allocation.md.)
      */
     static void writePicks(int[] indices, float[] weights, float[] scratch, int stride, int experts, int k,
-                                   int r0, int rows) {
+                           int r0, int rows) {
         for (int b = 0; b * L < rows; b++) {
             int picked = b * stride + (experts + 1) * L;
             int picksWeights = picked + k * L;
             int row = r0 + b * L;
-            if (k == 2 && (b + 1) * L <= rows) {
-                FloatVector first = FloatVector.fromArray(S, scratch, picked);
-                FloatVector second = FloatVector.fromArray(S, scratch, picked + L);
-                ((IntVector) first.rearrange(SPREAD_LOW).blend(second.rearrange(SPREAD_LOW), ODD_LANES)
-                        .reinterpretShape(I, 0)).intoArray(indices, row * 2);
-                ((IntVector) first.rearrange(SPREAD_HIGH).blend(second.rearrange(SPREAD_HIGH), ODD_LANES)
-                        .reinterpretShape(I, 0)).intoArray(indices, row * 2 + L);
-                first = FloatVector.fromArray(S, scratch, picksWeights);
-                second = FloatVector.fromArray(S, scratch, picksWeights + L);
-                first.rearrange(SPREAD_LOW).blend(second.rearrange(SPREAD_LOW), ODD_LANES)
-                        .intoArray(weights, row * 2);
-                first.rearrange(SPREAD_HIGH).blend(second.rearrange(SPREAD_HIGH), ODD_LANES)
-                        .intoArray(weights, row * 2 + L);
-            } else {
-                for (int i = 0; i < L && b * L + i < rows; i++) {
-                    for (int j = 0; j < k; j++) {
-                        indices[(row + i) * k + j] = Float.floatToRawIntBits(scratch[picked + j * L + i]);
-                        weights[(row + i) * k + j] = scratch[picksWeights + j * L + i];
-                    }
+            int blockRows = Math.min(L, rows - b * L);
+            if (k == 2) {
+                // the common case without the inner loop: about a fifth faster
+                for (int i = 0, out = row * 2; i < blockRows; i++, out += 2) {
+                    indices[out] = Float.floatToRawIntBits(scratch[picked + i]);
+                    indices[out + 1] = Float.floatToRawIntBits(scratch[picked + L + i]);
+                    weights[out] = scratch[picksWeights + i];
+                    weights[out + 1] = scratch[picksWeights + L + i];
+                }
+                continue;
+            }
+            for (int i = 0; i < blockRows; i++) {
+                for (int j = 0; j < k; j++) {
+                    indices[(row + i) * k + j] = Float.floatToRawIntBits(scratch[picked + j * L + i]);
+                    weights[(row + i) * k + j] = scratch[picksWeights + j * L + i];
                 }
             }
         }
