@@ -30,8 +30,41 @@ final class GemmPacking {
     private static final VectorShuffle<Float> INTERLEAVE_HI = VectorShuffle.fromValues(S4, 2, 6, 3, 7);
     private static final VectorShuffle<Float> PAIRS_LO = VectorShuffle.fromValues(S4, 0, 1, 4, 5);
     private static final VectorShuffle<Float> PAIRS_HI = VectorShuffle.fromValues(S4, 2, 3, 6, 7);
+    // the same four shuffles at the kernels' width L (indexes L..2L-1 pick from y), for A panels
+    private static final VectorShuffle<Float> WIDE_INTERLEAVE_LO = interleave(0);
+    private static final VectorShuffle<Float> WIDE_INTERLEAVE_HI = interleave(L / 2);
+    private static final VectorShuffle<Float> WIDE_PAIRS_LO = pairs(0);
+    private static final VectorShuffle<Float> WIDE_PAIRS_HI = pairs(L / 2);
 
     private GemmPacking() {
+    }
+
+    /** Lanes (x[from], y[from], x[from + 1], y[from + 1], ...) of two L-lane vectors x, y. */
+    private static VectorShuffle<Float> interleave(int from) {
+        if (S == null) {
+            return null;
+        }
+        int[] lanes = new int[L];
+        for (int i = 0; i < L / 2; i++) {
+            lanes[2 * i] = from + i;
+            lanes[2 * i + 1] = L + from + i;
+        }
+        return VectorShuffle.fromArray(S, lanes, 0);
+    }
+
+    /** Lanes (x[from], x[from + 1], y[from], y[from + 1], x[from + 2], ...): pairs of x and y in turn. */
+    private static VectorShuffle<Float> pairs(int from) {
+        if (S == null) {
+            return null;
+        }
+        int[] lanes = new int[L];
+        for (int j = 0; j < L / 4; j++) {
+            for (int c = 0; c < 2; c++) {
+                lanes[4 * j + c] = from + 2 * j + c;
+                lanes[4 * j + 2 + c] = L + from + 2 * j + c;
+            }
+        }
+        return VectorShuffle.fromArray(S, lanes, 0);
     }
 
     /**
@@ -69,7 +102,7 @@ final class GemmPacking {
                     }
                 }
             } else if (rows == 4 && mr == 4 && S != null) {
-                transposeRows4(dst, base, 4, a, aOff + i0 * lda + pc, lda, kc);
+                interleaveRows4(dst, base, a, aOff + i0 * lda + pc, lda, kc);
             } else {
                 // element (i, p) at a[aOff + i*lda + p]: one contiguous row per r
                 for (int r = 0; r < rows; r++) {
@@ -85,6 +118,38 @@ final class GemmPacking {
                 }
             }
         }
+    }
+
+    /**
+     * dst[base + p*4 + r] = a[src + r*lda + p] for r < 4, p < kc (an A panel, MR = 4): the
+     * {@link #transposeRows4} network at the kernels' full width, L values of p per step (four loads,
+     * eight two-vector shuffles, four stores per 4 x L floats), the rest 4 x 4 at a time. With 4-lane
+     * vectors a JFR profile of the dense training step had packing A at a sixth of the step
+     * (benchmarks/results/design-measurements.md, "Packing A").
+     */
+    private static void interleaveRows4(float[] dst, int base, float[] a, int src, int lda, int kc) {
+        int p = 0;
+        int d = base;
+        if (L > 4) {
+            int s1 = src + lda;
+            int s2 = s1 + lda;
+            int s3 = s2 + lda;
+            for (; p + L <= kc; p += L, d += 4 * L) {
+                FloatVector r0 = FloatVector.fromArray(S, a, src + p);
+                FloatVector r1 = FloatVector.fromArray(S, a, s1 + p);
+                FloatVector r2 = FloatVector.fromArray(S, a, s2 + p);
+                FloatVector r3 = FloatVector.fromArray(S, a, s3 + p);
+                FloatVector t0 = r0.rearrange(WIDE_INTERLEAVE_LO, r1); // a0 b0 a1 b1 ...
+                FloatVector t1 = r0.rearrange(WIDE_INTERLEAVE_HI, r1); // a(L/2) b(L/2) ...
+                FloatVector t2 = r2.rearrange(WIDE_INTERLEAVE_LO, r3); // c0 d0 c1 d1 ...
+                FloatVector t3 = r2.rearrange(WIDE_INTERLEAVE_HI, r3);
+                t0.rearrange(WIDE_PAIRS_LO, t2).intoArray(dst, d);         // a0 b0 c0 d0 a1 b1 c1 d1 ...
+                t0.rearrange(WIDE_PAIRS_HI, t2).intoArray(dst, d + L);     // from p = L/4
+                t1.rearrange(WIDE_PAIRS_LO, t3).intoArray(dst, d + 2 * L); // from p = L/2
+                t1.rearrange(WIDE_PAIRS_HI, t3).intoArray(dst, d + 3 * L); // from p = 3L/4
+            }
+        }
+        transposeRows4(dst, d, 4, a, src + p, lda, kc - p);
     }
 
     /**
