@@ -16,8 +16,9 @@ import org.jdna.engine.backend.reference.ReferenceElementwise;
  * strided copy, split over the pool in contiguous ranges when large. Each output element depends
  * on its own inputs only, so the split never changes a result.
  *
- * <p>Broadcasting binary ops walk the output row by row (the last axis); a row whose operands are
- * contiguous or broadcast along it (stride 1 or 0) runs a vector loop.
+ * <p>Broadcasting binary ops walk the output row by row (the last axis, merged with the axes before
+ * it that both operands walk as one); a row whose operands are contiguous or broadcast along it
+ * (stride 1 or 0) runs a vector loop.
  */
 final class SimdElementwise implements ElementwiseKernels {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
@@ -81,7 +82,6 @@ final class SimdElementwise implements ElementwiseKernels {
             out[0] = (float) ReferenceElementwise.apply(op, a[0], b[0]);
             return;
         }
-        int last = shape[rank - 1];
         int total = 1;
         for (int d : shape) {
             total *= d;
@@ -89,10 +89,23 @@ final class SimdElementwise implements ElementwiseKernels {
         if (total == 0) {
             return;
         }
-        int rows = total / last;
-        int grainRows = Math.max(1, GRAIN / Math.max(1, last));
         int aStep = aStrides[rank - 1];
         int bStep = bStrides[rank - 1];
+        // Rows are the trailing axes both operands walk as one (axis d-1's stride is axis d's times
+        // its extent): a contiguous (R, 2) op is one row of 2R, not R rows of 2 that the vectors
+        // never reach (such rows ran element by element: 3% of a DNA step). Rows stay at most GRAIN
+        // long, so that a large op still splits over the threads.
+        int first = rank - 1;
+        int last = shape[rank - 1];
+        while (first > 0 && (long) last * shape[first - 1] <= GRAIN
+                && aStrides[first - 1] == aStep * last && bStrides[first - 1] == bStep * last) {
+            last *= shape[first - 1];
+            first--;
+        }
+        int rowAxes = first;
+        int rowLength = last;
+        int rows = total / last;
+        int grainRows = Math.max(1, GRAIN / Math.max(1, last));
         // vector rows: each operand contiguous (step 1) or broadcast (step 0) along the last axis
         boolean vector = S != null && (aStep == 0 || aStep == 1) && (bStep == 0 || bStep == 1) && (aStep | bStep) != 0;
         parallel.forRange(rows, grainRows, (from, to) -> {
@@ -104,23 +117,23 @@ final class SimdElementwise implements ElementwiseKernels {
                 int aBase = 0;
                 int bBase = 0;
                 int rest = r;
-                for (int d = rank - 2; d >= 0; d--) {
+                for (int d = rowAxes - 1; d >= 0; d--) {
                     int idx = rest % shape[d];
                     rest /= shape[d];
                     aBase += idx * aStrides[d];
                     bBase += idx * bStrides[d];
                 }
-                int outOff = r * last;
+                int outOff = r * rowLength;
                 if (!vector) {
-                    scalarRow(op, out, outOff, a, aBase, aStep, b, bBase, bStep, 0, last);
+                    scalarRow(op, out, outOff, a, aBase, aStep, b, bBase, bStep, 0, rowLength);
                 } else if (aStep == 1 && bStep == 1) {
-                    vectorRow(op, out, outOff, a, aBase, b, bBase, last);
+                    vectorRow(op, out, outOff, a, aBase, b, bBase, rowLength);
                 } else if (aStep == 0) {
-                    spread = spread(spread, last, a[aBase]);
-                    vectorRow(op, out, outOff, spread, 0, b, bBase, last);
+                    spread = spread(spread, rowLength, a[aBase]);
+                    vectorRow(op, out, outOff, spread, 0, b, bBase, rowLength);
                 } else {
-                    spread = spread(spread, last, b[bBase]);
-                    vectorRow(op, out, outOff, a, aBase, spread, 0, last);
+                    spread = spread(spread, rowLength, b[bBase]);
+                    vectorRow(op, out, outOff, a, aBase, spread, 0, rowLength);
                 }
             }
         });
@@ -134,69 +147,88 @@ final class SimdElementwise implements ElementwiseKernels {
     }
 
     /**
-     * out[outOff + i] = op(a[aOff + i], b[bOff + i]) for i < n: one loop per op, so that each loop
-     * holds one constant operator (C2 intrinsifies a vector op only when it is a constant).
+     * out[outOff + i] = op(a[aOff + i], b[bOff + i]) for i < n: one small method per op, each loop
+     * holding one constant operator (C2 intrinsifies a vector op only when it is a constant). In one
+     * method with every loop behind a switch, a DNA step's profile showed SUB on the Vector API's
+     * Java code (FloatVector.lanewiseTemplate), as SimdUnary's activations once were.
      */
     private static void vectorRow(BinaryOp op, float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {
         int up = S.loopBound(n);
         switch (op) {
-            case ADD -> {
-                for (int i = 0; i < up; i += L) {
-                    FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
-                }
-            }
-            case SUB -> {
-                for (int i = 0; i < up; i += L) {
-                    FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
-                }
-            }
-            case MUL -> {
-                for (int i = 0; i < up; i += L) {
-                    FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
-                }
-            }
-            case DIV -> {
-                for (int i = 0; i < up; i += L) {
-                    FloatVector.fromArray(S, a, aOff + i).div(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
-                }
-            }
-            case MAXIMUM -> {
-                for (int i = 0; i < up; i += L) {
-                    FloatVector x = FloatVector.fromArray(S, a, aOff + i);
-                    FloatVector y = FloatVector.fromArray(S, b, bOff + i);
-                    x.max(y).intoArray(out, outOff + i);
-                }
-            }
-            case MINIMUM -> {
-                for (int i = 0; i < up; i += L) {
-                    FloatVector x = FloatVector.fromArray(S, a, aOff + i);
-                    FloatVector y = FloatVector.fromArray(S, b, bOff + i);
-                    x.min(y).intoArray(out, outOff + i);
-                }
-            }
-            case EQ -> {
-                for (int i = 0; i < up; i += L) {
-                    FloatVector x = FloatVector.fromArray(S, a, aOff + i);
-                    FloatVector y = FloatVector.fromArray(S, b, bOff + i);
-                    FloatVector.zero(S).blend(1f, x.compare(VectorOperators.EQ, y)).intoArray(out, outOff + i);
-                }
-            }
-            case GT -> {
-                for (int i = 0; i < up; i += L) {
-                    FloatVector x = FloatVector.fromArray(S, a, aOff + i);
-                    FloatVector y = FloatVector.fromArray(S, b, bOff + i);
-                    FloatVector.zero(S).blend(1f, x.compare(VectorOperators.GT, y)).intoArray(out, outOff + i);
-                }
-            }
-            case LT -> {
-                for (int i = 0; i < up; i += L) {
-                    FloatVector x = FloatVector.fromArray(S, a, aOff + i);
-                    FloatVector y = FloatVector.fromArray(S, b, bOff + i);
-                    FloatVector.zero(S).blend(1f, x.compare(VectorOperators.LT, y)).intoArray(out, outOff + i);
-                }
-            }
+            case ADD -> addRow(out, outOff, a, aOff, b, bOff, up);
+            case SUB -> subRow(out, outOff, a, aOff, b, bOff, up);
+            case MUL -> mulRow(out, outOff, a, aOff, b, bOff, up);
+            case DIV -> divRow(out, outOff, a, aOff, b, bOff, up);
+            case MAXIMUM -> maxRow(out, outOff, a, aOff, b, bOff, up);
+            case MINIMUM -> minRow(out, outOff, a, aOff, b, bOff, up);
+            case EQ -> eqRow(out, outOff, a, aOff, b, bOff, up);
+            case GT -> gtRow(out, outOff, a, aOff, b, bOff, up);
+            case LT -> ltRow(out, outOff, a, aOff, b, bOff, up);
         }
         scalarRow(op, out, outOff, a, aOff, 1, b, bOff, 1, up, n);
+    }
+
+    private static void addRow(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int up) {
+        for (int i = 0; i < up; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+        }
+    }
+
+    private static void subRow(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int up) {
+        for (int i = 0; i < up; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+        }
+    }
+
+    private static void mulRow(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int up) {
+        for (int i = 0; i < up; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+        }
+    }
+
+    private static void divRow(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int up) {
+        for (int i = 0; i < up; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).div(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+        }
+    }
+
+    private static void maxRow(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int up) {
+        for (int i = 0; i < up; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).max(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+        }
+    }
+
+    private static void minRow(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int up) {
+        for (int i = 0; i < up; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).min(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+        }
+    }
+
+    /** 1 where a[i] EQ b[i], else 0. */
+    private static void eqRow(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int up) {
+        for (int i = 0; i < up; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, aOff + i);
+            FloatVector y = FloatVector.fromArray(S, b, bOff + i);
+            FloatVector.zero(S).blend(1f, x.compare(VectorOperators.EQ, y)).intoArray(out, outOff + i);
+        }
+    }
+
+    /** 1 where a[i] GT b[i], else 0. */
+    private static void gtRow(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int up) {
+        for (int i = 0; i < up; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, aOff + i);
+            FloatVector y = FloatVector.fromArray(S, b, bOff + i);
+            FloatVector.zero(S).blend(1f, x.compare(VectorOperators.GT, y)).intoArray(out, outOff + i);
+        }
+    }
+
+    /** 1 where a[i] LT b[i], else 0. */
+    private static void ltRow(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int up) {
+        for (int i = 0; i < up; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, aOff + i);
+            FloatVector y = FloatVector.fromArray(S, b, bOff + i);
+            FloatVector.zero(S).blend(1f, x.compare(VectorOperators.LT, y)).intoArray(out, outOff + i);
+        }
     }
 
     /** out[outOff + i] = op(a[aOff + i*aStep], b[bOff + i*bStep]) for i in [from, n), the reference's scalar rule. */

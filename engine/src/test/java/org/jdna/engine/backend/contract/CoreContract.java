@@ -214,6 +214,20 @@ public abstract class CoreContract extends ContractSupport {
                         d.upload(b), new int[]{1, 3, 21});
                 return d.results(out);
             });
+            // short rows that a backend may merge with the axes before them: (3, 7, 2) with b a
+            // (7, 2) block repeated, and (5, 4, 3) with b a (5, 1, 1) column
+            check("binary " + op + " short rows, b repeated", Tolerance.ELEMENTWISE, d -> {
+                Storage out = d.garbage(3 * 7 * 2);
+                d.backend().elementwise().binary(op, out, new int[]{3, 7, 2}, d.upload(a), new int[]{14, 2, 1},
+                        d.upload(b), new int[]{0, 2, 1});
+                return d.results(out);
+            });
+            check("binary " + op + " short rows, b a column", Tolerance.ELEMENTWISE, d -> {
+                Storage out = d.garbage(5 * 4 * 3);
+                d.backend().elementwise().binary(op, out, new int[]{5, 4, 3}, d.upload(a), new int[]{12, 3, 1},
+                        d.upload(b), new int[]{1, 0, 0});
+                return d.results(out);
+            });
             // ties, contiguous tails and a rank-0 scalar
             for (int n : SIZES) {
                 check("binary " + op + " ties n=" + n, Tolerance.ELEMENTWISE, d -> {
