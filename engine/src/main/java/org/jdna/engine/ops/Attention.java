@@ -44,16 +44,16 @@ public final class Attention {
             maskStride = checkMask(op, mask, segs);
         }
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        Tensor out = Tensor.zeros(be, rows, width);
-        Tensor lse = Tensor.zeros(be, heads, rows);
+        Tensor out = Tensor.empty(be, rows, width);
+        Tensor lse = Tensor.empty(be, heads, rows);
         Storage maskStorage = mask == null ? null : mask.storage();
         final int ms = maskStride;
         be.attention().forward(out.storage(), lse.storage(), q.storage(), k.storage(), v.storage(), segs, heads,
                 headDim, causal, maskStorage, ms, scale);
         return Autograd.record(op, out, dout -> {
-            Tensor dq = Tensor.zeros(be, rows, width);
-            Tensor dk = Tensor.zeros(be, rows, width);
-            Tensor dv = Tensor.zeros(be, rows, width);
+            Tensor dq = Tensor.empty(be, rows, width);
+            Tensor dk = Tensor.empty(be, rows, width);
+            Tensor dv = Tensor.empty(be, rows, width);
             be.attention().backward(dq.storage(), dk.storage(), dv.storage(), dout.storage(), q.storage(), k.storage(),
                     v.storage(), out.storage(), lse.storage(), segs, heads, headDim, causal, maskStorage, ms, scale);
             Autograd.accumulateFresh(q, dq);
@@ -91,12 +91,12 @@ public final class Attention {
         int ms = mask == null ? 0 : checkMask(op, mask, segs);
         Storage maskStorage = mask == null ? null : mask.storage();
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        Tensor out = Tensor.zeros(be, rows, width);
-        Tensor lse = Tensor.zeros(be, heads, rows);
+        Tensor out = Tensor.empty(be, rows, width);
+        Tensor lse = Tensor.empty(be, heads, rows);
         be.attention().forwardPacked(out.storage(), lse.storage(), qkv.storage(), segs, heads, headDim, causal,
                 maskStorage, ms, scale);
         return Autograd.record(op, out, dout -> {
-            Tensor dqkv = Tensor.zeros(be, rows, 3 * width);
+            Tensor dqkv = Tensor.empty(be, rows, 3 * width);
             be.attention().backwardPacked(dqkv.storage(), dout.storage(), qkv.storage(), out.storage(), lse.storage(),
                     segs, heads, headDim, causal, maskStorage, ms, scale);
             Autograd.accumulateFresh(qkv, dqkv);

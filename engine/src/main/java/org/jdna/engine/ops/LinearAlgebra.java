@@ -131,7 +131,7 @@ public final class LinearAlgebra {
         int strideA = a.rank() > 2 ? m * k : 0;
         int strideB = b.rank() > 2 ? k * n : 0;
         int strideC = m * n;
-        Tensor out = Tensor.zeros(be, batch, m, n);
+        Tensor out = Tensor.empty(be, batch, m, n);
         if (batch > 0 && m > 0 && n > 0) {
             be.matmul().gemm(transA, transB, m, n, k, 1f, a.storage(), 0, lda, strideA, b.storage(), 0, ldb, strideB,
                     0f, out.storage(), 0, n, strideC, batch);

@@ -41,7 +41,7 @@ public final class Losses {
         }
         int[] t = targets.clone();
         Backend be = logits.backend();
-        Tensor losses = Tensor.zeros(be, rows);
+        Tensor losses = Tensor.empty(be, rows);
         be.norms().crossEntropy(losses.storage(), logits.storage(), t, rows, cols, ignoreIndex);
         float scale = counted == 0 ? 0f : 1f / counted;
         Tensor out = Tensor.zeros(be);
@@ -49,10 +49,10 @@ public final class Losses {
         be.elementwise().unary(UnaryOp.MUL_SCALAR, out.storage(), out.storage(), 1, scale);
         return Autograd.record(op, out, dout -> {
             // every counted row gets dloss = dout / counted
-            Tensor dlosses = Tensor.zeros(be, rows);
+            Tensor dlosses = Tensor.empty(be, rows);
             be.elementwise().copyStrided(dlosses.storage(), dout.storage(), 0, new int[]{rows}, new int[]{0});
             be.elementwise().unary(UnaryOp.MUL_SCALAR, dlosses.storage(), dlosses.storage(), rows, scale);
-            Tensor dlogits = Tensor.zeros(be, logits.shape());
+            Tensor dlogits = Tensor.empty(be, logits.shape());
             be.norms().crossEntropyBackward(dlogits.storage(), dlosses.storage(), logits.storage(), t, rows, cols,
                     ignoreIndex);
             Autograd.accumulateFresh(logits, dlogits);

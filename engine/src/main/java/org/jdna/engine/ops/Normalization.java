@@ -18,15 +18,15 @@ public final class Normalization {
         Backend be = checkArgs(op, x, w, b, eps);
         int cols = x.dim(-1);
         int rows = OpChecks.prod(x.shape(), 0, x.rank() - 1);
-        Tensor out = Tensor.zeros(be, x.shape());
-        Tensor mean = Tensor.zeros(be, rows);
-        Tensor rstd = Tensor.zeros(be, rows);
+        Tensor out = Tensor.empty(be, x.shape());
+        Tensor mean = Tensor.empty(be, rows);
+        Tensor rstd = Tensor.empty(be, rows);
         be.norms().layerNorm(out.storage(), mean.storage(), rstd.storage(), x.storage(), storageOrNull(w),
                 storageOrNull(b), rows, cols, eps);
         return Autograd.record(op, out, dout -> {
-            Tensor dx = Tensor.zeros(be, x.shape());
-            Tensor dw = w != null && w.requiresGrad() ? Tensor.zeros(be, cols) : null;
-            Tensor db = b != null && b.requiresGrad() ? Tensor.zeros(be, cols) : null;
+            Tensor dx = Tensor.empty(be, x.shape());
+            Tensor dw = w != null && w.requiresGrad() ? Tensor.empty(be, cols) : null;
+            Tensor db = b != null && b.requiresGrad() ? Tensor.empty(be, cols) : null;
             be.norms().layerNormBackward(dx.storage(), storageOrNull(dw), storageOrNull(db), dout.storage(),
                     x.storage(), storageOrNull(w), mean.storage(), rstd.storage(), rows, cols);
             Autograd.accumulateFresh(x, dx);
@@ -45,12 +45,12 @@ public final class Normalization {
         Backend be = checkArgs(op, x, w, null, eps);
         int cols = x.dim(-1);
         int rows = OpChecks.prod(x.shape(), 0, x.rank() - 1);
-        Tensor out = Tensor.zeros(be, x.shape());
-        Tensor rstd = Tensor.zeros(be, rows);
+        Tensor out = Tensor.empty(be, x.shape());
+        Tensor rstd = Tensor.empty(be, rows);
         be.norms().rmsNorm(out.storage(), rstd.storage(), x.storage(), storageOrNull(w), rows, cols, eps);
         return Autograd.record(op, out, dout -> {
-            Tensor dx = Tensor.zeros(be, x.shape());
-            Tensor dw = w != null && w.requiresGrad() ? Tensor.zeros(be, cols) : null;
+            Tensor dx = Tensor.empty(be, x.shape());
+            Tensor dw = w != null && w.requiresGrad() ? Tensor.empty(be, cols) : null;
             be.norms().rmsNormBackward(dx.storage(), storageOrNull(dw), dout.storage(), x.storage(), storageOrNull(w),
                     rstd.storage(), rows, cols);
             Autograd.accumulateFresh(x, dx);

@@ -115,7 +115,7 @@ public final class ShapeOps {
             total += s[a];
         }
         shape[a] = total;
-        Tensor out = Tensor.zeros(be, shape);
+        Tensor out = Tensor.empty(be, shape);
         for (int p = 0; p < parts.length; p++) {
             writeSlab(out, a, starts[p], parts[p]);
         }

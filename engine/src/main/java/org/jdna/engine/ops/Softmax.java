@@ -39,10 +39,10 @@ public final class Softmax {
         Backend be = x.backend();
         int cols = x.dim(-1);
         int rows = cols == 0 ? 0 : x.numel() / cols;
-        Tensor out = Tensor.zeros(be, x.shape());
+        Tensor out = Tensor.empty(be, x.shape());
         be.norms().softmax(out.storage(), x.storage(), rows, cols, log);
         return Autograd.record(op, out, dout -> {
-            Tensor dx = Tensor.zeros(be, x.shape());
+            Tensor dx = Tensor.empty(be, x.shape());
             be.norms().softmaxBackward(dx.storage(), dout.storage(), out.storage(), rows, cols, log);
             Autograd.accumulateFresh(x, dx);
         }, x);

@@ -33,11 +33,11 @@ public final class Routing {
         }
         Backend be = logits.backend();
         int[] choices = new int[n * k];
-        Tensor weights = Tensor.zeros(be, n, k);
-        Tensor probs = Tensor.zeros(be, n, e);
+        Tensor weights = Tensor.empty(be, n, k);
+        Tensor probs = Tensor.empty(be, n, e);
         be.routing().topk(choices, weights.storage(), probs.storage(), logits.storage(), bias, n, e, k, renormalize);
         Autograd.record("topk", weights, dw -> {
-            Tensor dlogits = Tensor.zeros(be, n, e);
+            Tensor dlogits = Tensor.empty(be, n, e);
             be.routing().topkBackward(dlogits.storage(), dw.storage(), probs.storage(), choices, n, e, k, renormalize);
             Autograd.accumulateFresh(logits, dlogits);
         }, logits);
@@ -66,11 +66,11 @@ public final class Routing {
         Backend be = y.backend();
         int d = y.dim(1);
         int[] slotRow = plan.slotRow();
-        Tensor out = Tensor.zeros(be, n, d);
+        Tensor out = Tensor.empty(be, n, d);
         be.routing().combine(out.storage(), y.storage(), weights.storage(), slotRow, n, k, d);
         return Autograd.record("combine", out, dout -> {
             Tensor dy = Tensor.zeros(be, y.shape());
-            Tensor dw = Tensor.zeros(be, n, k);
+            Tensor dw = Tensor.empty(be, n, k);
             be.routing().combineBackward(dy.storage(), dw.storage(), dout.storage(), y.storage(), weights.storage(),
                     slotRow, n, k, d);
             Autograd.accumulateFresh(y, dy);
