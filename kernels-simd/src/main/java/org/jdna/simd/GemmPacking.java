@@ -25,46 +25,48 @@ final class GemmPacking {
      * (used only when the Vector API is on, SimdConfig.SPECIES != null).
      */
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
-    // shuffles of two 4-lane vectors x, y (indexes 4..7 pick from y)
-    private static final VectorShuffle<Float> INTERLEAVE_LO = VectorShuffle.fromValues(S4, 0, 4, 1, 5);
-    private static final VectorShuffle<Float> INTERLEAVE_HI = VectorShuffle.fromValues(S4, 2, 6, 3, 7);
-    private static final VectorShuffle<Float> PAIRS_LO = VectorShuffle.fromValues(S4, 0, 1, 4, 5);
-    private static final VectorShuffle<Float> PAIRS_HI = VectorShuffle.fromValues(S4, 2, 3, 6, 7);
+    // shuffles of two 4-lane vectors x, y (indexes 4..7 pick from y): (0 4 1 5), (2 6 3 7), (0 1 4 5), (2 3 6 7)
+    private static final VectorShuffle<Float> INTERLEAVE_LO = interleave(S4, 0);
+    private static final VectorShuffle<Float> INTERLEAVE_HI = interleave(S4, 2);
+    private static final VectorShuffle<Float> PAIRS_LO = pairs(S4, 0);
+    private static final VectorShuffle<Float> PAIRS_HI = pairs(S4, 2);
     // the same four shuffles at the kernels' width L (indexes L..2L-1 pick from y), for A panels
-    private static final VectorShuffle<Float> WIDE_INTERLEAVE_LO = interleave(0);
-    private static final VectorShuffle<Float> WIDE_INTERLEAVE_HI = interleave(L / 2);
-    private static final VectorShuffle<Float> WIDE_PAIRS_LO = pairs(0);
-    private static final VectorShuffle<Float> WIDE_PAIRS_HI = pairs(L / 2);
+    private static final VectorShuffle<Float> WIDE_INTERLEAVE_LO = interleave(S, 0);
+    private static final VectorShuffle<Float> WIDE_INTERLEAVE_HI = interleave(S, L / 2);
+    private static final VectorShuffle<Float> WIDE_PAIRS_LO = pairs(S, 0);
+    private static final VectorShuffle<Float> WIDE_PAIRS_HI = pairs(S, L / 2);
 
     private GemmPacking() {
     }
 
-    /** Lanes (x[from], y[from], x[from + 1], y[from + 1], ...) of two L-lane vectors x, y. */
-    private static VectorShuffle<Float> interleave(int from) {
-        if (S == null) {
+    /** Lanes (x[from], y[from], x[from + 1], y[from + 1], ...) of two vectors x, y of the species (null: none). */
+    private static VectorShuffle<Float> interleave(VectorSpecies<Float> species, int from) {
+        if (species == null) {
             return null;
         }
-        int[] lanes = new int[L];
-        for (int i = 0; i < L / 2; i++) {
+        int n = species.length();
+        int[] lanes = new int[n];
+        for (int i = 0; i < n / 2; i++) {
             lanes[2 * i] = from + i;
-            lanes[2 * i + 1] = L + from + i;
+            lanes[2 * i + 1] = n + from + i;
         }
-        return VectorShuffle.fromArray(S, lanes, 0);
+        return VectorShuffle.fromArray(species, lanes, 0);
     }
 
     /** Lanes (x[from], x[from + 1], y[from], y[from + 1], x[from + 2], ...): pairs of x and y in turn. */
-    private static VectorShuffle<Float> pairs(int from) {
-        if (S == null) {
+    private static VectorShuffle<Float> pairs(VectorSpecies<Float> species, int from) {
+        if (species == null) {
             return null;
         }
-        int[] lanes = new int[L];
-        for (int j = 0; j < L / 4; j++) {
+        int n = species.length();
+        int[] lanes = new int[n];
+        for (int j = 0; j < n / 4; j++) {
             for (int c = 0; c < 2; c++) {
                 lanes[4 * j + c] = from + 2 * j + c;
-                lanes[4 * j + 2 + c] = L + from + 2 * j + c;
+                lanes[4 * j + 2 + c] = n + from + 2 * j + c;
             }
         }
-        return VectorShuffle.fromArray(S, lanes, 0);
+        return VectorShuffle.fromArray(species, lanes, 0);
     }
 
     /**
