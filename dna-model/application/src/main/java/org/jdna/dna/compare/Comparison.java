@@ -28,6 +28,7 @@ import org.jdna.dna.train.TaskData;
 import org.jdna.dna.train.TrainBatch;
 import org.jdna.dna.train.TrainOptions;
 import org.jdna.dna.train.TrainedModel;
+import org.jdna.dna.train.Trainer;
 import org.jdna.engine.autograd.GradMode;
 import org.jdna.engine.memory.MemoryScope;
 
@@ -40,16 +41,23 @@ import org.jdna.engine.memory.MemoryScope;
  * targets; the table reports what each actually used. The distilled Radial starts from the trained dense
  * run, so its total budget is the dense run's plus its own (said under the table).
  *
- * <p>Columns: validation loss (mean over seeds +- half the range), active parameters per token, total
+ * <p>Columns: validation loss (mean ± standard deviation over the seeds), active parameters per token, total
  * parameters, forward FLOPs per token, module visits per token (backbone blocks + non-identity pool module
- * visits; a MoE expert is half a dense MLP, so MoE shows 1 + 2S), training tokens/s (the trainer's
- * measurement) and inference tokens/s (forward passes over the evaluation batches, after one warm-up
- * batch, no gradient).
+ * visits; a MoE expert is half a dense MLP, so MoE shows 1 + 2S), training tokens/s and inference tokens/s, both
+ * timed after the sweep, one run at a time (runs that trained side by side shared the cores, so their own
+ * tokens/s are rough; those stay in results.json as tokensPerSecond): training over {@value #TIMED_STEPS} steps
+ * past the run's last checkpoint, in memory only ({@link Trainer#timeSteps}), inference as forward passes over
+ * the evaluation batches after one warm-up batch, no gradient.
  *
  * <p>Vision (issue 5): dense ViT, DNA top-1 and DNA top-2 (r = 0.25) on Fashion-MNIST, with a dense ViT at
  * each DNA's active parameters; the first column is then the accuracy on the whole test set.
  */
 public final class Comparison {
+    /** Untimed training steps before the timed ones of the train tokens/s column. */
+    static final int TIMING_WARMUP_STEPS = 5;
+    /** Timed training steps of the train tokens/s column. */
+    static final int TIMED_STEPS = 30;
+
     /**
      * One row of the table: a preset and the overrides that make it this row.
      *
@@ -121,14 +129,16 @@ public final class Comparison {
 
     /**
      * The language table's budget: D = 64, T = 64, B = 16 with rotary positions (the learned position table holds
-     * every model near the byte-bigram plateau for hundreds of steps: docs/main-job.md), 2,000 steps (2,048,000
-     * tokens per run, where the dense baseline's validation curve has flattened: benchmarks/results/2026-12-06-sparse-family.md),
-     * a validation estimate every 100 steps for the curves, a checkpoint every 500 so that the sweep can be
-     * trained in pieces ({@code --resume}). The controller speed is the main job's u = 0.01.
+     * every model near the byte-bigram plateau for hundreds of steps: docs/main-job.md), 6,000 steps (6,144,000
+     * tokens per run). At 2,000 steps the dense baseline's validation estimate still fell 2.9% over the last quarter
+     * of the run; at 6,000 it moves under 0.5% over the last 500 steps, and twice the budget buys little more
+     * (benchmarks/results/2026-12-07-sparse-family-6k.md). A validation estimate every 100 steps for the curves, a
+     * checkpoint every 500 so that the sweep can be trained in pieces ({@code --resume}). The controller speed is
+     * the main job's u = 0.01.
      */
     static List<String> languageBudget() {
         return List.of("model.width=64", "model.heads=4", "model.mlpHidden=256", "model.context=64",
-                "model.positions=rope", "model.controllerSpeed=0.01", "train.batchSize=16", "train.steps=2000",
+                "model.positions=rope", "model.controllerSpeed=0.01", "train.batchSize=16", "train.steps=6000",
                 "train.warmupSteps=100", "train.evalEvery=100", "train.evalBatches=16", "train.checkpointEvery=500",
                 "train.logEvery=100");
     }
@@ -209,6 +219,8 @@ public final class Comparison {
                 Map<String, Object> r = new LinkedHashMap<>(o.summary());
                 r.put("seed", seed);
                 r.putAll(inference(Path.of(config.train().outDir()), config, options));
+                r.put("trainTokensPerSecondAlone", Trainer.timeSteps(config, options, TIMING_WARMUP_STEPS,
+                        TIMED_STEPS));
                 runs.add(r);
             }
             if (!runs.isEmpty()) {
@@ -343,7 +355,7 @@ public final class Comparison {
             sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s | %s |%n",
                     Format.count(mean(values(r, "activeParamsPerToken"))),
                     Format.count(mean(values(r, "totalParams"))), Format.si(mean(values(r, "forwardFlopsPerToken"))),
-                    mean(values(r, "layerVisitsPerToken")), Format.count(mean(values(r, "tokensPerSecond"))),
+                    mean(values(r, "layerVisitsPerToken")), Format.count(mean(values(r, "trainTokensPerSecondAlone"))),
                     Format.count(mean(values(r, "inferenceTokensPerSecond")))));
         }
         sb.append("\n").append(rows.isEmpty() ? 0 : rows.getFirst().runs().size()).append(" seeds per model (")
@@ -351,7 +363,9 @@ public final class Comparison {
                 .append(vision ? "image size" : "context").append("; overrides: ")
                 .append(plan.common().isEmpty() ? "none (the presets' full budget)" : String.join(" ", plan.common()))
                 .append(". sd: the standard deviation over the seeds; \"beyond the spread\": the seeds' ranges of"
-                        + " the two entries do not overlap. ");
+                        + " the two entries do not overlap. Train and inference " + units + "/s: timed after"
+                        + " training, one run at a time, with each run's train.threads (" + TIMED_STEPS
+                        + " training steps past its last checkpoint; forward passes over the evaluation batches). ");
         if (vision) {
             sb.append("Test accuracy and loss over the whole Fashion-MNIST test set (10,000 images).");
         } else {

@@ -30,6 +30,18 @@ class ComparisonTest {
     }
 
     @Test
+    void languageBudgetIsSixThousandStepsOfSixteenSequencesOfSixtyFourBytesForEveryEntry() {
+        Comparison.Plan plan = new Comparison.Plan(Task.LANGUAGE, Path.of("out"), List.of(1L),
+                Comparison.budget(Task.LANGUAGE), List.of(), false);
+        for (Comparison.Entry e : Comparison.entries(Task.LANGUAGE)) {
+            RunConfig c = ConfigLoader.load(e.preset(), null, Comparison.overrides(plan, e, 1));
+            assertEquals(6_144_000L, c.train().steps() * c.train().batchSize() * (long) c.model().context(), e.id());
+            assertEquals(6000, c.train().steps(), e.id());
+            assertEquals(0, c.train().steps() % c.train().checkpointEvery(), e.id() + ": the last step is a checkpoint");
+        }
+    }
+
+    @Test
     void visionTableHasADenseVitAtEachDnasActiveDepth() {
         Comparison.Plan plan = new Comparison.Plan(Task.VISION, Path.of("out"), List.of(1L), Comparison.quick(Task.VISION),
                 List.of(), false);
@@ -69,7 +81,7 @@ class ComparisonTest {
         Comparison.Plan plan = new Comparison.Plan(Task.VISION, Path.of("out"), List.of(1L, 2L), List.of(), List.of(), false);
         Map<String, Object> a = Map.of("testLoss", 0.5, "testAccuracy", 0.80, "activeParamsPerToken", 1000.0,
                 "totalParams", 2000, "forwardFlopsPerToken", 3000.0, "layerVisitsPerToken", 7.0, "tokensPerSecond", 100.0,
-                "inferenceTokensPerSecond", 400.0);
+                "inferenceTokensPerSecond", 400.0, "trainTokensPerSecondAlone", 250.0);
         Map<String, Object> b = new java.util.HashMap<>(a);
         b.put("testAccuracy", 0.84);
         String table = Comparison.markdown(List.of(new Comparison.Row("vision-dense", "Dense ViT", List.of(a, b))), plan);
@@ -84,6 +96,7 @@ class ComparisonTest {
                 "valSampleLoss", 1.9, "activeParamsPerToken", 1000.0, "totalParams", 2000,
                 "forwardFlopsPerToken", 3000.0, "layerVisitsPerToken", 7.0, "tokensPerSecond", 100.0,
                 "inferenceTokensPerSecond", 400.0));
+        a.put("trainTokensPerSecondAlone", 250.0);
         Map<String, Object> b = new java.util.HashMap<>(a);
         b.put("valLoss", 2.2);
         b.put("valBitsPerByte", 2.2 / Math.log(2));
@@ -91,5 +104,7 @@ class ComparisonTest {
         assertTrue(table.startsWith("| model | val loss (mean ± sd) | vs first row | bits/byte | active params / token |"), table);
         assertTrue(table.contains("| Dense | 2.1000 ± 0.1414 | - | 3.0297 |"), table);
         assertTrue(table.contains("over the whole validation split"), table);
+        // tokens/s timed alone after the sweep, not the trainer's own figure from runs that shared the cores
+        assertTrue(table.contains("| 7.00 | 250 | 400 |"), table);
     }
 }

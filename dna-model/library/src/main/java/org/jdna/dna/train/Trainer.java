@@ -120,6 +120,40 @@ public final class Trainer {
         return last;
     }
 
+    /**
+     * The training throughput of a run, timed on its own: resumes the run's newest checkpoint in memory, runs
+     * {@code warmup} untimed steps past it (the JIT and the pool settle), then {@code timed} timed steps, and returns
+     * their tokens per second. Nothing is written: the run's folder, checkpoints and metrics stay as they were. For
+     * tables whose runs trained side by side or on a shared machine ({@code jdna compare}), where each run's own
+     * tokens/s is rough. Steps past train.steps run at the schedule's floor, which costs the same.
+     */
+    public static double timeSteps(RunConfig config, TrainOptions options, int warmup, int timed) {
+        if (warmup < 0 || timed < 1) {
+            throw new IllegalArgumentException("Trainer.timeSteps: need warmup >= 0 and timed >= 1 steps, got "
+                    + warmup + " and " + timed);
+        }
+        TrainConfig t = config.train();
+        RunDirectory dir = new RunDirectory(Path.of(t.outDir()));
+        Checkpoint.Loaded from = dir.checkpoints().loadLatest(config).orElseThrow(() -> new ConfigException(
+                "timing training steps: " + dir.root() + " has no checkpoint to start from"));
+        Session session = Session.open(config, options, from);
+        TrainStep trainStep = new TrainStep(session.model(), session.optimizer(), session.schedule(), t.gradClip(),
+                new DivergenceGuard(dir.root(), from.dir()), session.extension(), t.microBatches());
+        long step = session.step();
+        for (int i = 0; i < warmup; i++) {
+            trainStep.run(++step, session.data().nextTrain());
+        }
+        long tokens = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < timed; i++) {
+            TrainBatch batch = session.data().nextTrain();
+            tokens += batch.tokens();
+            trainStep.run(++step, batch);
+        }
+        session.backend().synchronize();
+        return tokens / ((System.nanoTime() - start) / 1e9);
+    }
+
     /** N > 1 workers run the N shards of train.microBatches = N, one each. */
     static void checkWorkers(RunConfig config, WorkerGroup workers) {
         int m = config.train().microBatches();

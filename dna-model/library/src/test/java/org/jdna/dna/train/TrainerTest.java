@@ -6,13 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
+import org.jdna.dna.config.ConfigException;
+import org.jdna.dna.config.RunConfig;
 import org.jdna.dna.io.Checkpoint;
 import org.jdna.dna.io.CheckpointStore;
 import org.jdna.dna.io.TensorData;
@@ -74,6 +81,41 @@ class TrainerTest {
         assertTrue(a.model().containsKey("identity_bias"), "the controller's biases are in the state dict");
     }
 
+    @Test
+    void timingStepsPastTheLastCheckpointWritesNothing() throws IOException {
+        Path run = tmp.resolve("timed");
+        RunConfig config = TinyRuns.config(run, 3, "train.checkpointEvery=3");
+        Trainer.run(config, TinyRuns.quietOptions());
+        Map<Path, String> before = contents(run);
+        double tokensPerSecond = Trainer.timeSteps(config, TinyRuns.quietOptions(), 1, 2);
+        assertTrue(tokensPerSecond > 0 && Double.isFinite(tokensPerSecond), "tokens/s " + tokensPerSecond);
+        assertEquals(before, contents(run), "the run's folder after timing steps past its last checkpoint");
+
+        RunConfig none = TinyRuns.config(tmp.resolve("never-trained"), 3);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Trainer.timeSteps(none, TinyRuns.quietOptions(), 1, 2));
+        assertTrue(e.getMessage().contains("never-trained") && e.getMessage().contains("no checkpoint"), e.getMessage());
+    }
+
+    /** Every file under {@code root}, by path, as the SHA-256 of its bytes. */
+    private static Map<Path, String> contents(Path root) throws IOException {
+        Map<Path, String> files = new TreeMap<>();
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.filter(Files::isRegularFile).toList()) {
+                files.put(root.relativize(p), HexFormat.of().formatHex(sha256(Files.readAllBytes(p))));
+            }
+        }
+        return files;
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("every JDK has SHA-256", e);
+        }
+    }
+
     /** NaN in the output head reaches the loss; NaN in the embeddings reaches the routers' top-k first. */
     @ParameterizedTest
     @CsvSource({"output.head.weight, the loss is NaN", "input.tok.weight, a non-finite value reached the model"})
@@ -107,7 +149,7 @@ class TrainerTest {
      * was the sample's 64 bytes.
      */
     @Test
-    void theSummaryPublishesTheWholeValidationSplitBesideTheSample() throws java.io.IOException {
+    void theSummaryPublishesTheWholeValidationSplitBesideTheSample() throws IOException {
         Path run = tmp.resolve("run");
         RunSummary s = Trainer.run(TinyRuns.config(run, 3), TinyRuns.quietOptions());
         int valBytes = org.jdna.dna.data.SyntheticText.generate(20_000, 0.1).val().length();
@@ -196,7 +238,7 @@ class TrainerTest {
     void aFreshRunDoesNotOverwriteAnEarlierOneUnlessAsked() {
         Path run = tmp.resolve("run");
         Trainer.run(TinyRuns.config(run, 2), TinyRuns.quietOptions());
-        var e = assertThrows(org.jdna.dna.config.ConfigException.class,
+        var e = assertThrows(ConfigException.class,
                 () -> Trainer.run(TinyRuns.config(run, 2), TinyRuns.quietOptions()));
         assertTrue(e.getMessage().contains("already holds a run"), e.getMessage());
         Trainer.run(TinyRuns.config(run, 3), TinyRuns.quietOptions().withOverwrite(true));
