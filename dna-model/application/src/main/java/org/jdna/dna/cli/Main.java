@@ -4,6 +4,7 @@ import org.jdna.dna.config.ConfigException;
 import org.jdna.dna.data.DataUnavailableException;
 import org.jdna.dna.io.ArchitectureMismatchException;
 import org.jdna.dna.io.CorruptCheckpointException;
+import org.jdna.dna.sweep.SweepStoppedException;
 import org.jdna.dna.train.TrainingDivergedException;
 
 import org.jdna.engine.backend.Backends;
@@ -21,6 +22,8 @@ public final class Main implements Runnable {
     public static final int USER_ERROR = 2;
     /** Exit status of a training run stopped by a NaN or infinite loss or gradient norm. */
     public static final int DIVERGED = 3;
+    /** Exit status of a sweep stopped by a signal while its runs trained (128 + SIGTERM, as a shell reports it). */
+    public static final int STOPPED = 143;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -47,6 +50,11 @@ public final class Main implements Runnable {
                 cmd.getErr().println("error: " + e.getMessage());
                 cmd.getErr().flush();
                 return USER_ERROR;
+            }
+            if (e instanceof SweepStoppedException) {
+                cmd.getErr().println("jdna: " + e.getMessage());
+                cmd.getErr().flush();
+                return STOPPED;
             }
             if (e instanceof TrainingDivergedException) {
                 cmd.getErr().println("error: " + e.getMessage());

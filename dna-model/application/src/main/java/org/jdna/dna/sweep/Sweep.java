@@ -88,22 +88,32 @@ public record Sweep(Path spec, Path outDir, String master, int threadsPerRun) {
         return outcomes;
     }
 
-    /** One Spark job: a task per run, progress lines on {@code out}; the outcomes in the order of {@code runs}. */
+    /**
+     * One Spark job: a task per run, progress lines on {@code out}; the outcomes in the order of {@code runs}. A
+     * context shut down under the job (the process is stopping) is a {@link SweepStoppedException}.
+     */
     static List<RunOutcome> train(JavaSparkContext sc, List<SweepRun> runs, PrintWriter out) {
         if (runs.isEmpty()) {
             return List.of();
         }
         long[] steps = runs.stream().mapToLong(r -> r.resolve().train().steps()).toArray();
-        LongAccumulator stepAcc = sc.sc().longAccumulator(SweepProgress.STEPS);
-        CollectionAccumulator<String> lineAcc = sc.sc().collectionAccumulator(SweepProgress.LINES);
         SweepProgress progress = new SweepProgress(out, runs, steps);
-        sc.sc().addSparkListener(progress);
         try {
+            LongAccumulator stepAcc = sc.sc().longAccumulator(SweepProgress.STEPS);
+            CollectionAccumulator<String> lineAcc = sc.sc().collectionAccumulator(SweepProgress.LINES);
+            sc.sc().addSparkListener(progress);
             return sc.parallelize(runs, runs.size())
                     .map(r -> SweepTask.train(r, stepAcc, lineAcc))
                     .collect();
+        } catch (Exception e) {     // Spark's SparkException is checked in Java's eyes, thrown undeclared by Scala
+            if (sc.sc().isStopped()) {
+                throw new SweepStoppedException(e);
+            }
+            throw e;
         } finally {
-            SparkJobs.removeListenerWhenDrained(sc, progress);
+            if (!sc.sc().isStopped()) {
+                SparkJobs.removeListenerWhenDrained(sc, progress);
+            }
         }
     }
 

@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.spark.api.java.JavaSparkContext;
 import org.jdna.dna.config.ConfigException;
 import org.jdna.dna.config.ConfigJson;
+import org.jdna.dna.spark.SparkJobs;
 import org.jdna.dna.train.TinyRuns;
 import org.jdna.dna.train.Trainer;
 import org.junit.jupiter.api.Test;
@@ -103,6 +105,17 @@ class SweepTest {
                 .run(quiet()));
         assertTrue(e.getMessage().contains("the Spark master " + master + " cannot be reached"), e.getMessage());
         assertTrue(System.nanoTime() - start < 30e9);
+    }
+
+    @Test
+    void aSparkContextShutDownUnderTheSweepIsOneLineSayingHowToGoOn() {
+        SweepRun run = new SweepRun("dna-top2-seed1", "dna-top2", null, TinyRuns.overrides(tmp.resolve("run"), 1));
+        JavaSparkContext sc = SparkJobs.open("SweepTest", "local[1]");
+        sc.stop();                               // as Spark's shutdown hook does when the process gets a signal
+        SweepStoppedException e = assertThrows(SweepStoppedException.class,
+                () -> Sweep.train(sc, List.of(run), quiet()));
+        assertTrue(e.getMessage().contains("shutting down") && e.getMessage().contains("--resume"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("run")), "nothing trained");
     }
 
     private static PrintWriter quiet() { return new PrintWriter(new StringWriter()); }
