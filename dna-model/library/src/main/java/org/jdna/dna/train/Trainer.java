@@ -109,9 +109,8 @@ public final class Trainer {
                     "--resume: " + dir.root() + " has no checkpoint to continue from"));
         }
         Session session = Session.open(config, options, resumeFrom);
-        TrainStep trainStep = new TrainStep(session.model(), session.optimizer(), session.schedule(), t.gradClip(),
-                new DivergenceGuard(dir.root(), resumeFrom == null ? null : resumeFrom.dir()), session.extension(),
-                t.microBatches(), options.workers());
+        TrainStep trainStep = session.trainStep(new DivergenceGuard(dir.root(), resumeFrom == null ? null
+                : resumeFrom.dir()), options.workers());
         StepResult last = null;
         for (long s = session.step() + 1; s <= t.steps(); s++) {
             options.hooks().beforeStep(s, session.model());
@@ -137,8 +136,7 @@ public final class Trainer {
         Checkpoint.Loaded from = dir.checkpoints().loadLatest(config).orElseThrow(() -> new ConfigException(
                 "timing training steps: " + dir.root() + " has no checkpoint to start from"));
         Session session = Session.open(config, options, from);
-        TrainStep trainStep = new TrainStep(session.model(), session.optimizer(), session.schedule(), t.gradClip(),
-                new DivergenceGuard(dir.root(), from.dir()), session.extension(), t.microBatches());
+        TrainStep trainStep = session.trainStep(new DivergenceGuard(dir.root(), from.dir()), WorkerGroup.SINGLE);
         long step = session.step();
         for (int i = 0; i < warmup; i++) {
             trainStep.run(++step, session.data().nextTrain());
@@ -165,8 +163,8 @@ public final class Trainer {
     }
 
     /** What every worker builds alike: backend, data, model, extension, optimizer, schedule, at the resumed step. */
-    private record Session(Backend backend, TaskData data, DnaModel model, TrainExtension extension, AdamW optimizer,
-                           WarmupCosine schedule, long step) {
+    private record Session(RunConfig config, Backend backend, TaskData data, DnaModel model, TrainExtension extension,
+                           AdamW optimizer, WarmupCosine schedule, long step) {
         static Session open(RunConfig config, TrainOptions options, Checkpoint.Loaded resumeFrom) {
             TrainConfig t = config.train();
             Backend backend = BackendSetup.select(t);
@@ -180,7 +178,13 @@ public final class Trainer {
                     t.weightDecay()));
             WarmupCosine schedule = new WarmupCosine(t.lr(), t.minLr(), warmupSteps(t), t.steps());
             long step = resumeFrom == null ? 0 : TrainingCheckpoints.restore(resumeFrom, model, optimizer, data);
-            return new Session(backend, data, model, extension, optimizer, schedule, step);
+            return new Session(config, backend, data, model, extension, optimizer, schedule, step);
+        }
+
+        /** The step that trains this session's model, its shards on {@code workers}. */
+        TrainStep trainStep(DivergenceGuard guard, WorkerGroup workers) {
+            TrainConfig t = config.train();
+            return new TrainStep(model, optimizer, schedule, t.gradClip(), guard, extension, t.microBatches(), workers);
         }
     }
 
