@@ -131,7 +131,8 @@ public final class Comparison {
      * The language table's budget: D = 64, T = 64, B = 16 with rotary positions (the learned position table holds
      * every model near the byte-bigram plateau for hundreds of steps: docs/main-job.md), 6,000 steps (6,144,000
      * tokens per run). At 2,000 steps the dense baseline's validation estimate still fell 2.9% over the last quarter
-     * of the run; at 6,000 it moves under 0.5% over the last 500 steps, and twice the budget buys little more
+     * of the run; at 6,000 it moves under 0.5% over the last 500 steps, though a run twice as long still ends 5%
+     * lower: the table ranks the entries at about 17 training tokens per active parameter, not at convergence
      * (benchmarks/results/2026-12-07-sparse-family-6k.md). A validation estimate every 100 steps for the curves, a
      * checkpoint every 500 so that the sweep can be trained in pieces ({@code --resume}). The controller speed is
      * the main job's u = 0.01.

@@ -131,8 +131,7 @@ public final class Trainer {
             throw new IllegalArgumentException("Trainer.timeSteps: need warmup >= 0 and timed >= 1 steps, got "
                     + warmup + " and " + timed);
         }
-        TrainConfig t = config.train();
-        RunDirectory dir = new RunDirectory(Path.of(t.outDir()));
+        RunDirectory dir = new RunDirectory(Path.of(config.train().outDir()));
         Checkpoint.Loaded from = dir.checkpoints().loadLatest(config).orElseThrow(() -> new ConfigException(
                 "timing training steps: " + dir.root() + " has no checkpoint to start from"));
         Session session = Session.open(config, options, from);
