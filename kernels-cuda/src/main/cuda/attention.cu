@@ -209,3 +209,26 @@ extern "C" __global__ void attention_backward_dkdv_f32(float* dk, float* dv, con
         dv[kr * ldx + col + d] = accV[d];
     }
 }
+
+// Rotary position embedding (AttentionKernels#rotary): x, out (rows, width); columns [0, rotatedHeads*headDim)
+// are heads whose pairs (i, i + half) rotate by the angle of the row's position, the rest is copied.
+// cos, sin: (maxPositions, half). sign = -1 rotates by the opposite angle (the backward). Products are
+// rounded before the sum (__fmul_rn keeps nvcc from contracting them into an fma), as in the reference.
+// One thread per element of out.
+extern "C" __global__ void rotary_f32(float* out, const float* x, const int* positions, const float* cos,
+                                      const float* sin, int rows, int width, int rotatedHeads, int headDim,
+                                      float sign) {
+    long long idx = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (idx >= (long long)rows * width) return;
+    int r = (int)(idx / width), col = (int)(idx % width);
+    if (col >= rotatedHeads * headDim) { out[idx] = x[idx]; return; }
+    int half = headDim >> 1, i = col % headDim;
+    bool low = i < half;
+    int pair = low ? i : i - half;
+    long long t = (long long)positions[r] * half + pair;
+    float c = cos[t], s = sign * sin[t];
+    float self = x[idx];
+    float other = x[low ? idx + half : idx - half];
+    out[idx] = low ? __fsub_rn(__fmul_rn(self, c), __fmul_rn(other, s))
+                   : __fadd_rn(__fmul_rn(self, c), __fmul_rn(other, s));
+}

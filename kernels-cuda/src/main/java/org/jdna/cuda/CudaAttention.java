@@ -3,7 +3,10 @@ package org.jdna.cuda;
 import org.jdna.engine.backend.AttentionKernels;
 import org.jdna.engine.backend.Storage;
 
-/** attention.cu: varlen multi-head attention, forward (saves lse) and backward (dq; dk and dv). */
+/**
+ * attention.cu: varlen multi-head attention, forward (saves lse) and backward (dq; dk and dv), and the
+ * rotary position embedding of its input.
+ */
 final class CudaAttention extends KernelFamily implements AttentionKernels {
     /** Threads per (row, head) block: one key (or query) per thread per tile. */
     static final int BLOCK = 128;
@@ -96,6 +99,21 @@ final class CudaAttention extends KernelFamily implements AttentionKernels {
         int w = heads * headDim;
         launchBackward(op, Operands.packed(dqkv, w, op), dout, Operands.packed(qkv, w, op), out, lse, segments, heads,
                 headDim, causal, mask, maskSegmentStride, scale);
+    }
+
+    /** One thread per element; the positions travel in a scratch buffer. */
+    @Override
+    public void rotary(Storage out, Storage x, int[] positions, Storage cos, Storage sin, int width, int rotatedHeads,
+                       int headDim, boolean inverse) {
+        String op = "rotary";
+        int rows = positions.length;
+        if (rows == 0 || width == 0) {
+            return;
+        }
+        long pos = scratch.ints(DeviceScratch.Slot.INDEX_A, positions, rows);
+        launch("rotary_f32", Launch.linear((long) rows * width), KernelArgs.of()
+                .ptr(at(out, 0, op)).ptr(at(x, 0, op)).ptr(pos).ptr(at(cos, 0, op)).ptr(at(sin, 0, op))
+                .i(rows).i(width).i(rotatedHeads).i(headDim).f(inverse ? -1f : 1f));
     }
 
     private void launchForward(String op, Storage out, Storage lse, Operands x, int[] segments, int heads, int headDim,

@@ -64,6 +64,7 @@ class LaunchersTest {
         attention.backward(a, b, c, d, a, b, c, d, a, new int[] {0, 3, 6}, 2, 4, false, b, 9, 0.5f);
         attention.forwardPacked(a, b, c, new int[] {0, 3, 7}, 2, 4, true, null, 0, 0.5f);
         attention.backwardPacked(a, b, c, d, a, new int[] {0, 3, 7}, 2, 4, true, null, 0, 0.5f);
+        attention.rotary(a, b, new int[] {0, 2, 1}, c, d, 12, 2, 4, true);
         routing.topk(new int[8], a, b, c, new float[] {0, 0, 0, 0}, 4, 4, 2, true);
         routing.topkBackward(a, b, c, new int[] {0, 1, 2, 3}, 2, 4, 2, false);
         routing.combine(a, b, c, new int[] {0, -1, 1, 2}, 2, 2, 8);

@@ -47,4 +47,21 @@ public interface AttentionKernels {
     void backwardPacked(Storage dqkv, Storage dout, Storage qkv, Storage out, Storage lse,
                         int[] segments, int heads, int headDim, boolean causal,
                         Storage mask, int maskSegmentStride, float scale);
+
+    /**
+     * Rotary position embedding (the "rotate half" layout) of rows at given positions: x and out are
+     * (rows, width), rows = positions.length. Columns [0, rotatedHeads*headDim) are rotatedHeads heads
+     * of headDim (even); within each, with half = headDim/2, c = cos[positions[r]*half + i] and
+     * s = sin[positions[r]*half + i] for i < half,
+     * <pre>
+     *   out[i]        = x[i] * c - x[i + half] * s
+     *   out[i + half] = x[i + half] * c + x[i] * s
+     * </pre>
+     * each product rounded to float before the sum. With inverse, s is negated: the rotation by the
+     * opposite angle, which is also this op's backward (its Jacobian is orthogonal). Columns
+     * [rotatedHeads*headDim, width) are copied unchanged. cos and sin are (maxPositions, half) tables;
+     * every position must lie in [0, maxPositions). out and x must not overlap.
+     */
+    void rotary(Storage out, Storage x, int[] positions, Storage cos, Storage sin, int width, int rotatedHeads,
+                int headDim, boolean inverse);
 }

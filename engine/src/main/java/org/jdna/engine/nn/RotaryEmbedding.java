@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jdna.engine.backend.Backend;
 import org.jdna.engine.memory.MemoryScope;
-import org.jdna.engine.ops.Indexing;
+import org.jdna.engine.ops.Attention;
 import org.jdna.engine.tensor.Tensor;
 
 /**
@@ -16,13 +16,10 @@ import org.jdna.engine.tensor.Tensor;
  * row, so rows gathered from anywhere in a sequence (a DNA module's routed tokens) rotate by their
  * original positions, not by their order in the gather (docs/method.md, "Positions").
  *
- * <p>On qkv (rows, 3D), columns [q | k | v], each head-major, it computes
- * {@code qkv * C[p] + swap(qkv) * S[p]}: C and S are tables (T_max, 3D) holding [cos, cos] and
- * [-sin, sin] per query and key head and 1 and 0 over the values, gathered by the rows' positions, and
- * swap exchanges the two halves of every head, a product with a fixed (hd, hd) permutation. Only
- * gathers, one small GEMM and elementwise products of equal shapes: the backends' fast paths, with
- * the tape supplying the backward (a rotation by the opposite angle). The tables are made once per
- * backend and outlive every memory scope.
+ * <p>On qkv (rows, 3D), columns [q | k | v], each head-major, it is one fused op
+ * ({@link Attention#rotary}: a pass over the rows reading the angle tables cos and sin
+ * (T_max, hd/2) at each row's position) whose backward is the rotation by the opposite angle. The
+ * tables are made once per backend and outlive every memory scope.
  */
 public final class RotaryEmbedding {
     /** The usual base of the angle frequencies. */
@@ -34,8 +31,8 @@ public final class RotaryEmbedding {
     private final double base;
     private final Map<Backend, Tables> tables = new ConcurrentHashMap<>();
 
-    /** cos and sin (T_max, 3D) as above, swap (hd, hd). */
-    private record Tables(Tensor cos, Tensor sin, Tensor swap) {}
+    /** cos and sin (T_max, hd/2) of the angles p * base^(-2i/hd). */
+    private record Tables(Tensor cos, Tensor sin) {}
 
     /** Angles for positions [0, maxPositions) of {@code heads} query and key heads {@code headDim} wide (even). */
     public RotaryEmbedding(int heads, int headDim, int maxPositions, double base) {
@@ -75,40 +72,22 @@ public final class RotaryEmbedding {
             }
         }
         Tables t = tables.computeIfAbsent(qkv.backend(), this::makeTables);
-        Tensor cos = Indexing.indexSelectRows(t.cos(), positions);                        // (rows, 3D)
-        Tensor sin = Indexing.indexSelectRows(t.sin(), positions);                        // (rows, 3D)
-        Tensor swapped = qkv.reshape(rows * 3 * heads, headDim).matmul(t.swap()).reshape(rows, width);
-        return qkv.mul(cos).add(swapped.mul(sin));
+        return Attention.rotary(qkv, positions, t.cos(), t.sin(), 2 * heads, headDim);   // the query and key heads
     }
 
     private Tables makeTables(Backend backend) {
         int half = headDim / 2;
-        int d = heads * headDim;
-        float[] cos = new float[maxPositions * 3 * d];
-        float[] sin = new float[maxPositions * 3 * d];
+        float[] cos = new float[maxPositions * half];
+        float[] sin = new float[maxPositions * half];
         for (int p = 0; p < maxPositions; p++) {
-            int row = p * 3 * d;
             for (int i = 0; i < half; i++) {
                 double angle = p * Math.pow(base, -2.0 * i / headDim);
-                float c = (float) Math.cos(angle);
-                float s = (float) Math.sin(angle);
-                for (int h = 0; h < 2 * heads; h++) {          // the query heads, then the key heads
-                    int at = row + h * headDim;
-                    cos[at + i] = c;
-                    cos[at + half + i] = c;
-                    sin[at + i] = -s;
-                    sin[at + half + i] = s;
-                }
+                cos[p * half + i] = (float) Math.cos(angle);
+                sin[p * half + i] = (float) Math.sin(angle);
             }
-            java.util.Arrays.fill(cos, row + 2 * d, row + 3 * d, 1f);   // values: unchanged
-        }
-        float[] swap = new float[headDim * headDim];   // (x @ swap)[j] = x[(j + half) mod hd]
-        for (int j = 0; j < headDim; j++) {
-            swap[((j + half) % headDim) * headDim + j] = 1f;
         }
         try (MemoryScope.Region kept = MemoryScope.persistent()) {
-            return new Tables(Tensor.of(backend, cos, maxPositions, 3 * d), Tensor.of(backend, sin, maxPositions, 3 * d),
-                    Tensor.of(backend, swap, headDim, headDim));
+            return new Tables(Tensor.of(backend, cos, maxPositions, half), Tensor.of(backend, sin, maxPositions, half));
         }
     }
 

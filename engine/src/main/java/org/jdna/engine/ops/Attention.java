@@ -104,6 +104,56 @@ public final class Attention {
     }
 
     /**
+     * Rotary position embedding ({@link org.jdna.engine.backend.AttentionKernels#rotary}): x (rows, W)
+     * -> the same shape, the first rotatedHeads heads of headDim of row r rotated by the angles of
+     * positions[r] in the tables cos and sin (maxPositions, headDim/2), the other columns unchanged.
+     * Differentiable in x (the backward is the rotation by the opposite angle); the tables get no
+     * gradient.
+     */
+    public static Tensor rotary(Tensor x, int[] positions, Tensor cos, Tensor sin, int rotatedHeads, int headDim) {
+        String op = "rotary";
+        OpChecks.notNull(op, "x", x);
+        OpChecks.notNull(op, "positions", positions);
+        OpChecks.notNull(op, "cos", cos);
+        OpChecks.notNull(op, "sin", sin);
+        Backend be = OpChecks.sameBackend(op, x, cos, sin);
+        OpChecks.rank(op, "x (rows, width)", x, 2);
+        OpChecks.rank(op, "cos (maxPositions, headDim/2)", cos, 2);
+        OpChecks.shape(op, "sin (like cos " + cos.shapeString() + ")", sin, cos.shape());
+        int rows = x.dim(0);
+        int width = x.dim(1);
+        if (headDim <= 0 || headDim % 2 != 0 || cos.dim(1) != headDim / 2) {
+            throw new IllegalArgumentException(op + ": heads of " + headDim + " need an even width and tables of "
+                    + "headDim/2 columns, got cos " + cos.shapeString());
+        }
+        if (rotatedHeads < 0 || (long) rotatedHeads * headDim > width) {
+            throw new IllegalArgumentException(op + ": " + rotatedHeads + " heads of " + headDim + " do not fit in x "
+                    + x.shapeString());
+        }
+        if (positions.length != rows) {
+            throw new IllegalArgumentException(op + ": x " + x.shapeString() + " has " + rows + " rows, but "
+                    + positions.length + " positions were given");
+        }
+        int maxPositions = cos.dim(0);
+        for (int r = 0; r < rows; r++) {
+            if (positions[r] < 0 || positions[r] >= maxPositions) {
+                throw new IllegalArgumentException(op + ": position " + positions[r] + " of row " + r
+                        + " is outside the tables' [0, " + maxPositions + ")");
+            }
+        }
+        int[] pos = positions.clone();
+        Tensor out = Tensor.empty(be, rows, width);
+        be.attention().rotary(out.storage(), x.storage(), pos, cos.storage(), sin.storage(), width, rotatedHeads,
+                headDim, false);
+        return Autograd.record(op, out, dout -> {
+            Tensor dx = Tensor.empty(be, rows, width);
+            be.attention().rotary(dx.storage(), dout.storage(), pos, cos.storage(), sin.storage(), width,
+                    rotatedHeads, headDim, true);
+            Autograd.accumulateFresh(x, dx);
+        }, x);
+    }
+
+    /**
      * Batched convenience: q, k, v (B, T, heads*headDim), every sequence one segment; mask (B or 1,
      * T, T) or (T, T) may be null.
      */

@@ -160,6 +160,35 @@ final class ReferenceAttention implements AttentionKernels {
         }
     }
 
+    /** The formula of AttentionKernels#rotary, row by row and pair by pair. */
+    @Override
+    public void rotary(Storage outS, Storage xS, int[] positions, Storage cosS, Storage sinS, int width,
+                       int rotatedHeads, int headDim, boolean inverse) {
+        float[] out = array(outS);
+        float[] x = array(xS);
+        float[] cos = array(cosS);
+        float[] sin = array(sinS);
+        int half = headDim / 2;
+        for (int r = 0; r < positions.length; r++) {
+            int row = r * width;
+            int table = positions[r] * half;
+            for (int h = 0; h < rotatedHeads; h++) {
+                int head = row + h * headDim;
+                for (int i = 0; i < half; i++) {
+                    float c = cos[table + i];
+                    float s = inverse ? -sin[table + i] : sin[table + i];
+                    float lo = x[head + i];
+                    float hi = x[head + half + i];
+                    out[head + i] = lo * c - hi * s;
+                    out[head + half + i] = hi * c + lo * s;
+                }
+            }
+            for (int col = rotatedHeads * headDim; col < width; col++) {
+                out[row + col] = x[row + col];
+            }
+        }
+    }
+
     /** q, k, v (rows, W) copied out of qkv (rows, 3W), in storages of qkv's backend. */
     private static Storage[] unpack(Storage qkvS, int rows, int w) {
         float[] qkv = array(qkvS);

@@ -124,4 +124,38 @@ public abstract class AttentionContract extends RoutingContract {
             });
         }
     }
+
+    /**
+     * Rotary embedding, both directions, bit for bit: each output is two rounded products and one
+     * rounded sum. Layouts: a packed q | k | v row (4 rotated heads of 6, 2 copied) with positions out
+     * of order and repeated, a head of 2 (one pair), and no rotated heads (a plain copy).
+     */
+    @Test
+    void rotaryForwardAndInverseMatchTheReferenceExactly() {
+        record Rotary(String name, int rows, int width, int rotatedHeads, int headDim, int maxPositions) {}
+        Rotary[] cases = {
+                new Rotary("packed qkv", 9, 36, 4, 6, 12),
+                new Rotary("one pair per head", 5, 6, 3, 2, 7),
+                new Rotary("nothing rotated", 4, 5, 0, 2, 3),
+        };
+        for (Rotary c : cases) {
+            Rng rng = rng("rotary " + c.name());
+            int half = c.headDim() / 2;
+            float[] x = normal(rng, c.rows() * c.width(), 1);
+            float[] cos = normal(rng, c.maxPositions() * half, 1);
+            float[] sin = normal(rng, c.maxPositions() * half, 1);
+            int[] positions = new int[c.rows()];
+            for (int r = 0; r < c.rows(); r++) {
+                positions[r] = (7 * r + 3) % c.maxPositions();
+            }
+            for (boolean inverse : new boolean[]{false, true}) {
+                check("rotary " + c.name() + (inverse ? " inverse" : ""), Tolerance.EXACT, d -> {
+                    Storage out = d.garbage(c.rows() * c.width());
+                    d.backend().attention().rotary(out, d.upload(x), positions, d.upload(cos), d.upload(sin),
+                            c.width(), c.rotatedHeads(), c.headDim(), inverse);
+                    return d.results(out);
+                });
+            }
+        }
+    }
 }

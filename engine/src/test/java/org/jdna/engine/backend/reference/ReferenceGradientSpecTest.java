@@ -205,6 +205,35 @@ class ReferenceGradientSpecTest {
         }
     }
 
+    /** The rotation by the opposite angle is the backward of the rotary embedding. */
+    @Test
+    void rotaryInverseIsTheBackward() {
+        int rows = 5;
+        int width = 14;   // 2 rotated heads of 4, then 6 copied columns
+        int heads = 2;
+        int headDim = 4;
+        Rng rng = rng("rotary");
+        float[][] in = {normal(rng, rows * width, 1)};
+        float[] dout = normal(rng, rows * width, 1);
+        float[] cos = new float[8 * 2];
+        float[] sin = new float[8 * 2];
+        for (int p = 0; p < 8; p++) {
+            for (int i = 0; i < 2; i++) {
+                cos[p * 2 + i] = (float) Math.cos(p * (i + 1) * 0.7);
+                sin[p * 2 + i] = (float) Math.sin(p * (i + 1) * 0.7);
+            }
+        }
+        int[] positions = {3, 0, 7, 3, 5};
+        FiniteDifference.Forward forward = p -> {
+            Storage o = REF.allocate(rows * width);
+            REF.attention().rotary(o, of(p[0]), positions, of(cos), of(sin), width, heads, headDim, false);
+            return read(o);
+        };
+        Storage dx = REF.allocate(rows * width);
+        REF.attention().rotary(dx, of(dout), positions, of(cos), of(sin), width, heads, headDim, true);
+        assertGradient("rotary", forward, in, 0, dout, read(dx));
+    }
+
     // ---------------------------------------------------------------- routing
 
     @Test
