@@ -27,6 +27,9 @@ public final class SparkJobs {
     /** The executors' JVM flags on a cluster, unless spark.executor.extraJavaOptions is set. */
     static final String EXECUTOR_FLAGS = "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED";
 
+    /** How long a local master's executor may go without a heartbeat (spark.network.timeout): see {@link #open}. */
+    static final String LOCAL_NETWORK_TIMEOUT = "30d";
+
     private SparkJobs() {}
 
     /** The local master: as many concurrent tasks as the cores hold at {@code threadsPerTask} threads each. */
@@ -81,7 +84,8 @@ public final class SparkJobs {
 
     /**
      * A context on {@code master}: no web UI, heartbeats every 2 s (the progress lines ride on them); with a local
-     * master, or one on the loopback address (everything on this machine), the driver bound to 127.0.0.1;
+     * master, no heartbeat timeout to speak of (a paused process resumes its sweep); with a local master, or one on
+     * the loopback address (everything on this machine), the driver bound to 127.0.0.1;
      * {@code settings} (key, value, key, value ...) on top.
      */
     public static JavaSparkContext open(String appName, String master, String... settings) {
@@ -97,6 +101,12 @@ public final class SparkJobs {
             // What ./jdna gives its own JVM (the vector module is pom.xml's jdna.vectorFlag): without it an executor
             // falls back to the scalar reference backend. Spark adds the --add-opens it needs by itself.
             conf.setIfMissing("spark.executor.extraJavaOptions", EXECUTOR_FLAGS);
+        }
+        if (master.startsWith("local")) {
+            // The executor is this JVM: a heartbeat can only be late because the whole process was paused (a laptop
+            // asleep, a SIGSTOP), and after Spark's default 120 s the driver would declare its own executor lost and
+            // stop the context, ending a days-long sweep when the machine wakes.
+            conf.setIfMissing("spark.network.timeout", LOCAL_NETWORK_TIMEOUT);
         }
         if (master.startsWith("local") || master.startsWith("spark://127.0.0.1:")
                 || master.startsWith("spark://localhost:")) {
