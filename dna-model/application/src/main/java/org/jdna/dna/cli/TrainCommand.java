@@ -152,7 +152,7 @@ final class TrainCommand implements Callable<Integer> {
                 .withOverwrite(plan.overwrite());
         if (plan.mainJob()) {
             options.out().printf("jdna train: the main job: %s, then its dense baseline on the same %d steps"
-                    + " (about a minute and a half of training each on 2 cores, then each is scored on every held-out"
+                    + " (about a minute of training each on 2 cores, then each is scored on every held-out"
                     + " byte; earlier"
                     + " runs in %s and %s are replaced).%n"
                     + "  Short-run settings: %s. The presets' full budget: ./jdna train --compare-dense.%n%n",
