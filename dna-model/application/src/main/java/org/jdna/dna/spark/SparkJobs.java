@@ -112,7 +112,13 @@ public final class SparkJobs {
                 || master.startsWith("spark://localhost:")) {
             conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
         }
-        JavaSparkContext sc = new JavaSparkContext(conf);
+        JavaSparkContext sc;
+        try {
+            sc = new JavaSparkContext(conf);
+        } catch (IllegalArgumentException e) {     // Spark's require(...) on settings that do not fit together
+            throw new ConfigException("Spark refused the settings of its context: " + e.getMessage() + " (spark.*"
+                    + " settings come from system properties, e.g. JDNA_JAVA_OPTS=\"-Dspark.network.timeout=600s\")");
+        }
         sc.setLogLevel("WARN");
         return sc;
     }

@@ -1,9 +1,11 @@
 package org.jdna.dna.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.spark.api.java.JavaSparkContext;
+import org.jdna.dna.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 /** The settings every jdna Spark context gets. */
@@ -36,6 +38,24 @@ class SparkJobsTest {
             } finally {
                 sc.stop();
             }
+        } finally {
+            if (before == null) {
+                System.clearProperty("spark.network.timeout");
+            } else {
+                System.setProperty("spark.network.timeout", before);
+            }
+        }
+    }
+
+    /** Settings that Spark refuses (here a timeout below its check interval) are one line naming them. */
+    @Test
+    void settingsSparkRefusesAreAConfigErrorNamingThem() {
+        String before = System.getProperty("spark.network.timeout");
+        System.setProperty("spark.network.timeout", "6s");    // below spark.network.timeoutInterval's 60 s
+        try {
+            ConfigException e = assertThrows(ConfigException.class, () -> SparkJobs.open("SparkJobsTest", "local[1]"));
+            assertTrue(e.getMessage().contains("spark.network.timeoutInterval")
+                    && e.getMessage().contains("JDNA_JAVA_OPTS"), e.getMessage());
         } finally {
             if (before == null) {
                 System.clearProperty("spark.network.timeout");
