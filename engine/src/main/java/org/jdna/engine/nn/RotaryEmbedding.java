@@ -52,24 +52,14 @@ public final class RotaryEmbedding {
 
     /**
      * qkv (rows, 3D) -> the same shape, with the query and key heads of row r rotated by
-     * {@code positions[r]} and the values unchanged; differentiable in qkv.
+     * {@code positions[r]} and the values unchanged; differentiable in qkv. The op checks the positions
+     * (one per row, each within the tables).
      */
     public Tensor apply(Tensor qkv, int[] positions) {
         int width = 3 * heads * headDim;
         if (qkv.rank() != 2 || qkv.dim(1) != width) {
             throw new IllegalArgumentException("RotaryEmbedding(" + heads + " heads of " + headDim + "): expected qkv"
                     + " (rows, " + width + "), got " + qkv.shapeString());
-        }
-        int rows = qkv.dim(0);
-        if (positions == null || positions.length != rows) {
-            throw new IllegalArgumentException("RotaryEmbedding: " + rows + " rows need as many positions, got "
-                    + (positions == null ? "none" : String.valueOf(positions.length)));
-        }
-        for (int r = 0; r < rows; r++) {
-            if (positions[r] < 0 || positions[r] >= maxPositions) {
-                throw new IllegalArgumentException("RotaryEmbedding: position " + positions[r] + " of row " + r
-                        + " is outside [0, " + maxPositions + ")");
-            }
         }
         Tables t = tables.computeIfAbsent(qkv.backend(), this::makeTables);
         return Attention.rotary(qkv, positions, t.cos(), t.sin(), 2 * heads, headDim);   // the query and key heads

@@ -287,6 +287,22 @@ public abstract class OpGradientChecks {
     }
 
     @Test
+    void rotary() {
+        // 2 rotated heads of 4 and 3 copied columns; tables (5, 2) of arbitrary angles
+        float[] cos = new float[10];
+        float[] sin = new float[10];
+        for (int i = 0; i < 10; i++) {
+            cos[i] = (float) Math.cos(0.37 * i + 0.1);
+            sin[i] = (float) Math.sin(0.37 * i + 0.1);
+        }
+        Tensor c = Tensor.of(backend(), cos, 5, 2);
+        Tensor s = Tensor.of(backend(), sin, 5, 2);
+        check("rotary", Tolerance.SMOOTH,
+                in -> Attention.rotary(in[0], new int[]{4, 0, 2, 2}, c, s, 2, 4),
+                randn(295, 4, 11));
+    }
+
+    @Test
     void selfAttention() {
         check("selfAttention causal", Tolerance.SMOOTH,
                 in -> Attention.selfAttention(in[0], in[1], in[2], 2, true, null),
