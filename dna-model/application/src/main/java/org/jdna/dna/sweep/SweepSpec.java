@@ -1,7 +1,5 @@
 package org.jdna.dna.sweep;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,15 +34,7 @@ public record SweepSpec(List<String> presets, List<Path> configs, List<Long> see
 
     /** Reads a spec file; an unknown key or a value of the wrong kind is refused naming it. */
     public static SweepSpec read(Path file) {
-        JsonNode root;
-        try {
-            root = ConfigJson.MAPPER.readTree(Files.readString(file));
-        } catch (IOException e) {
-            throw new ConfigException("sweep spec " + file + ": cannot be read (" + e.getMessage() + ")");
-        }
-        if (root == null || !root.isObject()) {
-            throw new ConfigException("sweep spec " + file + ": must be a JSON object with " + FIELDS);
-        }
+        JsonNode root = ConfigJson.readObjectFile(file, "sweep spec");
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!FIELDS.contains(name)) {

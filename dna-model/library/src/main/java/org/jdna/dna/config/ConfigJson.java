@@ -1,6 +1,11 @@
 package org.jdna.dna.config;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,6 +14,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Configs as JSON. A config record is written and read through its field table ({@link ConfigSection}):
@@ -28,6 +34,30 @@ public final class ConfigJson {
             .build();
 
     private ConfigJson() {}
+
+    /**
+     * One JSON object read from a file the user named ({@code what}: "config file", "sweep spec"): a missing
+     * file, text that is not UTF-8, a syntax error (with its line and column) or another value than an object is
+     * a {@link ConfigException} in those words.
+     */
+    public static ObjectNode readObjectFile(Path file, String what) {
+        try {
+            JsonNode node = MAPPER.readTree(Files.readString(file));
+            if (node == null || !node.isObject()) {
+                throw new ConfigException(what + " " + file + ": must hold one JSON object");
+            }
+            return (ObjectNode) node;
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(what + " " + file + " does not exist");
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(what + " " + file + ": not UTF-8 text");
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(what + " " + file + ": not valid JSON at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + what + " " + file, e);
+        }
+    }
 
     public static String toJson(RunConfig config) {
         try {

@@ -1,10 +1,5 @@
 package org.jdna.dna.config;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,7 +26,7 @@ public final class ConfigLoader {
      * @param overrides "key=value" settings applied last
      */
     public static RunConfig load(String preset, Path jsonFile, List<String> overrides) {
-        ObjectNode file = jsonFile == null ? null : readFile(jsonFile);
+        ObjectNode file = jsonFile == null ? null : ConfigJson.readObjectFile(jsonFile, "config file");
         String base = preset;
         if (base == null && file != null && file.has("preset")) {
             base = file.get("preset").asText();
@@ -132,25 +127,6 @@ public final class ConfigLoader {
             } else {
                 base.set(e.getKey(), e.getValue());
             }
-        }
-    }
-
-    private static ObjectNode readFile(Path file) {
-        try {
-            JsonNode node = ConfigJson.MAPPER.readTree(Files.readString(file));
-            if (node == null || !node.isObject()) {
-                throw new ConfigException(file + ": a config file must hold one JSON object");
-            }
-            return (ObjectNode) node;
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("config file " + file + " does not exist");
-        } catch (CharacterCodingException e) {
-            throw new ConfigException(file + ": not UTF-8 text");
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(file + ": not valid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read config file " + file, e);
         }
     }
 
