@@ -58,9 +58,21 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (tokens < 1 || images < 1 || permutations < 1 || (batch != null && batch < 1)) {
-            throw new ConfigException("analyze: --tokens (" + tokens + "), --images (" + images + "), --permutations ("
-                    + permutations + ") and --batch (" + batch + ") must be >= 1");
+        java.util.List<String> bad = new java.util.ArrayList<>();
+        if (tokens < 1) {
+            bad.add("--tokens " + tokens);
+        }
+        if (images < 1) {
+            bad.add("--images " + images);
+        }
+        if (permutations < 1) {
+            bad.add("--permutations " + permutations);
+        }
+        if (batch != null && batch < 1) {
+            bad.add("--batch " + batch);
+        }
+        if (!bad.isEmpty()) {
+            throw new ConfigException("analyze: " + String.join(", ", bad) + ": must be >= 1");
         }
         LoadOptions.Loaded loaded = run.load();
         TrainedModel m = loaded.run();

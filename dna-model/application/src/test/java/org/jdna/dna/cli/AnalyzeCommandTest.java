@@ -148,7 +148,11 @@ class AnalyzeCommandTest {
     void badOptionsAreUserErrors() {
         MainTest.Result a = MainTest.run("analyze", tmp.toString(), "--tokens", "0");
         assertEquals(Main.USER_ERROR, a.code());
-        assertTrue(a.err().contains("--tokens (0)"), a.err());
+        assertTrue(a.err().contains("--tokens 0: must be >= 1") && !a.err().contains("--images"), a.err());
+        MainTest.Result b = MainTest.run("analyze", tmp.toString(), "--batch", "0", "--permutations", "-1");
+        assertEquals(Main.USER_ERROR, b.code());
+        assertTrue(b.err().contains("--permutations -1, --batch 0: must be >= 1") && !b.err().contains("null"),
+                b.err());
     }
 
     @Test
