@@ -2,6 +2,7 @@ package org.jdna.dna.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -58,7 +59,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        java.util.List<String> bad = new java.util.ArrayList<>();
+        List<String> bad = new ArrayList<>();
         if (tokens < 1) {
             bad.add("--tokens " + tokens);
         }
