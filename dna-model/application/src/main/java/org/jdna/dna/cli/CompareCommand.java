@@ -33,7 +33,7 @@ final class CompareCommand implements Callable<Integer> {
             + " (Fashion-MNIST: dense ViT, DNA top-1, DNA top-2 at r = 0.25, test-set accuracy)")
     String task = "language";
 
-    @Option(names = "--quick", description = "a short version: language 300 steps instead of 6,000, vision 500"
+    @Option(names = "--quick", description = "a short version: language 300 steps instead of 12,000, vision 500"
             + " steps of 64 images with 4x4 patches instead of 15 epochs with 7x7; about 15 minutes each on 2 cores")
     boolean quick;
 

@@ -129,17 +129,16 @@ public final class Comparison {
 
     /**
      * The language table's budget: D = 64, T = 64, B = 16 with rotary positions (the learned position table holds
-     * every model near the byte-bigram plateau for hundreds of steps: docs/main-job.md), 6,000 steps (6,144,000
-     * tokens per run). At 2,000 steps the dense baseline's validation estimate still fell 2.9% over the last quarter
-     * of the run; at 6,000 it moves under 0.5% over the last 500 steps, though a run twice as long still ends 5%
-     * lower: the table ranks the entries at about 17 training tokens per active parameter, not at convergence
-     * (benchmarks/results/2026-12-07-sparse-family-6k.md). A validation estimate every 100 steps for the curves, a
-     * checkpoint every 500 so that the sweep can be trained in pieces ({@code --resume}). The controller speed is
-     * the main job's u = 0.01.
+     * every model near the byte-bigram plateau for hundreds of steps: docs/main-job.md), 12,000 steps (12,288,000
+     * tokens per run, about 34 per active parameter of dense). The dense baseline gained 0.131 nats from 2,000 to
+     * 6,000 steps and 0.075 from 6,000 to 12,000: at 6,000 it moved under 0.5% over the last 500 steps of its own
+     * schedule, yet a run twice as long ended 5% lower, and the family's ranking changed between 2,000 and 6,000
+     * (benchmarks/results/HISTORY.md). A validation estimate every 100 steps for the curves, a checkpoint every 500
+     * so that the sweep can be trained in pieces ({@code --resume}). The controller speed is the main job's u = 0.01.
      */
     static List<String> languageBudget() {
         return List.of("model.width=64", "model.heads=4", "model.mlpHidden=256", "model.context=64",
-                "model.positions=rope", "model.controllerSpeed=0.01", "train.batchSize=16", "train.steps=6000",
+                "model.positions=rope", "model.controllerSpeed=0.01", "train.batchSize=16", "train.steps=12000",
                 "train.warmupSteps=100", "train.evalEvery=100", "train.evalBatches=16", "train.checkpointEvery=500",
                 "train.logEvery=100");
     }

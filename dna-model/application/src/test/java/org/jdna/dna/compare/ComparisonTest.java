@@ -30,13 +30,13 @@ class ComparisonTest {
     }
 
     @Test
-    void languageBudgetIsSixThousandStepsOfSixteenSequencesOfSixtyFourBytesForEveryEntry() {
+    void languageBudgetIsTwelveThousandStepsOfSixteenSequencesOfSixtyFourBytesForEveryEntry() {
         Comparison.Plan plan = new Comparison.Plan(Task.LANGUAGE, Path.of("out"), List.of(1L),
                 Comparison.budget(Task.LANGUAGE), List.of(), false);
         for (Comparison.Entry e : Comparison.entries(Task.LANGUAGE)) {
             RunConfig c = ConfigLoader.load(e.preset(), null, Comparison.overrides(plan, e, 1));
-            assertEquals(6_144_000L, c.train().steps() * c.train().batchSize() * (long) c.model().context(), e.id());
-            assertEquals(6000, c.train().steps(), e.id());
+            assertEquals(12_288_000L, c.train().steps() * c.train().batchSize() * (long) c.model().context(), e.id());
+            assertEquals(12000, c.train().steps(), e.id());
             assertEquals(0, c.train().steps() % c.train().checkpointEvery(), e.id() + ": the last step is a checkpoint");
         }
     }
