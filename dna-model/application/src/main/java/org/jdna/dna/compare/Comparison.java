@@ -130,11 +130,13 @@ public final class Comparison {
     /**
      * The language table's budget: D = 64, T = 64, B = 16 with rotary positions (the learned position table holds
      * every model near the byte-bigram plateau for hundreds of steps: docs/main-job.md), 12,000 steps (12,288,000
-     * tokens per run, about 34 per active parameter of dense). The dense baseline gained 0.131 nats from 2,000 to
-     * 6,000 steps and 0.075 from 6,000 to 12,000: at 6,000 it moved under 0.5% over the last 500 steps of its own
-     * schedule, yet a run twice as long ended 5% lower, and the family's ranking changed between 2,000 and 6,000
-     * (benchmarks/results/HISTORY.md). A validation estimate every 100 steps for the curves, a checkpoint every 500
-     * so that the sweep can be trained in pieces ({@code --resume}). The controller speed is the main job's u = 0.01.
+     * tokens per run, about 34 per active parameter of dense). Each doubling of the budget bought the dense baseline
+     * less: 0.131 nats per doubling from 2,000 to 6,000 steps, 0.075 from 6,000 to 12,000, 0.049 from 12,000 to
+     * 24,000 (one seed); at 6,000 it moved under 0.5% over the last 500 steps of its own schedule yet a run twice as
+     * long ended 5% lower, and the family's ranking changed between 2,000 and 6,000
+     * (benchmarks/results/2026-12-07-sparse-family-12k.md). A validation estimate every 100 steps for the curves, a
+     * checkpoint every 500 so that the sweep can be trained in pieces ({@code --resume}). The controller speed is
+     * the main job's u = 0.01.
      */
     static List<String> languageBudget() {
         return List.of("model.width=64", "model.heads=4", "model.mlpHidden=256", "model.context=64",
