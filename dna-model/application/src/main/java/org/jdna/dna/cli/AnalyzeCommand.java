@@ -60,18 +60,10 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<String> bad = new ArrayList<>();
-        if (tokens < 1) {
-            bad.add("--tokens " + tokens);
-        }
-        if (images < 1) {
-            bad.add("--images " + images);
-        }
-        if (permutations < 1) {
-            bad.add("--permutations " + permutations);
-        }
-        if (batch != null && batch < 1) {
-            bad.add("--batch " + batch);
-        }
+        noteBelowOne(bad, "--tokens", tokens);
+        noteBelowOne(bad, "--images", images);
+        noteBelowOne(bad, "--permutations", permutations);
+        noteBelowOne(bad, "--batch", batch);
         if (!bad.isEmpty()) {
             throw new ConfigException("analyze: " + String.join(", ", bad) + ": must be >= 1");
         }
@@ -134,5 +126,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             return parent.getParent().resolve("analysis").resolve(abs.getFileName().toString());
         }
         return abs.resolveSibling(abs.getFileName() + "-analysis");
+    }
+
+    /** Adds "option value" to {@code bad} when a given value is below 1 (null: the option was not given). */
+    private static void noteBelowOne(List<String> bad, String option, Integer value) {
+        if (value != null && value < 1) {
+            bad.add(option + " " + value);
+        }
     }
 }
